@@ -1,0 +1,194 @@
+"""Pure-numpy body geometry, vectorised over frames.
+
+Conventions, stated once for the whole package:
+
+* Points are arrays of shape (..., 2) in **image pixels** (x right, y down). Use pixels, not normalised
+  coordinates, so that a non-square frame does not distort angles (``PoseSequence.xy_px``).
+* All angles are **degrees**. Functions that return one say so with a ``_deg`` suffix.
+* ``joint_angle_deg(a, b, c)`` is the unsigned angle at ``b`` between ``b→a`` and ``b→c``, in [0, 180];
+  180 means the three points are collinear with ``b`` between them.
+* ``signed_line_deviation_deg(a, b, c, positive_toward)`` is ``180 − joint_angle_deg(a, b, c)`` with a sign:
+  positive when ``b`` lies off the line ``a–c`` on the side ``positive_toward`` points to. A plank with
+  ``positive_toward`` = image down (towards the floor) reads +15 for hips sagging by 15° and −15 for a 15° pike.
+* ``segment_elevation_deg(p, q)``: angle of the segment ``p→q`` above the horizontal, in [−90, 90], positive when
+  ``q`` is higher in the image than ``p`` (whichever way the segment points left/right).
+* ``segment_angle_to_vertical_deg(p, q)``: angle between ``p→q`` and straight up, in [0, 180]
+  (0 = ``q`` directly above ``p``, 90 = horizontal, 180 = directly below).
+* The **near side** is the body side facing the camera. Seen from the side, a person whose right side faces the
+  camera has their front (ventral side) at ``+90°`` from the hip→shoulder direction (rotating x towards y), and
+  one whose left side faces the camera at ``−90°``; this holds standing, hinged, prone or supine, because
+  lying down only rotates the body within the image plane.
+* Anything computed from a NaN or a zero-length segment is NaN: missing data never becomes a number.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from formcheck.types import FloatArray, Landmark
+
+_EPS = 1e-9
+
+
+class Side(StrEnum):
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class View(StrEnum):
+    SIDE = "side"
+    OBLIQUE = "oblique"
+    FRONT = "front"
+
+
+# Camera yaw (0° = person faces the camera, 90° = exact side view) boundaries between the views.
+SIDE_VIEW_MIN_YAW_DEG = 62.0
+FRONT_VIEW_MAX_YAW_DEG = 28.0
+
+
+def _as_float(points: npt.ArrayLike) -> FloatArray:
+    return np.asarray(points, dtype=np.float64)
+
+
+def _norm(vectors: FloatArray) -> FloatArray:
+    length = np.linalg.norm(vectors, axis=-1)
+    return np.where(length > _EPS, length, np.nan)
+
+
+def joint_angle_deg(a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike) -> FloatArray:
+    """Unsigned angle at ``b`` in [0, 180] degrees; NaN if a segment has zero length or a point is NaN."""
+    a_, b_, c_ = _as_float(a), _as_float(b), _as_float(c)
+    ba, bc = a_ - b_, c_ - b_
+    cosine = np.sum(ba * bc, axis=-1) / (_norm(ba) * _norm(bc))
+    return np.asarray(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))), dtype=np.float64)
+
+
+def signed_line_deviation_deg(
+    a: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, positive_toward: npt.ArrayLike
+) -> FloatArray:
+    """How far ``b`` bends off the straight line ``a–c``, in degrees, signed by ``positive_toward`` (see module doc)."""
+    a_, b_, c_ = _as_float(a), _as_float(b), _as_float(c)
+    magnitude = 180.0 - joint_angle_deg(a_, b_, c_)
+    line = c_ - a_
+    line_unit = line / _norm(line)[..., None]
+    offset = (b_ - a_) - np.sum((b_ - a_) * line_unit, axis=-1)[..., None] * line_unit
+    sign = np.sign(np.sum(offset * _as_float(positive_toward), axis=-1))
+    return np.asarray(magnitude * sign, dtype=np.float64)
+
+
+def segment_elevation_deg(p: npt.ArrayLike, q: npt.ArrayLike) -> FloatArray:
+    """Angle of ``p→q`` above horizontal in [−90, 90] (positive: ``q`` higher in the image)."""
+    d = _as_float(q) - _as_float(p)
+    rise = -d[..., 1]  # image y points down
+    run = np.abs(d[..., 0])
+    result = np.degrees(np.arctan2(rise, run))
+    return np.where(np.isnan(_norm(d)), np.nan, result)
+
+
+def segment_angle_to_horizontal_deg(p: npt.ArrayLike, q: npt.ArrayLike) -> FloatArray:
+    """Unsigned inclination of the line through ``p`` and ``q``, in [0, 90]."""
+    return np.abs(segment_elevation_deg(p, q))
+
+
+def segment_angle_to_vertical_deg(p: npt.ArrayLike, q: npt.ArrayLike) -> FloatArray:
+    """Angle between ``p→q`` and straight up, in [0, 180]."""
+    d = _as_float(q) - _as_float(p)
+    up = np.array([0.0, -1.0])
+    cosine = np.sum(d * up, axis=-1) / _norm(d)
+    return np.asarray(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))), dtype=np.float64)
+
+
+def midpoint(p: npt.ArrayLike, q: npt.ArrayLike) -> FloatArray:
+    return (_as_float(p) + _as_float(q)) / 2.0
+
+
+def ventral_direction(hip: npt.ArrayLike, shoulder: npt.ArrayLike, near_side: Side) -> FloatArray:
+    """Unit vector (..., 2) perpendicular to the trunk, pointing out of the person's front (see module doc)."""
+    trunk = _as_float(shoulder) - _as_float(hip)
+    trunk = trunk / _norm(trunk)[..., None]
+    rotated = np.stack([-trunk[..., 1], trunk[..., 0]], axis=-1)  # +90°: (x, y) → (−y, x)
+    return rotated if near_side is Side.RIGHT else -rotated
+
+
+_SIDE_JOINTS = {
+    Side.LEFT: (Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE),
+    Side.RIGHT: (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE, Landmark.RIGHT_ANKLE),
+}
+
+
+def side_visibility(landmarks: FloatArray, side: Side) -> FloatArray:
+    """(T,) mean visibility of shoulder, hip, knee and ankle on one side; ``landmarks`` is (T, 33, ≥4)."""
+    joints = [int(j) for j in _SIDE_JOINTS[side]]
+    return np.asarray(np.mean(landmarks[:, joints, 3], axis=1), dtype=np.float64)
+
+
+def near_side_per_frame(landmarks: FloatArray) -> npt.NDArray[np.str_]:
+    """(T,) 'left'/'right': the side nearer the camera, by MediaPipe depth, falling back to visibility.
+
+    MediaPipe's ``z`` is smaller for points nearer the camera; it is decisive for side views, where the far side is
+    hidden, while visibility saturates near 1 on both sides.
+    """
+    left = [int(j) for j in _SIDE_JOINTS[Side.LEFT]]
+    right = [int(j) for j in _SIDE_JOINTS[Side.RIGHT]]
+    depth_diff = np.nanmean(landmarks[:, left, 2], axis=1) - np.nanmean(landmarks[:, right, 2], axis=1)
+    vis_diff = side_visibility(landmarks, Side.LEFT) - side_visibility(landmarks, Side.RIGHT)
+    left_nearer = np.where(np.isnan(depth_diff), vis_diff > 0, depth_diff < 0)
+    return np.where(left_nearer, Side.LEFT.value, Side.RIGHT.value)
+
+
+def dominant_near_side(landmarks: FloatArray) -> Side:
+    """The side nearer the camera over most frames that have a pose."""
+    has_pose = ~np.isnan(landmarks[:, :, 0]).all(axis=1)
+    sides = near_side_per_frame(landmarks[has_pose])
+    if len(sides) == 0:
+        return Side.LEFT
+    return Side.LEFT if np.mean(sides == Side.LEFT.value) >= 0.5 else Side.RIGHT
+
+
+def camera_yaw_deg(xy_px: FloatArray, world: FloatArray) -> FloatArray:
+    """(T,) estimated camera yaw relative to the body: 0° = facing the camera, 90° = exact side view.
+
+    Two estimates are averaged: the depth-vs-width direction of the shoulder and hip lines in MediaPipe's world
+    landmarks, and the image width of the shoulders relative to the torso length (a front-facing adult's shoulders
+    span about 0.75 torso lengths; the ratio shrinks as the body turns).
+    """
+    yaw_world = _world_yaw_deg(world)
+    shoulder_width = _norm(xy_px[:, Landmark.LEFT_SHOULDER] - xy_px[:, Landmark.RIGHT_SHOULDER])
+    shoulder_mid = midpoint(xy_px[:, Landmark.LEFT_SHOULDER], xy_px[:, Landmark.RIGHT_SHOULDER])
+    hip_mid = midpoint(xy_px[:, Landmark.LEFT_HIP], xy_px[:, Landmark.RIGHT_HIP])
+    torso_length = _norm(shoulder_mid - hip_mid)
+    ratio = np.clip(shoulder_width / (0.75 * torso_length), 0.0, 1.0)
+    yaw_image = np.degrees(np.arccos(ratio))
+    return np.asarray(np.nanmean(np.stack([yaw_world, yaw_image]), axis=0), dtype=np.float64)
+
+
+def _world_yaw_deg(world: FloatArray) -> FloatArray:
+    estimates = []
+    for left, right in (
+        (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+        (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    ):
+        d = world[:, left] - world[:, right]
+        estimates.append(np.degrees(np.arctan2(np.abs(d[:, 2]), np.abs(d[:, 0]))))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.mean(np.stack(estimates), axis=0), dtype=np.float64)
+
+
+def classify_view(yaw_deg: FloatArray) -> tuple[npt.NDArray[np.str_], FloatArray]:
+    """Per-frame view ('side'/'oblique'/'front', '' where unknown) and a confidence in [0, 1].
+
+    Confidence grows with the distance from the nearest view boundary, reaching 1 at 15° from it.
+    """
+    yaw = np.asarray(yaw_deg, dtype=np.float64)
+    views = np.where(
+        yaw >= SIDE_VIEW_MIN_YAW_DEG,
+        View.SIDE.value,
+        np.where(yaw <= FRONT_VIEW_MAX_YAW_DEG, View.FRONT.value, View.OBLIQUE.value),
+    )
+    views = np.where(np.isnan(yaw), "", views)
+    margin = np.minimum(np.abs(yaw - SIDE_VIEW_MIN_YAW_DEG), np.abs(yaw - FRONT_VIEW_MAX_YAW_DEG))
+    confidence = np.clip(margin / 15.0, 0.0, 1.0)
+    return views, np.where(np.isnan(yaw), 0.0, confidence)

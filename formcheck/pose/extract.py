@@ -1,0 +1,327 @@
+"""Video file → raw (unsmoothed) :class:`PoseSequence`, as fast as two cores allow.
+
+Pipeline per segment: PyAV decode in a background thread → MediaPipe VIDEO mode (tracking) → subject selection when
+several people are in frame → ±90° rotated retry for frames where nobody was found (MediaPipe misses lying bodies
+more often than upright ones) → optional back outline from the segmentation mask. A long video is cut into
+time segments analysed in parallel processes and stitched back in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from formcheck.back_outline import back_bulge_fraction
+from formcheck.geometry import Side, near_side_per_frame, ventral_direction
+from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, PoseLandmarker, RunningMode
+from formcheck.pose.models import DEFAULT_MODEL, resolve_model
+from formcheck.subject import Box, Candidate, SubjectTracker, choose_subject
+from formcheck.types import FloatArray, Landmark, PoseSequence, empty_pose_arrays
+from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected)
+
+# Segments shorter than this are not worth a process of their own (spawning one and loading a model costs ~1.5 s).
+MIN_SEGMENT_FRAMES = 300
+PROBE_FRAMES = 6
+CROWD_NUM_POSES = 3
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    model: str = DEFAULT_MODEL
+    target_fps: float | None = None
+    workers: int | None = None  # None: one per core when the video is long enough
+    back_outline: bool = False  # segmentation mask → back bulge (costs ~3–5 ms a frame)
+    rotate_fallback: bool = True
+    probe_crowd: bool = True
+
+
+@dataclass
+class SegmentResult:
+    t_ms: list[int] = field(default_factory=list)
+    landmarks: list[FloatArray] = field(default_factory=list)
+    world: list[FloatArray] = field(default_factory=list)
+    bulge: list[float] = field(default_factory=list)
+    rotated_frames: int = 0
+    lost_ms: list[int] = field(default_factory=list)
+
+
+def extract_poses(
+    path: Path | str, options: ExtractOptions = ExtractOptions(), progress: ProgressCallback | None = None
+) -> PoseSequence:
+    """Landmarks of the exercising person in every analysed frame (NaN rows where nobody is found)."""
+    path = Path(path)
+    info = probe_video(path)
+    resolve_model(options.model)  # fail early, with the fix, before any work starts
+    expected = _expected_frames(info, options.target_fps)
+    subject = _probe_subject(path, info, options) if options.probe_crowd else None
+    windows = _segment_windows(info, expected, options.workers)
+    log.debug("%s: %d expected frames, %d segment(s), crowd=%s", path.name, expected, len(windows), subject)
+    if len(windows) == 1:
+        results = [_analyse_segment(path, windows[0], options, subject, _local_counter(progress, expected))]
+    else:
+        results = _analyse_in_parallel(path, windows, options, subject, progress, expected)
+    return _stitch(results, info, options)
+
+
+def _expected_frames(info: VideoInfo, target_fps: float | None) -> int:
+    fps = min(info.fps, target_fps) if target_fps else info.fps
+    return max(1, round(info.duration_s * fps)) if info.duration_s else max(1, info.frame_count)
+
+
+def _segment_windows(info: VideoInfo, expected: int, workers: int | None) -> list[tuple[int, int | None]]:
+    if workers:  # asked for explicitly: honour it down to segments of one second
+        count = max(1, min(workers, expected // 30))
+    else:
+        count = max(1, min(os.cpu_count() or 1, expected // MIN_SEGMENT_FRAMES))
+    if count == 1:
+        return [(0, None)]
+    edges = [round(info.duration_s * 1000 * i / count) for i in range(count + 1)]
+    return [(edges[i], edges[i + 1] if i < count - 1 else None) for i in range(count)]
+
+
+@dataclass(frozen=True)
+class Crowd:
+    """Set when the probe saw more than one person: who the subject is at the start."""
+
+    subject_box: Box
+
+
+def _probe_subject(path: Path, info: VideoInfo, options: ExtractOptions) -> Crowd | None:
+    """Look at a few frames with a multi-person detector; None when nobody else is ever in frame."""
+    duration_ms = max(1, int(info.duration_s * 1000))
+    times = [int(duration_ms * (i + 0.5) / PROBE_FRAMES) for i in range(PROBE_FRAMES)]
+    settings = LandmarkerSettings(options.model, RunningMode.IMAGE, num_poses=4)
+    frames_candidates: list[list[Candidate]] = []
+    with PoseLandmarker(settings) as detector:
+        for t_ms in times:
+            frame = next(iter_frames(path, start_ms=t_ms, end_ms=t_ms + 1000), None)
+            if frame is not None:
+                frames_candidates.append([_candidate(p) for p in detector.detect(frame.image)])
+    if max((len(c) for c in frames_candidates), default=0) < 2:
+        return None
+    box = choose_subject(frames_candidates)
+    log.info("%s: several people in frame; following the one at %s", path.name, _describe_box(box))
+    return Crowd(box) if box is not None else None
+
+
+def _candidate(pose: DetectedPose) -> Candidate:
+    box = pose.bbox_norm()
+    size = max(box[2] - box[0], box[3] - box[1], 1e-6)
+    return Candidate(box, (pose.landmarks[:, :2] - np.array(box[:2])) / size)
+
+
+def _describe_box(box: Box | None) -> str:
+    if box is None:
+        return "unknown"
+    x = (box[0] + box[2]) / 2
+    return "left" if x < 0.4 else "right" if x > 0.6 else "centre"
+
+
+_progress_counter: Any = None
+
+
+def _init_worker(counter: Any) -> None:
+    global _progress_counter  # noqa: PLW0603 - one shared counter per worker process, set once at start
+    _progress_counter = counter
+
+
+def _analyse_in_parallel(
+    path: Path,
+    windows: list[tuple[int, int | None]],
+    options: ExtractOptions,
+    subject: Crowd | None,
+    progress: ProgressCallback | None,
+    expected: int,
+) -> list[SegmentResult]:
+    context = multiprocessing.get_context("spawn")  # mediapipe's threads do not survive fork()
+    counter = context.Value("i", 0)
+    with ProcessPoolExecutor(len(windows), context, initializer=_init_worker, initargs=(counter,)) as pool:
+        futures = [pool.submit(_analyse_segment_in_worker, path, w, options, subject) for w in windows]
+        while progress is not None and wait(futures, timeout=0.25).not_done:
+            progress(min(counter.value, expected), expected)
+        results = [f.result() for f in futures]
+    if progress is not None:
+        progress(expected, expected)
+    return results
+
+
+def _analyse_segment_in_worker(
+    path: Path, window: tuple[int, int | None], options: ExtractOptions, subject: Crowd | None
+) -> SegmentResult:
+    from formcheck.logs import silence_native_stderr  # noqa: PLC0415 - worker processes start fresh
+
+    silence_native_stderr()
+
+    def count(done: int, _expected: int) -> None:
+        with _progress_counter.get_lock():
+            _progress_counter.value += 1
+
+    return _analyse_segment(path, window, options, subject, count)
+
+
+def _local_counter(progress: ProgressCallback | None, expected: int) -> ProgressCallback | None:
+    if progress is None:
+        return None
+
+    def report(done: int, _expected: int) -> None:
+        progress(min(done, expected), expected)
+
+    return report
+
+
+def _analyse_segment(
+    path: Path,
+    window: tuple[int, int | None],
+    options: ExtractOptions,
+    subject: Crowd | None,
+    progress: ProgressCallback | None,
+) -> SegmentResult:
+    settings = LandmarkerSettings(
+        options.model,
+        RunningMode.VIDEO,
+        num_poses=CROWD_NUM_POSES if subject else 1,
+        segmentation=options.back_outline,
+    )
+    result = SegmentResult()
+    tracker = SubjectTracker(subject.subject_box if subject else None)
+    frames: Iterator[Frame] = prefetch(iter_frames(path, options.target_fps, window[0], window[1]))
+    with PoseLandmarker(settings) as detector, _RotatedRetry(options) as retry:
+        for done, frame in enumerate(frames, start=1):
+            pose = _pick(detector.detect(frame.image, frame.t_ms), tracker, frame.t_ms, subject is not None)
+            if pose is None and subject is None:
+                pose = retry.detect(frame.image)
+                result.rotated_frames += pose is not None
+            if pose is None and subject is not None:
+                result.lost_ms.append(frame.t_ms)
+            _append(result, frame, pose, options.back_outline)
+            if progress is not None:
+                progress(done, 0)
+    return result
+
+
+def _pick(
+    poses: list[DetectedPose], tracker: SubjectTracker, t_ms: int, crowded: bool
+) -> DetectedPose | None:
+    if not poses:
+        return None
+    if not crowded:
+        return poses[0]
+    index = tracker.pick([p.bbox_norm() for p in poses], t_ms)
+    return None if index is None else poses[index]
+
+
+def _append(result: SegmentResult, frame: Frame, pose: DetectedPose | None, back_outline: bool) -> None:
+    result.t_ms.append(frame.t_ms)
+    if pose is None:
+        nan_landmarks, nan_world = empty_pose_arrays(1)
+        result.landmarks.append(nan_landmarks[0])
+        result.world.append(nan_world[0])
+        result.bulge.append(float("nan"))
+        return
+    result.landmarks.append(pose.landmarks)
+    result.world.append(pose.world)
+    result.bulge.append(_bulge(pose, frame.image.shape) if back_outline else float("nan"))
+
+
+def _bulge(pose: DetectedPose, shape: tuple[int, ...]) -> float:
+    if pose.mask is None:
+        return float("nan")
+    scale = np.array([shape[1], shape[0]], dtype=np.float64)
+    side = Side(str(near_side_per_frame(pose.landmarks[None])[0]))
+    shoulder_id, hip_id = (
+        (Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP)
+        if side is Side.LEFT
+        else (Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP)
+    )
+    shoulder = pose.landmarks[shoulder_id, :2] * scale
+    hip = pose.landmarks[hip_id, :2] * scale
+    dorsal = -ventral_direction(hip, shoulder, side)
+    return back_bulge_fraction(pose.mask, shoulder, hip, dorsal)
+
+
+class _RotatedRetry:
+    """IMAGE-mode retry on the frame turned ±90°, landmarks mapped back to the upright frame."""
+
+    def __init__(self, options: ExtractOptions) -> None:
+        self._enabled = options.rotate_fallback
+        self._settings = LandmarkerSettings(options.model, RunningMode.IMAGE, num_poses=1)
+        self._detector: PoseLandmarker | None = None
+        self._order = [1, 3]  # np.rot90 k: 1 = counter-clockwise, 3 = clockwise; last success is tried first
+
+    def detect(self, image: RgbImage) -> DetectedPose | None:
+        if not self._enabled:
+            return None
+        if self._detector is None:
+            self._detector = PoseLandmarker(self._settings)
+        for k in list(self._order):
+            poses = self._detector.detect(np.ascontiguousarray(np.rot90(image, k=k)))
+            if poses:
+                self._order.sort(key=lambda other: other != k)
+                return unrotate_pose(poses[0], k)
+        return None
+
+    def __enter__(self) -> _RotatedRetry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._detector is not None:
+            self._detector.close()
+
+
+def unrotate_pose(pose: DetectedPose, k: int) -> DetectedPose:
+    """Map a pose found in ``np.rot90(image, k)`` back to the upright image (k = 1 or 3)."""
+    landmarks = pose.landmarks.copy()
+    world = pose.world.copy()
+    x, y = pose.landmarks[:, 0], pose.landmarks[:, 1]
+    wx, wy = pose.world[:, 0], pose.world[:, 1]
+    if k == 1:  # rotated x' = y, y' = 1 - x
+        landmarks[:, 0], landmarks[:, 1] = 1.0 - y, x
+        world[:, 0], world[:, 1] = -wy, wx
+    elif k == 3:  # rotated x' = 1 - y, y' = x
+        landmarks[:, 0], landmarks[:, 1] = y, 1.0 - x
+        world[:, 0], world[:, 1] = wy, -wx
+    else:
+        raise ValueError(f"rotation k must be 1 or 3, got {k}")
+    return DetectedPose(landmarks, world, None)
+
+
+def _stitch(results: list[SegmentResult], info: VideoInfo, options: ExtractOptions) -> PoseSequence:
+    t_ms = np.array([t for r in results for t in r.t_ms], dtype=np.float64)
+    keep = np.concatenate([[True], np.diff(t_ms) > 0]) if len(t_ms) else np.zeros(0, dtype=bool)
+    landmarks = np.array([m for r in results for m in r.landmarks]).reshape(-1, 33, 5)
+    world = np.array([w for r in results for w in r.world]).reshape(-1, 33, 3)
+    bulge = np.array([b for r in results for b in r.bulge], dtype=np.float64)
+    fps = min(info.fps, options.target_fps) if options.target_fps else info.fps
+    lost = [t for r in results for t in r.lost_ms]
+    meta = {
+        "source": str(info.path),
+        "model": options.model,
+        "rotation_deg": info.rotation_deg,
+        "rotated_retry_frames": sum(r.rotated_frames for r in results),
+        "subject_lost_ms": lost,
+        "segments": len(results),
+    }
+    if lost:
+        log.warning("%s: lost sight of the person in %d frame(s)", info.path.name, len(lost))
+    return PoseSequence(
+        t_ms=t_ms[keep],
+        landmarks=landmarks[keep],
+        world=world[keep],
+        width=info.width,
+        height=info.height,
+        fps=fps,
+        back_bulge=bulge[keep] if options.back_outline else None,
+        meta=meta,
+    )
