@@ -69,3 +69,28 @@ def test_parallel_segments_match_a_single_pass(real_clips: Path) -> None:
     assert both.mean() > 0.8
     error = np.abs(single.landmarks[both, :, :2] - split.landmarks[both, :, :2])
     assert np.nanmedian(error) < 0.01  # tracking restarts at the cut; the landmarks agree
+
+
+@pytest.mark.slow
+@pytest.mark.real_clips
+def test_a_bystander_never_takes_over(real_clips: Path, tmp_path: Path) -> None:
+    """A real squatter in the middle, a smaller real lifter pasted in the corner: the squatter is followed."""
+    import cv2
+
+    from formcheck.video import iter_frames
+
+    subject = [f.image for f in iter_frames(real_clips / "squat/aithletique_squat_correct.mp4", target_fps=10)]
+    bystander = [f.image for f in iter_frames(real_clips / "deadlift/bichraix_good001.mp4", target_fps=10)]
+    path = tmp_path / "crowded.mp4"
+    with H264Writer(path, 1040, 360, 10) as writer:
+        for i, image in enumerate(subject[:40]):
+            frame = np.zeros((360, 1040, 3), np.uint8)
+            frame[:, :640] = cv2.resize(image, (640, 360))
+            frame[360 - 270 :, 1040 - 400 :] = cv2.resize(bystander[i % len(bystander)], (400, 270))
+            writer.write(frame, i * 100)
+    sequence = extract_poses(path, ExtractOptions(model="full"))
+    hips_x = np.nanmean(sequence.landmarks[:, [23, 24], 0], axis=1)
+    found = ~np.isnan(hips_x)
+    assert sequence.meta["several_people"]
+    assert found.mean() > 0.7
+    assert np.all(hips_x[found] < 0.6), "the pose jumped to the bystander on the right"

@@ -3,27 +3,26 @@
 Pipeline per segment: PyAV decode in a background thread → MediaPipe VIDEO mode (tracking) → subject selection when
 several people are in frame → ±90° rotated retry for frames where nobody was found (MediaPipe misses lying bodies
 more often than upright ones) → optional back outline from the segmentation mask. A long video is cut into
-time segments analysed in parallel processes and stitched back in order.
+time segments analysed in parallel threads and stitched back in order.
 """
 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from formcheck.back_outline import back_bulge_fraction
 from formcheck.geometry import Side, near_side_per_frame, ventral_direction
+from formcheck.pose.crowd import CrowdFollower, find_people
 from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, PoseLandmarker, RunningMode
 from formcheck.pose.models import DEFAULT_MODEL, resolve_model
-from formcheck.subject import Box, Candidate, SubjectTracker, choose_subject
+from formcheck.subject import Box, Candidate, choose_subject
 from formcheck.types import FloatArray, Landmark, PoseSequence, empty_pose_arrays
 from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video
 
@@ -31,10 +30,9 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected)
 
-# Segments shorter than this are not worth a process of their own (spawning one and loading a model costs ~1.5 s).
-MIN_SEGMENT_FRAMES = 300
-PROBE_FRAMES = 6
-CROWD_NUM_POSES = 3
+# Segments shorter than this are not worth a thread of their own (each loads a model, ~0.3 s).
+MIN_SEGMENT_FRAMES = 150
+PROBE_FRAMES = 4
 
 
 @dataclass(frozen=True)
@@ -72,7 +70,9 @@ def extract_poses(
         results = [_analyse_segment(path, windows[0], options, subject, _local_counter(progress, expected))]
     else:
         results = _analyse_in_parallel(path, windows, options, subject, progress, expected)
-    return _stitch(results, info, options)
+    sequence = _stitch(results, info, options)
+    sequence.meta["several_people"] = subject is not None
+    return sequence
 
 
 def _expected_frames(info: VideoInfo, target_fps: float | None) -> int:
@@ -102,15 +102,16 @@ def _probe_subject(path: Path, info: VideoInfo, options: ExtractOptions) -> Crow
     """Look at a few frames with a multi-person detector; None when nobody else is ever in frame."""
     duration_ms = max(1, int(info.duration_s * 1000))
     times = [int(duration_ms * (i + 0.5) / PROBE_FRAMES) for i in range(PROBE_FRAMES)]
-    settings = LandmarkerSettings(options.model, RunningMode.IMAGE, num_poses=4)
+    # Every bundle shares one person detector, so the cheapest landmark model is enough to count people.
+    settings = LandmarkerSettings("lite", RunningMode.IMAGE)
     frames_candidates: list[list[Candidate]] = []
     with PoseLandmarker(settings) as detector:
         for t_ms in times:
             frame = next(iter_frames(path, start_ms=t_ms, end_ms=t_ms + 1000), None)
             if frame is not None:
-                frames_candidates.append([_candidate(p) for p in detector.detect(frame.image)])
-    if max((len(c) for c in frames_candidates), default=0) < 2:
-        return None
+                frames_candidates.append([_candidate(p) for p in find_people(detector, frame.image)])
+    if sum(len(c) >= 2 for c in frames_candidates) < 2:
+        return None  # one glimpse of a second body is not a crowd (it is usually a false detection)
     box = choose_subject(frames_candidates)
     log.info("%s: several people in frame; following the one at %s", path.name, _describe_box(box))
     return Crowd(box) if box is not None else None
@@ -129,14 +130,6 @@ def _describe_box(box: Box | None) -> str:
     return "left" if x < 0.4 else "right" if x > 0.6 else "centre"
 
 
-_progress_counter: Any = None
-
-
-def _init_worker(counter: Any) -> None:
-    global _progress_counter  # noqa: PLW0603 - one shared counter per worker process, set once at start
-    _progress_counter = counter
-
-
 def _analyse_in_parallel(
     path: Path,
     windows: list[tuple[int, int | None]],
@@ -145,30 +138,27 @@ def _analyse_in_parallel(
     progress: ProgressCallback | None,
     expected: int,
 ) -> list[SegmentResult]:
-    context = multiprocessing.get_context("spawn")  # mediapipe's threads do not survive fork()
-    counter = context.Value("i", 0)
-    with ProcessPoolExecutor(len(windows), context, initializer=_init_worker, initargs=(counter,)) as pool:
-        futures = [pool.submit(_analyse_segment_in_worker, path, w, options, subject) for w in windows]
+    """One thread per segment, each with its own decoder and landmarker. Threads suffice: MediaPipe's C calls (ctypes)
+    and PyAV's decoding release the GIL, and threads avoid a process's start-up and model re-import (~2 s)."""
+    done_per_segment = [0] * len(windows)
+
+    def counter(segment: int) -> ProgressCallback:
+        def count(done: int, _expected: int) -> None:
+            done_per_segment[segment] = done
+
+        return count
+
+    with ThreadPoolExecutor(len(windows), thread_name_prefix="formcheck-pose") as pool:
+        futures = [
+            pool.submit(_analyse_segment, path, window, options, subject, counter(i))
+            for i, window in enumerate(windows)
+        ]
         while progress is not None and wait(futures, timeout=0.25).not_done:
-            progress(min(counter.value, expected), expected)
+            progress(min(sum(done_per_segment), expected), expected)
         results = [f.result() for f in futures]
     if progress is not None:
         progress(expected, expected)
     return results
-
-
-def _analyse_segment_in_worker(
-    path: Path, window: tuple[int, int | None], options: ExtractOptions, subject: Crowd | None
-) -> SegmentResult:
-    from formcheck.logs import silence_native_stderr  # noqa: PLC0415 - worker processes start fresh
-
-    silence_native_stderr()
-
-    def count(done: int, _expected: int) -> None:
-        with _progress_counter.get_lock():
-            _progress_counter.value += 1
-
-    return _analyse_segment(path, window, options, subject, count)
 
 
 def _local_counter(progress: ProgressCallback | None, expected: int) -> ProgressCallback | None:
@@ -188,38 +178,26 @@ def _analyse_segment(
     subject: Crowd | None,
     progress: ProgressCallback | None,
 ) -> SegmentResult:
-    settings = LandmarkerSettings(
-        options.model,
-        RunningMode.VIDEO,
-        num_poses=CROWD_NUM_POSES if subject else 1,
-        segmentation=options.back_outline,
-    )
+    """Single person: VIDEO-mode tracking. Several people: the subject followed in crops (IMAGE mode, slower)."""
+    mode = RunningMode.IMAGE if subject else RunningMode.VIDEO
+    settings = LandmarkerSettings(options.model, mode, segmentation=options.back_outline and subject is None)
     result = SegmentResult()
-    tracker = SubjectTracker(subject.subject_box if subject else None)
     frames: Iterator[Frame] = prefetch(iter_frames(path, options.target_fps, window[0], window[1]))
     with PoseLandmarker(settings) as detector, _RotatedRetry(options) as retry:
+        follower = CrowdFollower(detector, subject.subject_box) if subject else None
         for done, frame in enumerate(frames, start=1):
-            pose = _pick(detector.detect(frame.image, frame.t_ms), tracker, frame.t_ms, subject is not None)
-            if pose is None and subject is None:
-                pose = retry.detect(frame.image)
-                result.rotated_frames += pose is not None
-            if pose is None and subject is not None:
-                result.lost_ms.append(frame.t_ms)
+            if follower is not None:
+                pose = follower.follow(frame.image, frame.t_ms)
+                if pose is None:
+                    result.lost_ms.append(frame.t_ms)
+            else:
+                poses = detector.detect(frame.image, frame.t_ms)
+                pose = poses[0] if poses else retry.detect(frame.image)
+                result.rotated_frames += not poses and pose is not None
             _append(result, frame, pose, options.back_outline)
             if progress is not None:
                 progress(done, 0)
     return result
-
-
-def _pick(
-    poses: list[DetectedPose], tracker: SubjectTracker, t_ms: int, crowded: bool
-) -> DetectedPose | None:
-    if not poses:
-        return None
-    if not crowded:
-        return poses[0]
-    index = tracker.pick([p.bbox_norm() for p in poses], t_ms)
-    return None if index is None else poses[index]
 
 
 def _append(result: SegmentResult, frame: Frame, pose: DetectedPose | None, back_outline: bool) -> None:
