@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.pose.models import MODEL_NAMES, ModelError, model_filename, models_dir, resolve_model
+from formcheck.pose.models import MODEL_NAMES, MODEL_SHA256, ModelError, model_filename, models_dir, resolve_model
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -16,8 +16,6 @@ def test_bundled_models_verify(name: str) -> None:
 
 
 def test_sha256sums_file_matches_code() -> None:
-    from formcheck.pose.models import MODEL_SHA256
-
     listed = dict(reversed(line.split()) for line in (models_dir() / "SHA256SUMS").read_text().splitlines())
     assert {model_filename(n): MODEL_SHA256[n] for n in MODEL_NAMES} == listed
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from formcheck.pose.extract import ExtractOptions, extract_poses, unrotate_pose
 from formcheck.pose.landmarker import DetectedPose
-from formcheck.video import H264Writer
+from formcheck.video import H264Writer, iter_frames
 
 
 def test_unrotate_maps_points_back_exactly() -> None:
@@ -32,7 +33,9 @@ def test_clip_without_a_person_gives_all_nan(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     with H264Writer(path, 320, 240, 15) as writer:
         for i in range(20):
-            writer.write(np.full((240, 320, 3), 90, np.uint8) + rng.integers(0, 8, (240, 320, 3), dtype=np.uint8), i * 66)
+            writer.write(
+                np.full((240, 320, 3), 90, np.uint8) + rng.integers(0, 8, (240, 320, 3), dtype=np.uint8), i * 66
+            )
     sequence = extract_poses(path, ExtractOptions(model="lite"))
     assert sequence.num_frames == 20
     assert not sequence.has_pose().any()
@@ -74,11 +77,7 @@ def test_parallel_segments_match_a_single_pass(real_clips: Path) -> None:
 @pytest.mark.slow
 @pytest.mark.real_clips
 def test_a_bystander_never_takes_over(real_clips: Path, tmp_path: Path) -> None:
-    """A real squatter in the middle, a smaller real lifter pasted in the corner: the squatter is followed."""
-    import cv2
-
-    from formcheck.video import iter_frames
-
+    """A real squatter on the left, a real lifter pasted on the right: the squatter is followed."""
     subject = [f.image for f in iter_frames(real_clips / "squat/aithletique_squat_correct.mp4", target_fps=10)]
     bystander = [f.image for f in iter_frames(real_clips / "deadlift/bichraix_good001.mp4", target_fps=10)]
     path = tmp_path / "crowded.mp4"

@@ -1,0 +1,204 @@
+"""One entry point from smoothed landmarks to a :class:`~formcheck.report.Report`; CLI, app and batch all call it.
+
+Pipeline: features → (recognise the exercise) → phase machine → checks → reps, holds and faults. Pure numpy: no
+model, video or UI imports, so it runs in milliseconds in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+import numpy.typing as npt
+
+from formcheck import geometry
+from formcheck.exercises import EXERCISES, Overrides, get_exercise, resolve_thresholds
+from formcheck.exercises.spec import Exercise
+from formcheck.features import Body, compute_features
+from formcheck.judge import FaultSpan, Frames, Judgement, judge
+from formcheck.recognize import Recognition, recognize_exercise
+from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged
+from formcheck.reps import MotionTrack, frame_step_s, span_end_s, track_motion
+from formcheck.types import FloatArray, PoseSequence
+
+AUTO = "auto"
+
+
+def analyze_sequence(
+    seq: PoseSequence,
+    exercise: str = AUTO,
+    profile: str = "standard",
+    overrides: Overrides | None = None,
+    model_name: str = "full",
+) -> Report:
+    """Judge one clip. ``exercise``: a registered name or "auto"; ``overrides``: see :mod:`formcheck.exercises`."""
+    body = Body.from_sequence(seq)
+    features = compute_features(body)
+    t_s = np.asarray(seq.t_s, dtype=np.float64)
+    views, clip_view = _views(features["camera_yaw_deg"], seq.has_pose())
+    base = Report(
+        exercise=None,
+        exercise_source="given",
+        recognition_confidence=None,
+        view=clip_view,
+        model=model_name,
+        duration_s=_duration_s(t_s),
+        frames_total=seq.num_frames,
+        frames_with_pose=int(seq.has_pose().sum()),
+        profile=profile,
+    )
+    source: ExerciseSource = "given"
+    confidence: float | None = None
+    if exercise == AUTO:
+        recognition = recognize_exercise(features)
+        if recognition.exercise is None:
+            return _ask_to_choose(recognition, base, t_s, features)
+        exercise, source, confidence = recognition.exercise, "recognised", recognition.confidence
+    spec = get_exercise(exercise)
+    thresholds = resolve_thresholds(spec, profile, overrides)
+    track = track_motion(spec.motion, features, t_s)
+    frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
+    judgement = judge(spec, frames, thresholds)
+    return replace(
+        base,
+        exercise=spec.name,
+        exercise_source=source,
+        recognition_confidence=confidence,
+        reps=_reps(spec, track, judgement, features, t_s),
+        holds=_holds(track, judgement.faults, t_s),
+        faults=tuple(_fault(spec, span) for span in judgement.faults),
+        unjudged=tuple(Unjudged(u.check, u.reason, u.fix, u.seconds) for u in judgement.unjudged),
+        variant=_variant(spec, track, features),
+        frames=_frame_table(track, judgement.faults, features, t_s),
+    )
+
+
+def _duration_s(t_s: FloatArray) -> float:
+    return float(t_s[-1] - t_s[0] + frame_step_s(t_s)) if len(t_s) else 0.0
+
+
+def _views(yaw_deg: FloatArray, has_pose: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.str_], str]:
+    views, _ = geometry.classify_view(yaw_deg)
+    known = views[has_pose & (views != "")]
+    if known.size == 0:
+        return views, "unknown"
+    names, counts = np.unique(known, return_counts=True)
+    return views, str(names[int(np.argmax(counts))])
+
+
+def _ask_to_choose(
+    recognition: Recognition, base: Report, t_s: FloatArray, features: Mapping[str, FloatArray]
+) -> Report:
+    guess = recognition.best_guess.replace("_", " ")
+    choices = ", ".join(EXERCISES)
+    message = (
+        f"Not sure which exercise this is (best guess: {guess}, {recognition.confidence:.0%} confident). "
+        f"Please choose one: {choices}."
+    )
+    empty = np.zeros(len(t_s), dtype=np.int64)
+    table = FrameTable(t_s, np.full(len(t_s), "", dtype="<U1"), empty, ((),) * len(t_s), features)
+    return replace(
+        base,
+        exercise_source="recognised",
+        recognition_confidence=recognition.confidence,
+        message=message,
+        candidates=dict(recognition.scores),
+        frames=table,
+    )
+
+
+def _fault(spec: Exercise, span: FaultSpan) -> Fault:
+    check = spec.check(span.code)
+    return Fault(
+        code=span.code,
+        start_s=span.start_s,
+        end_s=span.end_s,
+        rep=span.rep,
+        severity=str(check.severity),
+        cue=check.cue,
+        value=span.value,
+        threshold=span.threshold,
+        why=check.why,
+    )
+
+
+def _reps(
+    spec: Exercise, track: MotionTrack, judgement: Judgement, features: Mapping[str, FloatArray], t_s: FloatArray
+) -> tuple[Rep, ...]:
+    step = frame_step_s(t_s)
+    reps: list[Rep] = []
+    for span in track.reps:
+        codes = sorted({fault.code for fault in judgement.faults if fault.rep == span.index})
+        metrics: dict[str, float] = {"duration_s": span_end_s(t_s, span.stop, step) - float(t_s[span.start])}
+        phases = track.phases[span.start : span.stop]
+        for metric in spec.metrics:
+            chosen = np.isin(phases, metric.phases) if metric.phases else np.ones(len(phases), dtype=bool)
+            values = features[metric.feature][span.start : span.stop][chosen]
+            metrics[metric.name] = _aggregate(values, metric.aggregate)
+        reps.append(
+            Rep(
+                index=span.index,
+                start_s=float(t_s[span.start]),
+                end_s=span_end_s(t_s, span.stop, step),
+                side=span.side,
+                faults=tuple(codes),
+                metrics=metrics,
+            )
+        )
+    return tuple(reps)
+
+
+def _aggregate(values: FloatArray, how: str) -> float:
+    if values.size == 0 or np.all(np.isnan(values)):
+        return float("nan")
+    if how == "max":
+        return float(np.nanmax(values))
+    if how == "min":
+        return float(np.nanmin(values))
+    return float(np.nanmean(values))
+
+
+def _fault_mask(faults: tuple[FaultSpan, ...], frames: int) -> npt.NDArray[np.bool_]:
+    mask = np.zeros(frames, dtype=bool)
+    for fault in faults:
+        mask[fault.start : fault.stop] = True
+    return mask
+
+
+def _holds(track: MotionTrack, faults: tuple[FaultSpan, ...], t_s: FloatArray) -> tuple[Hold, ...]:
+    """Holds with the time spent free of any reported fault (good-form time counts, nothing else does)."""
+    step = frame_step_s(t_s)
+    durations = np.append(np.diff(t_s), step)
+    faulty = _fault_mask(faults, len(t_s))
+    return tuple(
+        Hold(
+            start_s=float(t_s[hold.start]),
+            end_s=span_end_s(t_s, hold.stop, step),
+            good_form_s=float(np.sum(durations[hold.start : hold.stop][~faulty[hold.start : hold.stop]])),
+        )
+        for hold in track.holds
+    )
+
+
+def _variant(spec: Exercise, track: MotionTrack, features: Mapping[str, FloatArray]) -> str | None:
+    if spec.variant is None:
+        return None
+    active = features[spec.variant.feature][track.states == "active"]
+    if active.size == 0 or np.all(np.isnan(active)):
+        return None
+    return spec.variant.above if float(np.nanmedian(active)) > spec.variant.split else spec.variant.below
+
+
+def _frame_table(
+    track: MotionTrack, faults: tuple[FaultSpan, ...], features: Mapping[str, FloatArray], t_s: FloatArray
+) -> FrameTable:
+    rep_numbers = np.zeros(len(t_s), dtype=np.int64)
+    for rep in track.reps:
+        rep_numbers[rep.start : rep.stop] = rep.index
+    active: list[list[str]] = [[] for _ in range(len(t_s))]
+    for fault in faults:
+        for frame in range(fault.start, fault.stop):
+            if fault.code not in active[frame]:
+                active[frame].append(fault.code)
+    return FrameTable(t_s, track.phases, rep_numbers, tuple(tuple(codes) for codes in active), features)

@@ -1,0 +1,179 @@
+"""Registry of exercises: every module in this package (except ``spec``) defines one ``EXERCISE``.
+
+Adding an exercise is adding one file. The registry validates every declaration at import time and raises
+:class:`ExerciseDefinitionError` naming the exercise and the problem (unknown feature, duplicate name, unknown
+phase, missing threshold profile …), so a broken declaration never reaches a user.
+
+Thresholds: :func:`resolve_thresholds` picks a profile's values and applies per-person overrides, loaded by
+:func:`load_overrides` from JSON or TOML shaped ``{exercise: {check_code: {param: value}}}``, e.g. ::
+
+    [deadlift.rounded_back]
+    max_deg = 20.0          # degrees, as the parameter name says
+    min_duration_s = 0.5    # how long the fault must last before it is reported
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+
+from formcheck.exercises.spec import MOTION_STATES, PROFILES, Check, Exercise
+from formcheck.features import FEATURES
+from formcheck.types import FormcheckError
+
+__all__ = [
+    "DURATION_PARAM",
+    "EXERCISES",
+    "PROFILES",
+    "ExerciseDefinitionError",
+    "Overrides",
+    "Thresholds",
+    "get_exercise",
+    "load_overrides",
+    "resolve_thresholds",
+]
+
+DURATION_PARAM = "min_duration_s"
+
+Overrides = Mapping[str, Mapping[str, Mapping[str, float]]]
+Thresholds = Mapping[str, Mapping[str, float]]  # check code -> param -> value
+
+
+class ExerciseDefinitionError(ValueError):
+    """An exercise file declares something inconsistent; raised at import."""
+
+
+def _fail(exercise: str, problem: str) -> ExerciseDefinitionError:
+    return ExerciseDefinitionError(f"exercise {exercise!r}: {problem}")
+
+
+def _check_feature(exercise: str, where: str, name: str) -> None:
+    if name not in FEATURES:
+        raise _fail(exercise, f"{where} uses unknown feature {name!r} (known: {', '.join(sorted(FEATURES))})")
+
+
+def _validate_check(exercise: Exercise, check: Check) -> None:
+    where = f"check {check.code!r}"
+    if not check.limits:
+        raise _fail(exercise.name, f"{where} has no limits")
+    for limit in check.limits:
+        _check_feature(exercise.name, where, limit.feature)
+        values = check.thresholds.get(limit.param)
+        if values is None or len(values) != len(PROFILES):
+            raise _fail(exercise.name, f"{where} needs {len(PROFILES)} values {PROFILES} for {limit.param!r}")
+        if not limit.param.startswith(limit.kind):
+            raise _fail(exercise.name, f"{where}: parameter {limit.param!r} must start with {limit.kind!r}")
+    unused = set(check.thresholds) - {limit.param for limit in check.limits}
+    if unused:
+        raise _fail(exercise.name, f"{where} has thresholds no limit uses: {sorted(unused)}")
+    unknown_phases = set(check.phases) - set(exercise.phases)
+    if unknown_phases or not check.phases:
+        raise _fail(exercise.name, f"{where} names unknown phases {sorted(unknown_phases)} (known {exercise.phases})")
+    if not check.views:
+        raise _fail(exercise.name, f"{where} needs at least one view")
+
+
+def validate_exercise(exercise: Exercise) -> None:
+    motion = exercise.motion
+    if set(motion.phase_names) != set(MOTION_STATES):
+        raise _fail(exercise.name, f"phase_names must name exactly {MOTION_STATES}")
+    if len(set(exercise.phases)) != len(exercise.phases):
+        raise _fail(exercise.name, "two motion states share a phase name")
+    for name in (motion.driver, motion.side_feature, *(gate.feature for gate in motion.gates)):
+        if name is not None:
+            _check_feature(exercise.name, "motion", name)
+    passes_enter_first = motion.enter > motion.exit if motion.active_when == "above" else motion.enter < motion.exit
+    if not passes_enter_first:
+        raise _fail(exercise.name, "motion hysteresis: 'exit' must lie on the rest side of 'enter'")
+    codes = [check.code for check in exercise.checks]
+    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    if duplicates:
+        raise _fail(exercise.name, f"duplicate check codes {duplicates}")
+    for check in exercise.checks:
+        _validate_check(exercise, check)
+    for metric in exercise.metrics:
+        _check_feature(exercise.name, f"metric {metric.name!r}", metric.feature)
+        if set(metric.phases) - set(exercise.phases):
+            raise _fail(exercise.name, f"metric {metric.name!r} names unknown phases")
+    if exercise.variant is not None:
+        _check_feature(exercise.name, "variant", exercise.variant.feature)
+
+
+def _discover() -> Mapping[str, Exercise]:
+    registry: dict[str, Exercise] = {}
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
+        if module_info.name == "spec" or module_info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        exercise = getattr(module, "EXERCISE", None)
+        if not isinstance(exercise, Exercise):
+            raise ExerciseDefinitionError(f"{module.__name__} must define EXERCISE = Exercise(...)")
+        if exercise.name in registry:
+            raise _fail(exercise.name, f"defined twice (again in {module.__name__})")
+        validate_exercise(exercise)
+        registry[exercise.name] = exercise
+    return MappingProxyType(registry)
+
+
+EXERCISES: Mapping[str, Exercise] = _discover()
+
+
+def get_exercise(name: str) -> Exercise:
+    if name not in EXERCISES:
+        raise FormcheckError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISES)}")
+    return EXERCISES[name]
+
+
+def resolve_thresholds(exercise: Exercise, profile: str = "standard", overrides: Overrides | None = None) -> Thresholds:
+    """Every check's parameters (thresholds and ``min_duration_s``) for ``profile``, with ``overrides`` applied."""
+    if profile not in PROFILES:
+        raise FormcheckError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    index = PROFILES.index(profile)
+    resolved: dict[str, dict[str, float]] = {}
+    for check in exercise.checks:
+        params = {param: values[index] for param, values in check.thresholds.items()}
+        params[DURATION_PARAM] = check.min_duration_s
+        resolved[check.code] = params
+    for code, override in (overrides or {}).get(exercise.name, {}).items():
+        if code not in resolved:
+            raise FormcheckError(f"override for unknown check {exercise.name}.{code}")
+        for param, value in override.items():
+            if param not in resolved[code]:
+                known = ", ".join(resolved[code])
+                raise FormcheckError(f"override {exercise.name}.{code}.{param}: unknown parameter (known: {known})")
+            resolved[code][param] = float(value)
+    return resolved
+
+
+def load_overrides(path: Path) -> Overrides:
+    """Per-person thresholds from a ``.json`` or ``.toml`` file (see module docstring), validated by name."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text) if path.suffix.lower() == ".toml" else json.loads(text)
+    except (OSError, ValueError) as error:
+        raise FormcheckError(f"cannot read overrides {path}: {error}") from error
+    if not isinstance(data, dict):
+        raise FormcheckError(f"{path}: expected a table of exercises")
+    overrides: dict[str, dict[str, dict[str, float]]] = {}
+    for exercise_name, checks in data.items():
+        exercise = get_exercise(exercise_name)
+        if not isinstance(checks, dict):
+            raise FormcheckError(f"{path}: {exercise_name} must be a table of checks")
+        overrides[exercise_name] = {
+            code: _numbers(path, exercise.name, code, params) for code, params in checks.items()
+        }
+        resolve_thresholds(exercise, overrides=overrides)  # reject unknown checks and parameters now
+    return overrides
+
+
+def _numbers(path: Path, exercise: str, code: str, params: object) -> dict[str, float]:
+    if not isinstance(params, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in params.values()
+    ):
+        raise FormcheckError(f"{path}: {exercise}.{code} must map parameter names to numbers")
+    return {str(key): float(value) for key, value in params.items()}

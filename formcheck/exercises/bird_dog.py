@@ -1,0 +1,72 @@
+"""Bird dog: from all fours, reach one arm and the opposite leg out level with the trunk; counted per side.
+
+A rep's side is the side of the reaching arm ("left" = left arm with right leg).
+"""
+
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from formcheck.geometry import View
+
+_SIDE = (View.SIDE,)
+
+EXERCISE = Exercise(
+    name="bird_dog",
+    title="Bird dog",
+    description="Rep = arm and opposite leg reach out (the reach is a hold) and return to all fours.",
+    motion=Motion(
+        driver="limb_reach_deg",
+        active_when="above",
+        enter=-30.0,
+        exit=-50.0,
+        phase_names={"rest": "all_fours", "away": "reaching", "active": "extended", "back": "returning"},
+        times_holds=True,
+        side_feature="arm_raise_asymmetry_deg",
+        gates=(Gate("ventral_downward_ratio", min_value=0.5),),
+    ),
+    checks=(
+        Check(
+            code="leg_too_high",
+            limits=(Limit("leg_elevation_deg", "max", "max_deg"),),
+            thresholds={"max_deg": (20.0, 12.0, 8.0)},
+            phases=("extended",),
+            views=_SIDE,
+            severity=Severity.MEDIUM,
+            cue="Lower your leg to hip height — reach back, not up.",
+            why="Lifting the leg above the trunk arches your lower back.",
+        ),
+        Check(
+            code="limb_below_level",
+            limits=(Limit("arm_elevation_deg", "min", "min_arm_deg"), Limit("leg_elevation_deg", "min", "min_leg_deg")),
+            thresholds={"min_arm_deg": (-20.0, -12.0, -8.0), "min_leg_deg": (-20.0, -12.0, -8.0)},
+            phases=("extended",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Reach your arm and leg out until they are level with your back.",
+            why="A full reach is what makes your back muscles hold the trunk steady.",
+        ),
+        Check(
+            code="trunk_sag",
+            limits=(Limit("back_sag_norm", "max", "max_norm"),),
+            thresholds={"max_norm": (0.06, 0.04, 0.03)},
+            phases=("extended",),
+            views=_SIDE,
+            severity=Severity.HIGH,
+            cue="Brace your belly so your back stays flat like a table.",
+            why="A sagging trunk lets your lower back arch under the weight of the limbs.",
+        ),
+        Check(
+            code="trunk_rotation",
+            limits=(Limit("pelvis_roll_deg", "max", "max_deg"),),
+            thresholds={"max_deg": (20.0, 12.0, 8.0)},
+            phases=("extended",),
+            views=_SIDE,
+            severity=Severity.MEDIUM,
+            cue="Keep your hips square to the floor — don't let the lifted leg open them up.",
+            why="Twisting the pelvis loads the lower back unevenly instead of training it to resist rotation.",
+        ),
+    ),
+    metrics=(
+        Metric("mean_arm_elevation_deg", "arm_elevation_deg", "mean", phases=("extended",)),
+        Metric("mean_leg_elevation_deg", "leg_elevation_deg", "mean", phases=("extended",)),
+        Metric("max_pelvis_roll_deg", "pelvis_roll_deg", "max", phases=("extended",)),
+    ),
+)

@@ -1,0 +1,72 @@
+"""Glute bridge: hips lifted from lying on the back, knees bent; side view, knees from the front."""
+
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from formcheck.geometry import View
+
+_SIDE = (View.SIDE,)
+
+EXERCISE = Exercise(
+    name="glute_bridge",
+    title="Glute bridge",
+    description="Rep = hips up from the floor to the top and back down; the time at the top is a hold.",
+    motion=Motion(
+        driver="hip_lift_deg",
+        active_when="above",
+        enter=15.0,
+        exit=8.0,
+        phase_names={"rest": "down", "away": "lifting", "active": "top", "back": "lowering"},
+        times_holds=True,
+        gates=(Gate("ventral_downward_ratio", max_value=-0.5), Gate("hip_knee_ankle_deg", max_value=150.0)),
+    ),
+    checks=(
+        Check(
+            code="incomplete_extension",
+            limits=(Limit("shoulder_hip_knee_deviation_deg", "min", "min_deg"),),
+            thresholds={"min_deg": (-15.0, -10.0, -6.0)},
+            aggregate="max",
+            phases=("top",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Drive your hips a little higher — a straight line from shoulders to knees.",
+            why="Full hip extension is what trains the glutes that take load off your lower back.",
+        ),
+        Check(
+            code="over_arch",
+            limits=(Limit("shoulder_hip_knee_deviation_deg", "max", "max_deg"),),
+            thresholds={"max_deg": (15.0, 10.0, 6.0)},
+            phases=("top",),
+            views=_SIDE,
+            severity=Severity.HIGH,
+            cue="Don't push past straight — tuck your ribs down and squeeze your glutes.",
+            why="Lifting past the line arches your lower back instead of working your hips.",
+        ),
+        Check(
+            code="feet_position",
+            limits=(
+                Limit("hip_knee_ankle_deg", "min", "min_deg"),
+                Limit("hip_knee_ankle_deg", "max", "max_deg"),
+            ),
+            thresholds={"min_deg": (60.0, 70.0, 75.0), "max_deg": (120.0, 110.0, 105.0)},
+            phases=("top",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Place your feet so your knees make a right angle at the top.",
+            why="Feet too far away hand the work to your hamstrings; too close, to your thighs.",
+        ),
+        Check(
+            code="knees_cave",
+            limits=(Limit("knee_ankle_width_ratio", "min", "min_ratio"),),
+            thresholds={"min_ratio": (0.75, 0.85, 0.90)},
+            phases=("lifting", "top"),
+            views=(View.FRONT,),
+            severity=Severity.MEDIUM,
+            cue="Keep your knees hip-width apart — press them gently outward.",
+            why="Knees falling in twist the pelvis under your lower back.",
+        ),
+    ),
+    metrics=(
+        Metric("top_hip_deviation_deg", "shoulder_hip_knee_deviation_deg", "max", phases=("top",)),
+        Metric("top_knee_angle_deg", "hip_knee_ankle_deg", "mean", phases=("top",)),
+        Metric("top_hip_lift_deg", "hip_lift_deg", "max", phases=("top",)),
+    ),
+)

@@ -1,0 +1,69 @@
+"""Plank hold, forearm or high (straight-arm), judged from the side."""
+
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Motion, Severity, Variant
+from formcheck.geometry import View
+
+_SIDE = (View.SIDE,)
+
+EXERCISE = Exercise(
+    name="plank",
+    title="Plank",
+    description="Hold = face down, legs straight, body within 30° of horizontal for at least 2 s.",
+    motion=Motion(
+        driver="body_to_horizontal_deg",
+        active_when="below",
+        enter=30.0,
+        exit=40.0,
+        phase_names={"rest": "out", "away": "getting_in", "active": "hold", "back": "getting_out"},
+        counts_reps=False,
+        times_holds=True,
+        min_hold_s=2.0,
+        gates=(Gate("ventral_downward_ratio", min_value=0.5), Gate("hip_knee_ankle_deg", min_value=140.0)),
+    ),
+    checks=(
+        Check(
+            code="hips_sag",
+            limits=(Limit("hip_line_deviation_deg", "max", "max_deg"),),
+            thresholds={"max_deg": (12.0, 8.0, 5.0)},
+            phases=("hold",),
+            views=_SIDE,
+            severity=Severity.HIGH,
+            cue="Lift your hips a little — squeeze your glutes and brace your belly.",
+            why="Sagging hips hang your weight on the joints of your lower back.",
+        ),
+        Check(
+            code="hips_pike",
+            limits=(Limit("hip_line_deviation_deg", "min", "min_deg"),),
+            thresholds={"min_deg": (-15.0, -10.0, -7.0)},
+            phases=("hold",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Lower your hips until you are one straight line from head to heels.",
+            why="Piked hips take the work away from the trunk muscles that protect your back.",
+        ),
+        Check(
+            code="head_drop",
+            limits=(Limit("ear_shoulder_hip_signed_deg", "max", "max_deg"),),
+            thresholds={"max_deg": (18.0, 12.0, 8.0)},
+            phases=("hold",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Keep your head in line — look at the floor just ahead of your hands.",
+            why="A hanging head pulls your upper back out of its neutral line.",
+        ),
+        Check(
+            code="shoulders_not_stacked",
+            limits=(
+                Limit("support_arm_to_vertical_deg", "min", "min_deg"),
+                Limit("support_arm_to_vertical_deg", "max", "max_deg"),
+            ),
+            thresholds={"min_deg": (-20.0, -15.0, -10.0), "max_deg": (20.0, 15.0, 10.0)},
+            phases=("hold",),
+            views=_SIDE,
+            severity=Severity.LOW,
+            cue="Stack your shoulders right over your elbows (or wrists).",
+            why="Stacked shoulders let the trunk, not the shoulders, hold you up.",
+        ),
+    ),
+    variant=Variant(feature="elbow_deg", split=135.0, below="forearm", above="high"),
+)

@@ -1,0 +1,139 @@
+"""The vocabulary an exercise file is written in: motion, phases, checks and threshold profiles.
+
+Units live in names: a threshold parameter is called ``max_deg``, ``min_norm``, ``max_ratio`` … with the unit of
+the feature it bounds; durations end in ``_s``. Every threshold has one value per profile, in the order of
+:data:`PROFILES` (gentle, standard, strict): gentle lets more through, strict catches smaller deviations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from formcheck.geometry import View
+
+PROFILES = ("gentle", "standard", "strict")
+DEFAULT_PROFILE = "standard"
+
+# The four states of the motion machine (see formcheck.reps); each exercise gives them its own phase names.
+MOTION_STATES = ("rest", "away", "active", "back")
+
+Direction = Literal["above", "below"]
+Aggregate = Literal["frame", "max", "min", "rise_from_extreme"]
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """The body must be in this range for the motion to be tracked at all (e.g. lying face up for a bridge)."""
+
+    feature: str
+    min_value: float = float("-inf")
+    max_value: float = float("inf")
+
+
+@dataclass(frozen=True)
+class Motion:
+    """A hysteresis machine on one driver feature.
+
+    The person is *active* (bottom of a squat, top of a bridge, in a plank) once the driver passes ``enter`` in
+    the ``active_when`` direction, and back at *rest* once it passes ``exit`` the other way; in between they are
+    moving *away* from rest or *back* to it. ``phase_names`` names the four states for this exercise.
+    """
+
+    driver: str
+    active_when: Direction
+    enter: float
+    exit: float
+    phase_names: Mapping[str, str]
+    counts_reps: bool = True
+    times_holds: bool = False
+    min_hold_s: float = 0.0
+    # A deadlift clip may begin with the lifter already at the bar: that first pull is a rep.
+    first_rep_may_start_active: bool = False
+    # Feature whose sign during the active phase names the rep's side (+ left, − right); None: no side.
+    side_feature: str | None = None
+    gates: tuple[Gate, ...] = ()
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One bound of a check: ``feature`` must stay ≤ (kind "max") or ≥ (kind "min") the parameter ``param``."""
+
+    feature: str
+    kind: Literal["max", "min"]
+    param: str
+
+
+@dataclass(frozen=True)
+class Check:
+    """One fault the exercise looks for; ``code`` is the fault code in reports.
+
+    ``thresholds`` maps each limit's ``param`` to its (gentle, standard, strict) values. ``combine``: "any" —
+    a fault when any limit is broken; "all_available" — a fault only when every limit whose feature can be
+    measured in that frame is broken (cautious evidence fusion), unjudged when none can. ``aggregate``:
+    "frame" judges every frame; "max"/"min" judge the near-extreme (90th/10th percentile, robust to one noisy
+    frame) over each contiguous run of the check's phases;
+    "rise_from_extreme" judges how far the feature climbs after the motion driver's deepest frame of the run.
+    """
+
+    code: str
+    limits: tuple[Limit, ...]
+    thresholds: Mapping[str, tuple[float, float, float]]
+    phases: tuple[str, ...]
+    views: tuple[View, ...]
+    severity: Severity
+    cue: str
+    why: str
+    combine: Literal["any", "all_available"] = "any"
+    aggregate: Aggregate = "frame"
+    min_duration_s: float = 0.3
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A per-rep number: ``aggregate`` of ``feature`` over the rep's frames in ``phases`` (empty: the whole rep)."""
+
+    name: str
+    feature: str
+    aggregate: Literal["max", "min", "mean"]
+    phases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Tells variants apart by the median of ``feature`` over active frames (e.g. forearm vs high plank)."""
+
+    feature: str
+    split: float
+    below: str
+    above: str
+
+
+@dataclass(frozen=True)
+class Exercise:
+    name: str
+    title: str
+    motion: Motion
+    checks: tuple[Check, ...]
+    metrics: tuple[Metric, ...] = ()
+    variant: Variant | None = None
+    description: str = ""
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def phases(self) -> tuple[str, ...]:
+        return tuple(self.motion.phase_names[state] for state in MOTION_STATES)
+
+    def check(self, code: str) -> Check:
+        for check in self.checks:
+            if check.code == code:
+                return check
+        raise KeyError(f"{self.name} has no check {code!r}")

@@ -1,0 +1,542 @@
+"""Named per-frame features of a pose sequence: the vocabulary exercise checks are written in.
+
+Every feature is a (T,) float array, NaN where it cannot be computed. Its name ends with its unit:
+
+* ``_deg``: degrees (conventions of :mod:`formcheck.geometry`; image-plane angles from pixel coordinates);
+* ``_norm``: a length divided by a body length (leg length hip→knee→ankle, or shoulder–hip length for
+  ``back_bulge``), so it does not depend on camera distance;
+* ``_ratio``: a dimensionless ratio.
+
+Side-view features use the body side nearer the camera (one side for the whole clip, by
+:func:`formcheck.geometry.dominant_near_side`), because the far side is partly hidden and less accurate.
+Signs follow the body, not the image: "ventral" is the person's front whichever way they face or lie.
+
+Each feature declares the joints it needs so that checks can be gated on their visibility.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.geometry import Side
+from formcheck.types import FloatArray, Landmark, PoseSequence
+
+FEATURE_UNITS = ("_deg", "_norm", "_ratio")
+
+# Above this elbow angle the straight arm (wrist) carries a plank; below it the forearm (elbow) does.
+HIGH_PLANK_MIN_ELBOW_DEG = 135.0
+
+
+class Joint(StrEnum):
+    """A body joint independent of side; :class:`Body` resolves it to the near, far, left or right landmark."""
+
+    EAR = "ear"
+    SHOULDER = "shoulder"
+    ELBOW = "elbow"
+    WRIST = "wrist"
+    HIP = "hip"
+    KNEE = "knee"
+    ANKLE = "ankle"
+    HEEL = "heel"
+    FOOT = "foot"
+
+
+_JOINT_LANDMARKS: dict[Joint, tuple[Landmark, Landmark]] = {
+    Joint.EAR: (Landmark.LEFT_EAR, Landmark.RIGHT_EAR),
+    Joint.SHOULDER: (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),
+    Joint.ELBOW: (Landmark.LEFT_ELBOW, Landmark.RIGHT_ELBOW),
+    Joint.WRIST: (Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST),
+    Joint.HIP: (Landmark.LEFT_HIP, Landmark.RIGHT_HIP),
+    Joint.KNEE: (Landmark.LEFT_KNEE, Landmark.RIGHT_KNEE),
+    Joint.ANKLE: (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE),
+    Joint.HEEL: (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL),
+    Joint.FOOT: (Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX),
+}
+
+
+def joint_landmark(joint: Joint, side: Side) -> Landmark:
+    left, right = _JOINT_LANDMARKS[joint]
+    return left if side is Side.LEFT else right
+
+
+@dataclass(frozen=True)
+class Body:
+    """Pixel positions and visibility of one sequence, with its near side resolved."""
+
+    xy: FloatArray  # (T, 33, 2) pixels
+    world: FloatArray  # (T, 33, 3) metres, y down
+    visibility: FloatArray  # (T, 33)
+    near: Side
+    back_bulge: FloatArray | None
+
+    @classmethod
+    def from_sequence(cls, seq: PoseSequence) -> Body:
+        return cls(
+            xy=seq.xy_px(),
+            world=seq.world,
+            visibility=seq.visibility,
+            near=geometry.dominant_near_side(seq.landmarks),
+            back_bulge=seq.back_bulge,
+        )
+
+    @property
+    def far(self) -> Side:
+        return Side.RIGHT if self.near is Side.LEFT else Side.LEFT
+
+    def at(self, joint: Joint, side: Side | None = None) -> FloatArray:
+        """(T, 2) pixel position of ``joint`` on ``side`` (default: the near side)."""
+        return self.xy[:, int(joint_landmark(joint, side or self.near))]
+
+    def world_at(self, joint: Joint, side: Side | None = None) -> FloatArray:
+        """(T, 3) world position (metres, y down) of ``joint`` on ``side`` (default: the near side)."""
+        return self.world[:, int(joint_landmark(joint, side or self.near))]
+
+    def ventral(self) -> FloatArray:
+        """(T, 2) unit vector out of the person's front, perpendicular to the near-side trunk."""
+        return geometry.ventral_direction(self.at(Joint.HIP), self.at(Joint.SHOULDER), self.near)
+
+    def leg_length_px(self) -> FloatArray:
+        hip, knee, ankle = self.at(Joint.HIP), self.at(Joint.KNEE), self.at(Joint.ANKLE)
+        length = np.linalg.norm(knee - hip, axis=-1) + np.linalg.norm(ankle - knee, axis=-1)
+        return np.where(length > 1e-6, length, np.nan)
+
+
+SideUse = Literal["near", "both"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One named per-frame measurement.
+
+    ``sides``: "near" needs ``joints`` on the near side only; "both" needs them on both sides (front-view and
+    left/right comparisons). ``needs_back_bulge``: computed from the segmentation outline, NaN without it.
+    """
+
+    name: str
+    description: str
+    joints: tuple[Joint, ...]
+    compute: Callable[[Body], FloatArray]
+    sides: SideUse = "near"
+    needs_back_bulge: bool = False
+
+    def landmarks(self, body: Body) -> tuple[Landmark, ...]:
+        sides = (body.near,) if self.sides == "near" else (Side.LEFT, Side.RIGHT)
+        return tuple(joint_landmark(joint, side) for side in sides for joint in self.joints)
+
+
+# --- feature functions (Body -> (T,)) -------------------------------------------------------------------------
+
+
+def _trunk_to_vertical(body: Body) -> FloatArray:
+    return geometry.segment_angle_to_vertical_deg(body.at(Joint.HIP), body.at(Joint.SHOULDER))
+
+
+def _shin_to_vertical(body: Body) -> FloatArray:
+    return geometry.segment_angle_to_vertical_deg(body.at(Joint.ANKLE), body.at(Joint.KNEE))
+
+
+def _thigh_elevation(body: Body) -> FloatArray:
+    return geometry.segment_elevation_deg(body.at(Joint.KNEE), body.at(Joint.HIP))
+
+
+def _shoulder_hip_knee(body: Body) -> FloatArray:
+    return geometry.joint_angle_deg(body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.KNEE))
+
+
+def _hip_knee_ankle(body: Body) -> FloatArray:
+    return geometry.joint_angle_deg(body.at(Joint.HIP), body.at(Joint.KNEE), body.at(Joint.ANKLE))
+
+
+def _elbow(body: Body) -> FloatArray:
+    return geometry.joint_angle_deg(body.at(Joint.SHOULDER), body.at(Joint.ELBOW), body.at(Joint.WRIST))
+
+
+def _hip_line_deviation(body: Body) -> FloatArray:
+    return geometry.signed_line_deviation_deg(
+        body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.ANKLE), body.ventral()
+    )
+
+
+def _shoulder_hip_knee_deviation(body: Body) -> FloatArray:
+    return geometry.signed_line_deviation_deg(
+        body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.KNEE), body.ventral()
+    )
+
+
+def _ear_shoulder_hip_signed(body: Body) -> FloatArray:
+    # The shoulder bulging to the back of the ear–hip line means the head and upper back fold forward (flexion).
+    return geometry.signed_line_deviation_deg(
+        body.at(Joint.EAR), body.at(Joint.SHOULDER), body.at(Joint.HIP), -body.ventral()
+    )
+
+
+def _support_arm_to_vertical(body: Body) -> FloatArray:
+    shoulder, elbow, wrist, hip = (body.at(j) for j in (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP))
+    high_plank = _elbow(body) > HIGH_PLANK_MIN_ELBOW_DEG
+    contact = np.where(high_plank[:, None], wrist, elbow)
+    magnitude = geometry.segment_angle_to_vertical_deg(contact, shoulder)
+    toward_head = np.sign((shoulder[:, 0] - contact[:, 0]) * (shoulder[:, 0] - hip[:, 0]))
+    return np.asarray(magnitude * toward_head, dtype=np.float64)
+
+
+def _arm_elevations(body: Body) -> FloatArray:
+    return np.stack(
+        [
+            geometry.segment_elevation_deg(body.at(Joint.SHOULDER, side), body.at(Joint.WRIST, side))
+            for side in (Side.LEFT, Side.RIGHT)
+        ]
+    )
+
+
+def _leg_elevations(body: Body) -> FloatArray:
+    return np.stack(
+        [
+            geometry.segment_elevation_deg(body.at(Joint.HIP, side), body.at(Joint.ANKLE, side))
+            for side in (Side.LEFT, Side.RIGHT)
+        ]
+    )
+
+
+def _arm_elevation(body: Body) -> FloatArray:
+    return np.asarray(np.max(_arm_elevations(body), axis=0), dtype=np.float64)
+
+
+def _leg_elevation(body: Body) -> FloatArray:
+    return np.asarray(np.max(_leg_elevations(body), axis=0), dtype=np.float64)
+
+
+def _axis_roll(body: Body, joint: Joint) -> FloatArray:
+    # How far the left–right axis tips out of the horizontal plane (world y is down): a square pelvis reads 0.
+    axis = body.world[:, int(joint_landmark(joint, Side.LEFT))] - body.world[:, int(joint_landmark(joint, Side.RIGHT))]
+    length = np.linalg.norm(axis, axis=-1)
+    sine = np.abs(axis[:, 1]) / np.where(length > 1e-9, length, np.nan)
+    return np.asarray(np.degrees(np.arcsin(np.clip(sine, 0.0, 1.0))), dtype=np.float64)
+
+
+def _heel_lift(body: Body) -> FloatArray:
+    return (body.at(Joint.FOOT)[:, 1] - body.at(Joint.HEEL)[:, 1]) / body.leg_length_px()
+
+
+def _wrist_ahead_of_midfoot(body: Body) -> FloatArray:
+    heel, toe = body.at(Joint.HEEL), body.at(Joint.FOOT)
+    midfoot_x = (heel[:, 0] + toe[:, 0]) / 2.0
+    forward = np.sign(toe[:, 0] - heel[:, 0])
+    return np.asarray((body.at(Joint.WRIST)[:, 0] - midfoot_x) * forward / body.leg_length_px(), dtype=np.float64)
+
+
+def _knee_ankle_width(body: Body) -> FloatArray:
+    knees = np.abs(body.at(Joint.KNEE, Side.LEFT)[:, 0] - body.at(Joint.KNEE, Side.RIGHT)[:, 0])
+    ankles = np.abs(body.at(Joint.ANKLE, Side.LEFT)[:, 0] - body.at(Joint.ANKLE, Side.RIGHT)[:, 0])
+    return np.asarray(knees / np.where(ankles > 1e-6, ankles, np.nan), dtype=np.float64)
+
+
+def _camera_yaw(body: Body) -> FloatArray:
+    return geometry.camera_yaw_deg(body.xy, body.world)
+
+
+def _back_bulge(body: Body) -> FloatArray:
+    frames = body.xy.shape[0]
+    if body.back_bulge is None:
+        return np.full(frames, np.nan)
+    return np.asarray(body.back_bulge, dtype=np.float64)
+
+
+def _back_sag(body: Body) -> FloatArray:
+    return -_back_bulge(body)
+
+
+# --- world-landmark features: metres, y down; independent of the camera's viewpoint, used to drive phases -------
+
+
+def _world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
+    """3-D angle of ``p→q`` above the horizontal plane (world y is down), in [−90, 90]."""
+    d = q - p
+    length = np.linalg.norm(d, axis=-1)
+    sine = -d[..., 1] / np.where(length > 1e-9, length, np.nan)
+    return np.asarray(np.degrees(np.arcsin(np.clip(sine, -1.0, 1.0))), dtype=np.float64)
+
+
+def _world_length(p: FloatArray, q: FloatArray) -> FloatArray:
+    return np.asarray(np.linalg.norm(q - p, axis=-1), dtype=np.float64)
+
+
+def _world_mid(body: Body, joint: Joint) -> FloatArray:
+    return (body.world_at(joint, Side.LEFT) + body.world_at(joint, Side.RIGHT)) / 2.0
+
+
+def _floor_y(body: Body) -> FloatArray:
+    """World y of the lower ankle: the floor, even when one leg is lifted (bird dog)."""
+    return np.fmax(body.world_at(Joint.ANKLE, Side.LEFT)[:, 1], body.world_at(Joint.ANKLE, Side.RIGHT)[:, 1])
+
+
+def _world_leg(body: Body) -> tuple[FloatArray, FloatArray]:
+    """(height of the near hip above the lower ankle, near hip→knee→ankle length), metres."""
+    hip, knee, ankle = (body.world_at(j) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE))
+    return _floor_y(body) - hip[:, 1], _world_length(hip, knee) + _world_length(knee, ankle)
+
+
+def _hip_height(body: Body) -> FloatArray:
+    height, leg = _world_leg(body)
+    return np.asarray(height / np.where(leg > 1e-9, leg, np.nan), dtype=np.float64)
+
+
+def _shoulder_height(body: Body) -> FloatArray:
+    _, leg = _world_leg(body)
+    shoulder_mid, hip_mid = _world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP)
+    total = leg + _world_length(hip_mid, shoulder_mid)
+    return np.asarray((_floor_y(body) - shoulder_mid[:, 1]) / np.where(total > 1e-9, total, np.nan), dtype=np.float64)
+
+
+def _wrist_height(body: Body) -> FloatArray:
+    height, leg = _world_leg(body)
+    wrist_above_hip = body.world_at(Joint.HIP)[:, 1] - body.world_at(Joint.WRIST)[:, 1]
+    return np.asarray((height + wrist_above_hip) / np.where(leg > 1e-9, leg, np.nan), dtype=np.float64)
+
+
+def _body_to_horizontal(body: Body) -> FloatArray:
+    return np.abs(_world_elevation_deg(_world_mid(body, Joint.ANKLE), _world_mid(body, Joint.SHOULDER)))
+
+
+def _hip_lift(body: Body) -> FloatArray:
+    return _world_elevation_deg(_world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP))
+
+
+def _ventral_downward(body: Body) -> FloatArray:
+    # Front = up × right in the right-handed world frame (x right, y down, z away from the camera).
+    up = _world_mid(body, Joint.SHOULDER) - _world_mid(body, Joint.HIP)
+    right = (body.world_at(Joint.SHOULDER, Side.RIGHT) - body.world_at(Joint.SHOULDER, Side.LEFT)) + (
+        body.world_at(Joint.HIP, Side.RIGHT) - body.world_at(Joint.HIP, Side.LEFT)
+    )
+    front = np.cross(up, right)
+    length = np.linalg.norm(front, axis=-1)
+    return np.asarray(front[:, 1] / np.where(length > 1e-9, length, np.nan), dtype=np.float64)
+
+
+def _world_limb_elevations(body: Body, root: Joint, tip: Joint) -> FloatArray:
+    return np.stack(
+        [_world_elevation_deg(body.world_at(root, side), body.world_at(tip, side)) for side in (Side.LEFT, Side.RIGHT)]
+    )
+
+
+def _limb_reach(body: Body) -> FloatArray:
+    arm = np.max(_world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST), axis=0)
+    leg = np.max(_world_limb_elevations(body, Joint.HIP, Joint.ANKLE), axis=0)
+    return np.asarray(np.minimum(arm, leg), dtype=np.float64)
+
+
+def _arm_raise_asymmetry(body: Body) -> FloatArray:
+    left, right = _world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST)
+    return np.asarray(left - right, dtype=np.float64)
+
+
+_TRUNK = (Joint.SHOULDER, Joint.HIP)
+_LEG = (Joint.HIP, Joint.KNEE, Joint.ANKLE)
+
+_ALL_FEATURES: tuple[Feature, ...] = (
+    Feature(
+        "camera_yaw_deg",
+        "camera yaw: 0 = person faces the camera, 90 = exact side view",
+        _TRUNK,
+        _camera_yaw,
+        sides="both",
+    ),
+    Feature(
+        "trunk_to_vertical_deg",
+        "hip→shoulder from straight up: 0 upright, 90 horizontal",
+        _TRUNK,
+        _trunk_to_vertical,
+    ),
+    Feature(
+        "shin_to_vertical_deg",
+        "ankle→knee from straight up: knees travelling forward",
+        (Joint.KNEE, Joint.ANKLE),
+        _shin_to_vertical,
+    ),
+    Feature(
+        "thigh_elevation_deg",
+        "knee→hip above horizontal: 90 standing, 0 thigh parallel to the floor",
+        (Joint.HIP, Joint.KNEE),
+        _thigh_elevation,
+    ),
+    Feature(
+        "shoulder_hip_knee_deg",
+        "hip angle, unsigned, 180 = straight",
+        (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
+        _shoulder_hip_knee,
+    ),
+    Feature("hip_knee_ankle_deg", "knee angle, unsigned, 180 = straight", _LEG, _hip_knee_ankle),
+    Feature(
+        "elbow_deg",
+        "elbow angle, unsigned, 180 = straight",
+        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST),
+        _elbow,
+    ),
+    Feature(
+        "hip_line_deviation_deg",
+        "hip off the shoulder–ankle line: + toward the front (plank sag), − toward the back (pike)",
+        (Joint.SHOULDER, Joint.HIP, Joint.ANKLE),
+        _hip_line_deviation,
+    ),
+    Feature(
+        "shoulder_hip_knee_deviation_deg",
+        "hip off the shoulder–knee line: + toward the front (hip hyperextension), − hip flexion (hinge)",
+        (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
+        _shoulder_hip_knee_deviation,
+    ),
+    Feature(
+        "ear_shoulder_hip_signed_deg",
+        "head/upper back off the trunk line: + forward (rounding, flexion), − back (extension)",
+        (Joint.EAR, Joint.SHOULDER, Joint.HIP),
+        _ear_shoulder_hip_signed,
+    ),
+    Feature(
+        "hip_height_norm",
+        "near hip height above the lower ankle over leg length (world, any view): 1 standing tall",
+        _LEG,
+        _hip_height,
+    ),
+    Feature(
+        "shoulder_height_norm",
+        "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
+        (Joint.SHOULDER, *_LEG),
+        _shoulder_height,
+    ),
+    Feature(
+        "wrist_height_norm",
+        "near wrist height above the lower ankle over leg length (world, any view): low holding a bar",
+        (Joint.WRIST, *_LEG),
+        _wrist_height,
+    ),
+    Feature(
+        "hip_lift_deg",
+        "mid-shoulder→mid-hip above the horizontal plane (world, any view): hips raised above the shoulders",
+        _TRUNK,
+        _hip_lift,
+    ),
+    Feature(
+        "body_to_horizontal_deg",
+        "mid-ankle–mid-shoulder line from the horizontal plane (world, any view), unsigned",
+        (Joint.SHOULDER, Joint.ANKLE),
+        _body_to_horizontal,
+    ),
+    Feature(
+        "ventral_downward_ratio",
+        "downward component of the body's front (world, any view): +1 face down, −1 face up",
+        _TRUNK,
+        _ventral_downward,
+    ),
+    Feature(
+        "support_arm_to_vertical_deg",
+        "shoulder over the floor contact (wrist, or elbow on forearms): + shoulders ahead toward the head",
+        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
+        _support_arm_to_vertical,
+    ),
+    Feature(
+        "arm_elevation_deg",
+        "higher arm, shoulder→wrist above horizontal",
+        (Joint.SHOULDER, Joint.WRIST),
+        _arm_elevation,
+        sides="both",
+    ),
+    Feature(
+        "leg_elevation_deg",
+        "higher leg, hip→ankle above horizontal",
+        (Joint.HIP, Joint.ANKLE),
+        _leg_elevation,
+        sides="both",
+    ),
+    Feature(
+        "limb_reach_deg",
+        "lower of the higher arm and higher leg above the horizontal plane (world, any view): bird dog reach",
+        (Joint.SHOULDER, Joint.WRIST, Joint.HIP, Joint.ANKLE),
+        _limb_reach,
+        sides="both",
+    ),
+    Feature(
+        "arm_raise_asymmetry_deg",
+        "left minus right arm elevation (world, any view): + left arm raised",
+        (Joint.SHOULDER, Joint.WRIST),
+        _arm_raise_asymmetry,
+        sides="both",
+    ),
+    Feature(
+        "pelvis_roll_deg",
+        "hip axis tipped out of the horizontal (hips not square), from world landmarks",
+        (Joint.HIP,),
+        lambda body: _axis_roll(body, Joint.HIP),
+        sides="both",
+    ),
+    Feature(
+        "shoulder_roll_deg",
+        "shoulder axis tipped out of the horizontal, from world landmarks",
+        (Joint.SHOULDER,),
+        lambda body: _axis_roll(body, Joint.SHOULDER),
+        sides="both",
+    ),
+    Feature(
+        "heel_lift_norm",
+        "heel height above the toe over leg length",
+        (*_LEG, Joint.HEEL, Joint.FOOT),
+        _heel_lift,
+    ),
+    Feature(
+        "wrist_ahead_of_midfoot_norm",
+        "wrist (bar) horizontally ahead of mid-foot over leg length: + toward the toes",
+        (*_LEG, Joint.WRIST, Joint.HEEL, Joint.FOOT),
+        _wrist_ahead_of_midfoot,
+    ),
+    Feature(
+        "knee_ankle_width_ratio",
+        "knee spacing over ankle spacing in the image (front view): < 1 knees in",
+        (Joint.KNEE, Joint.ANKLE),
+        _knee_ankle_width,
+        sides="both",
+    ),
+    Feature(
+        "back_bulge_norm",
+        "back outline bulging off the shoulder–hip line (+ rounded), over trunk length",
+        _TRUNK,
+        _back_bulge,
+        needs_back_bulge=True,
+    ),
+    Feature(
+        "back_sag_norm",
+        "back outline dipping below the shoulder–hip line (+ sagging), over trunk length",
+        _TRUNK,
+        _back_sag,
+        needs_back_bulge=True,
+    ),
+)
+
+
+def _build_registry(features: tuple[Feature, ...]) -> Mapping[str, Feature]:
+    registry: dict[str, Feature] = {}
+    for feature in features:
+        if not feature.name.endswith(FEATURE_UNITS):
+            raise ValueError(f"feature {feature.name!r} must end with a unit suffix, one of {FEATURE_UNITS}")
+        if feature.name in registry:
+            raise ValueError(f"feature {feature.name!r} is defined twice")
+        registry[feature.name] = feature
+    return registry
+
+
+FEATURES: Mapping[str, Feature] = _build_registry(_ALL_FEATURES)
+
+
+def compute_features(body: Body, names: tuple[str, ...] | None = None) -> dict[str, FloatArray]:
+    """Named (T,) arrays for ``names`` (default: every registered feature)."""
+    selected = tuple(FEATURES) if names is None else names
+    unknown = [name for name in selected if name not in FEATURES]
+    if unknown:
+        raise KeyError(f"unknown features: {', '.join(unknown)}")
+    # Frames without a pose are all-NaN by design; numpy's "empty slice" warnings about them are noise.
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return {name: np.asarray(FEATURES[name].compute(body), dtype=np.float64) for name in selected}

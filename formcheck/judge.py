@@ -1,0 +1,278 @@
+"""Evaluate an exercise's checks over a tracked sequence: fault spans, and honest "cannot judge" entries.
+
+A check is judged only in its phases, from a view it accepts, on frames where the landmarks its features need are
+visible (≥ :data:`MIN_VISIBILITY`). Anything else is *unjudged* (with the reason and what the person can change),
+never a fault. A per-frame fault must last ``min_duration_s`` (gaps shorter than :data:`MERGE_GAP_S` are bridged)
+before it is reported, so a flickering measurement does not produce a cue. Times are seconds from the clip start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from formcheck.exercises import DURATION_PARAM, Thresholds
+from formcheck.exercises.spec import Check, Exercise, Limit
+from formcheck.features import FEATURES, Body, Joint, joint_landmark
+from formcheck.geometry import View
+from formcheck.reps import MotionTrack, frame_step_s, runs, span_end_s
+from formcheck.types import FloatArray, Landmark
+
+MIN_VISIBILITY = 0.5
+MERGE_GAP_S = 0.25
+# An aggregate check needs at least this share of its phase run judged to give a verdict on that run.
+MIN_JUDGED_SHARE = 0.5
+# "max"/"min" aggregates read this percentile from the top/bottom of a run.
+ROBUST_EXTREME_PERCENTILE = 10.0
+# Unjudged time shorter than this (a blink at a phase boundary) is not worth telling the person about.
+MIN_UNJUDGED_S = 0.3
+
+BoolArray = npt.NDArray[np.bool_]
+
+_VIEW_FIX = {
+    View.SIDE: "turn so your side faces the camera",
+    View.FRONT: "turn so you face the camera",
+    View.OBLIQUE: "turn about 45° away from the camera",
+}
+_OUT_OF_FRAME_JOINTS = {Joint.ANKLE, Joint.HEEL, Joint.FOOT, Joint.KNEE, Joint.WRIST, Joint.ELBOW}
+_JOINT_PLURAL = {
+    Joint.EAR: "ears",
+    Joint.SHOULDER: "shoulders",
+    Joint.ELBOW: "elbows",
+    Joint.WRIST: "wrists",
+    Joint.HIP: "hips",
+    Joint.KNEE: "knees",
+    Joint.ANKLE: "ankles",
+    Joint.HEEL: "heels",
+    Joint.FOOT: "feet",
+}
+NO_OUTLINE_REASON = "no back outline (segmentation mask) available for this clip"
+NO_OUTLINE_FIX = "analyse with the back outline enabled, in good light against a plain background"
+
+
+@dataclass(frozen=True)
+class FaultSpan:
+    code: str
+    start: int
+    stop: int
+    start_s: float
+    end_s: float
+    value: float
+    threshold: float
+    rep: int | None
+
+
+@dataclass(frozen=True)
+class UnjudgedTime:
+    check: str
+    reason: str
+    fix: str
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Judgement:
+    faults: tuple[FaultSpan, ...]
+    unjudged: tuple[UnjudgedTime, ...]
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Everything per-frame the checks are judged on."""
+
+    t_s: FloatArray
+    features: Mapping[str, FloatArray]
+    views: npt.NDArray[np.str_]
+    body: Body
+    track: MotionTrack
+
+
+@dataclass(frozen=True)
+class _LimitEval:
+    limit: Limit
+    threshold: float
+    values: FloatArray
+    available: BoolArray
+    violated: BoolArray
+
+
+def _visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
+    visibility = body.visibility[:, [int(lm) for lm in landmarks]]
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.all(visibility >= MIN_VISIBILITY, axis=1), dtype=bool)
+
+
+def _evaluate_limit(limit: Limit, threshold: float, frames: Frames) -> _LimitEval:
+    values = frames.features[limit.feature]
+    available = ~np.isnan(values) & _visible(frames.body, FEATURES[limit.feature].landmarks(frames.body))
+    with np.errstate(invalid="ignore"):
+        broken = values > threshold if limit.kind == "max" else values < threshold
+    return _LimitEval(limit, threshold, values, available, available & broken)
+
+
+def _combine(check: Check, evals: list[_LimitEval]) -> tuple[BoolArray, BoolArray]:
+    """(judgeable, violated) per frame."""
+    judgeable = np.any([e.available for e in evals], axis=0)
+    if check.combine == "all_available":
+        agree = np.all([e.violated | ~e.available for e in evals], axis=0)
+        return judgeable, judgeable & agree
+    return judgeable, np.any([e.violated for e in evals], axis=0)
+
+
+def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgement:
+    faults: list[FaultSpan] = []
+    unjudged: list[UnjudgedTime] = []
+    for check in exercise.checks:
+        params = thresholds[check.code]
+        evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
+        in_phase = np.isin(frames.track.phases, check.phases)
+        view_ok = np.isin(frames.views, [str(view) for view in check.views])
+        judgeable, violated = _combine(check, evals)
+        judged = in_phase & view_ok & judgeable
+        if check.aggregate == "frame":
+            spans = _frame_faults(check, evals, judged & violated, frames, params[DURATION_PARAM])
+        else:
+            spans = _aggregate_faults(check, evals, in_phase, judged, frames)
+        faults.extend(spans)
+        unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames))
+    ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
+    return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged))
+
+
+def _worst(evaluation: _LimitEval, start: int, stop: int, mask: BoolArray) -> float:
+    window = evaluation.values[start:stop][mask[start:stop]]
+    if window.size == 0:
+        return float("nan")
+    return float(np.max(window) if evaluation.limit.kind == "max" else np.min(window))
+
+
+def _excess(evaluation: _LimitEval, value: float) -> float:
+    if np.isnan(value):
+        return float("-inf")
+    return value - evaluation.threshold if evaluation.limit.kind == "max" else evaluation.threshold - value
+
+
+def _merge_close(spans: list[tuple[int, int]], t_s: FloatArray) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, stop in spans:
+        if merged and t_s[start] - t_s[merged[-1][1] - 1] <= MERGE_GAP_S:
+            merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def _frame_faults(
+    check: Check, evals: list[_LimitEval], violation: BoolArray, frames: Frames, min_duration_s: float
+) -> list[FaultSpan]:
+    step = frame_step_s(frames.t_s)
+    spans: list[FaultSpan] = []
+    for start, stop in _merge_close(runs(violation), frames.t_s):
+        end_s = span_end_s(frames.t_s, stop, step)
+        if end_s - frames.t_s[start] < min_duration_s:
+            continue
+        worst = max(evals, key=lambda e: _excess(e, _worst(e, start, stop, e.violated)))
+        value = _worst(worst, start, stop, worst.violated)
+        spans.append(_span(check, start, stop, value, worst.threshold, frames, end_s))
+    return spans
+
+
+def _aggregate_faults(
+    check: Check, evals: list[_LimitEval], in_phase: BoolArray, judged: BoolArray, frames: Frames
+) -> list[FaultSpan]:
+    step = frame_step_s(frames.t_s)
+    spans: list[FaultSpan] = []
+    for start, stop in runs(in_phase):
+        usable = judged[start:stop]
+        if usable.mean() < MIN_JUDGED_SHARE:
+            continue
+        for evaluation in evals:
+            value = _aggregate_value(check, evaluation.values[start:stop], usable, frames.track.progress[start:stop])
+            broken = value > evaluation.threshold if evaluation.limit.kind == "max" else value < evaluation.threshold
+            if broken:
+                end_s = span_end_s(frames.t_s, stop, step)
+                spans.append(_span(check, start, stop, value, evaluation.threshold, frames, end_s))
+                break
+    return spans
+
+
+def _aggregate_value(check: Check, values: FloatArray, usable: BoolArray, progress: FloatArray) -> float:
+    judged_values = np.where(usable, values, np.nan)
+    # A near-extreme percentile rather than the extreme itself, so one noisy frame cannot decide a whole run.
+    if check.aggregate == "max":
+        return float(np.nanpercentile(judged_values, 100.0 - ROBUST_EXTREME_PERCENTILE))
+    if check.aggregate == "min":
+        return float(np.nanpercentile(judged_values, ROBUST_EXTREME_PERCENTILE))
+    # rise_from_extreme: how far the feature climbs after the frame where the motion went deepest.
+    deepest = int(np.nanargmax(np.where(usable, progress, np.nan))) if np.any(usable & ~np.isnan(progress)) else 0
+    after = judged_values[deepest:]
+    if np.isnan(judged_values[deepest]) or np.all(np.isnan(after)):
+        return float("nan")
+    return float(np.nanmax(after) - judged_values[deepest])
+
+
+def _span(
+    check: Check, start: int, stop: int, value: float, threshold: float, frames: Frames, end_s: float
+) -> FaultSpan:
+    return FaultSpan(
+        code=check.code,
+        start=start,
+        stop=stop,
+        start_s=float(frames.t_s[start]),
+        end_s=end_s,
+        value=value,
+        threshold=threshold,
+        rep=rep_at(frames.track, start),
+    )
+
+
+def rep_at(track: MotionTrack, frame: int) -> int | None:
+    """The rep a frame belongs to: the one containing it, else the last one finished before it (its lockout)."""
+    latest: int | None = None
+    for rep in track.reps:
+        if rep.start <= frame < rep.stop:
+            return rep.index
+        if rep.stop <= frame:
+            latest = rep.index
+    return latest
+
+
+def _unjudged(
+    check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames
+) -> list[UnjudgedTime]:
+    step = frame_step_s(frames.t_s)
+    entries: list[UnjudgedTime] = []
+    wrong_view = missing & ~view_ok
+    if wrong_view.sum() * step >= MIN_UNJUDGED_S:
+        seen = frames.views[wrong_view]
+        seen_text = ", ".join(sorted({str(v) for v in seen if v})) or "unknown"
+        needed = " or ".join(str(view) for view in check.views)
+        reason = f"needs a {needed} view; the camera saw a {seen_text} view"
+        entries.append(UnjudgedTime(check.code, reason, _VIEW_FIX[check.views[0]], float(wrong_view.sum() * step)))
+    hidden = missing & view_ok
+    if hidden.sum() * step >= MIN_UNJUDGED_S:
+        reason, fix = _hidden_reason(evals, hidden, frames.body)
+        entries.append(UnjudgedTime(check.code, reason, fix, float(hidden.sum() * step)))
+    return entries
+
+
+def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tuple[str, str]:
+    if all(FEATURES[e.limit.feature].needs_back_bulge for e in evals) and body.back_bulge is None:
+        return NO_OUTLINE_REASON, NO_OUTLINE_FIX
+    joints: list[Joint] = []
+    for evaluation in evals:
+        feature = FEATURES[evaluation.limit.feature]
+        for joint in feature.joints:
+            sides = (body.near,) if feature.sides == "near" else (body.near, body.far)
+            landmarks = tuple(joint_landmark(joint, side) for side in sides)
+            if joint not in joints and not np.all(_visible(body, landmarks)[hidden]):
+                joints.append(joint)
+    if not joints:
+        return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
+    names = " and ".join(_JOINT_PLURAL[joint] for joint in joints)
+    if set(joints) & _OUT_OF_FRAME_JOINTS:
+        return f"{names} not visible", f"step back: {names} not visible"
+    return f"{names} not visible", f"make sure nothing hides your {names} from the camera"

@@ -1,0 +1,108 @@
+"""Recognise which of the five exercises a clip shows, from view-independent (world-landmark) features.
+
+Each frame with a pose gets a posture: *upright* (standing or hinged: the ankle–shoulder line within 40° of
+vertical), *supine* (face up, lying), *quadruped* (face down, hips high over the ankles) or *prone* (face down,
+hips low: a plank). Upright clips are split into deadlift and squat at their deepest frames: a deadlift holds the
+bar low (wrists below ~half leg length) and keeps the hips high, a squat sits the hips down.
+
+Confidence is a probability-like score in [0, 1]; below :data:`MIN_CONFIDENCE` the caller should ask the person to
+choose instead of guessing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.types import FloatArray
+
+MIN_CONFIDENCE = 0.6
+
+UPRIGHT_MIN_BODY_TO_HORIZONTAL_DEG = 50.0
+FACE_DOWN_MIN_RATIO = 0.5
+QUADRUPED_MIN_HIP_HEIGHT_NORM = 0.42
+# Upright clips whose shoulders never drop below this (fraction of standing height) did not exercise.
+MOVED_MAX_SHOULDER_HEIGHT_NORM = 0.85
+DEEPEST_SHARE = 0.1
+DEADLIFT_MAX_WRIST_HEIGHT_NORM = 0.5
+DEADLIFT_MIN_HIP_HEIGHT_NORM = 0.6
+WRIST_WEIGHT = 0.7
+# A third of the frames may be spent walking in, lying down or getting up before confidence suffers.
+MIN_POSTURE_SHARE = 0.67
+
+
+@dataclass(frozen=True)
+class Recognition:
+    exercise: str | None  # None when no exercise reached MIN_CONFIDENCE
+    confidence: float
+    scores: Mapping[str, float]
+
+    @property
+    def best_guess(self) -> str:
+        return max(self.scores, key=lambda name: self.scores[name])
+
+
+def _logistic(x: float) -> float:
+    return float(1.0 / (1.0 + np.exp(-x)))
+
+
+def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
+    body_angle = features["body_to_horizontal_deg"]
+    facing_down = features["ventral_downward_ratio"]
+    hip_height = features["hip_height_norm"]
+    known = ~np.isnan(body_angle) & ~np.isnan(facing_down)
+    with np.errstate(invalid="ignore"):
+        upright = known & (body_angle >= UPRIGHT_MIN_BODY_TO_HORIZONTAL_DEG)
+        lying = known & ~upright
+        supine = lying & (facing_down <= -FACE_DOWN_MIN_RATIO)
+        prone = lying & (facing_down >= FACE_DOWN_MIN_RATIO)
+        quadruped = prone & (hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM)
+    total = max(int(known.sum()), 1)
+    return {
+        "upright": upright.sum() / total,
+        "supine": supine.sum() / total,
+        "quadruped": quadruped.sum() / total,
+        "prone": (prone & ~quadruped).sum() / total,
+    }
+
+
+def _deadlift_probability(features: Mapping[str, FloatArray]) -> float | None:
+    """P(deadlift | upright and moving), from the deepest frames; None if the person never went down."""
+    shoulder = features["shoulder_height_norm"]
+    if np.all(np.isnan(shoulder)) or np.nanmin(shoulder) > MOVED_MAX_SHOULDER_HEIGHT_NORM:
+        return None
+    deep = shoulder <= np.nanquantile(shoulder, DEEPEST_SHARE)
+    wrist = float(np.nanmedian(np.where(deep, features["wrist_height_norm"], np.nan)))
+    hips = float(np.nanmedian(np.where(deep, features["hip_height_norm"], np.nan)))
+    wrist_vote = _logistic((DEADLIFT_MAX_WRIST_HEIGHT_NORM - wrist) / 0.08) if np.isfinite(wrist) else 0.5
+    hip_vote = _logistic((hips - DEADLIFT_MIN_HIP_HEIGHT_NORM) / 0.04) if np.isfinite(hips) else 0.5
+    # Hands low at the bottom is the stronger sign (a bar on the floor); hip height separates hinge from squat
+    # less reliably, since a squatted deadlift (a fault we must still judge) sits the hips low too.
+    return WRIST_WEIGHT * wrist_vote + (1.0 - WRIST_WEIGHT) * hip_vote
+
+
+def recognize_exercise(features: Mapping[str, FloatArray]) -> Recognition:
+    shares = _posture_shares(features)
+    coverage = min(1.0, max(shares.values()) / MIN_POSTURE_SHARE)
+    scores = {
+        "glute_bridge": shares["supine"],
+        "bird_dog": shares["quadruped"],
+        "plank": shares["prone"],
+        "deadlift": 0.0,
+        "squat": 0.0,
+    }
+    deadlift = _deadlift_probability(features)
+    if deadlift is not None:
+        scores["deadlift"] = shares["upright"] * deadlift
+        scores["squat"] = shares["upright"] * (1.0 - deadlift)
+    total = sum(scores.values())
+    if total <= 0:
+        return Recognition(exercise=None, confidence=0.0, scores=scores)
+    normalised = {name: coverage * score / total for name, score in scores.items()}
+    best = max(normalised, key=lambda name: normalised[name])
+    confidence = normalised[best]
+    return Recognition(
+        exercise=best if confidence >= MIN_CONFIDENCE else None, confidence=confidence, scores=normalised
+    )

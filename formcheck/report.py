@@ -1,0 +1,227 @@
+"""The result of analysing one clip, and its three renderings: JSON (``formcheck.report/1``), CSV, plain text.
+
+Times are seconds from the start of the clip; angles in degrees; ``_norm`` values are fractions of a body length
+(see :mod:`formcheck.features`). NaN values become ``null`` in JSON and empty cells in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from formcheck.types import FloatArray
+
+SCHEMA = "formcheck.report/1"
+ExerciseSource = Literal["given", "recognised"]
+
+
+def _number(value: float | None, digits: int = 3) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return round(float(value), digits)
+
+
+@dataclass(frozen=True)
+class Rep:
+    index: int
+    start_s: float
+    end_s: float
+    side: str | None
+    faults: tuple[str, ...]
+    metrics: Mapping[str, float]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "start_s": _number(self.start_s),
+            "end_s": _number(self.end_s),
+            "side": self.side,
+            "faults": list(self.faults),
+            "metrics": {name: _number(value) for name, value in self.metrics.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Hold:
+    start_s: float
+    end_s: float
+    good_form_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "start_s": _number(self.start_s),
+            "end_s": _number(self.end_s),
+            "good_form_s": _number(self.good_form_s),
+        }
+
+
+@dataclass(frozen=True)
+class Fault:
+    code: str
+    start_s: float
+    end_s: float
+    rep: int | None
+    severity: str
+    cue: str
+    value: float
+    threshold: float
+    why: str = ""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "start_s": _number(self.start_s),
+            "end_s": _number(self.end_s),
+            "rep": self.rep,
+            "severity": self.severity,
+            "cue": self.cue,
+            "value": _number(self.value),
+            "threshold": _number(self.threshold),
+        }
+
+
+@dataclass(frozen=True)
+class Unjudged:
+    check: str
+    reason: str
+    fix: str
+    seconds: float
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "reason": self.reason, "fix": self.fix, "seconds": _number(self.seconds, 2)}
+
+
+@dataclass(frozen=True, eq=False)
+class FrameTable:
+    """Per-frame values for CSV export and overlays: time, phase, rep (0 = none), faults shown, features."""
+
+    t_s: FloatArray
+    phase: npt.NDArray[np.str_]
+    rep: npt.NDArray[np.int64]
+    active_faults: tuple[tuple[str, ...], ...]
+    features: Mapping[str, FloatArray]
+
+    def rows(self) -> list[list[str]]:
+        header = ["t_s", "phase", "rep", "faults", *self.features]
+        body = [
+            [
+                f"{self.t_s[i]:.3f}",
+                str(self.phase[i]),
+                str(int(self.rep[i])),
+                ";".join(self.active_faults[i]),
+                *(_cell(values[i]) for values in self.features.values()),
+            ]
+            for i in range(len(self.t_s))
+        ]
+        return [header, *body]
+
+
+def _cell(value: float) -> str:
+    return "" if not math.isfinite(value) else f"{value:.4g}"
+
+
+@dataclass(frozen=True)
+class Report:
+    exercise: str | None
+    exercise_source: ExerciseSource
+    recognition_confidence: float | None
+    view: str
+    model: str
+    duration_s: float
+    frames_total: int
+    frames_with_pose: int
+    reps: tuple[Rep, ...] = ()
+    holds: tuple[Hold, ...] = ()
+    faults: tuple[Fault, ...] = ()
+    unjudged: tuple[Unjudged, ...] = ()
+    profile: str = "standard"
+    variant: str | None = None
+    # Set when the exercise could not be recognised confidently: what to tell the person, and the best guesses.
+    message: str | None = None
+    candidates: Mapping[str, float] = field(default_factory=dict)
+    frames: FrameTable | None = field(default=None, compare=False, repr=False)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "schema": SCHEMA,
+            "exercise": self.exercise,
+            "exercise_source": self.exercise_source,
+            "recognition_confidence": _number(self.recognition_confidence),
+            "view": self.view,
+            "model": self.model,
+            "duration_s": _number(self.duration_s),
+            "frames_total": self.frames_total,
+            "frames_with_pose": self.frames_with_pose,
+            "reps": [rep.to_json_dict() for rep in self.reps],
+            "holds": [hold.to_json_dict() for hold in self.holds],
+            "faults": [fault.to_json_dict() for fault in self.faults],
+            "unjudged": [entry.to_json_dict() for entry in self.unjudged],
+            "profile": self.profile,
+            "variant": self.variant,
+        }
+        if self.message is not None:
+            result["message"] = self.message
+            result["candidates"] = {name: _number(score) for name, score in self.candidates.items()}
+        return result
+
+    def write_csv(self, path: Path) -> None:
+        """Per-frame features, one row per analysed frame."""
+        rows = self.frames.rows() if self.frames is not None else [["t_s", "phase", "rep", "faults"]]
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+
+    def summary_text(self) -> str:
+        """A short plain-text account for the person who did the exercise."""
+        if self.exercise is None:
+            return self.message or "Could not tell which exercise this is."
+        title = self.exercise.replace("_", " ")
+        if self.variant:
+            title = f"{title} ({self.variant})"
+        source = "recognised" if self.exercise_source == "recognised" else "as given"
+        lines = [f"{title.capitalize()} — {source}; {self.view} view; {self.duration_s:.1f} s analysed."]
+        lines.extend(self._count_lines())
+        lines.extend(self._fault_lines())
+        for entry in self.unjudged:
+            lines.append(f"Could not judge {entry.check.replace('_', ' ')}: {entry.reason} — {entry.fix}.")
+        return "\n".join(lines)
+
+    def _count_lines(self) -> list[str]:
+        lines: list[str] = []
+        if self.reps:
+            sides = [rep.side for rep in self.reps if rep.side]
+            per_side = ""
+            if sides:
+                per_side = f" (left {sides.count('left')}, right {sides.count('right')})"
+            clean = sum(1 for rep in self.reps if not rep.faults)
+            lines.append(f"Reps: {len(self.reps)}{per_side}, {clean} with good form.")
+        for number, hold in enumerate(self.holds, start=1):
+            lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {hold.good_form_s:.1f} s in good form.")
+        if not self.reps and not self.holds:
+            lines.append("No complete rep or hold found.")
+        return lines
+
+    def _fault_lines(self) -> list[str]:
+        if not self.faults:
+            return ["No form faults found in what could be judged."]
+        lines: list[str] = []
+        seen: dict[str, list[Fault]] = {}
+        for fault in self.faults:
+            seen.setdefault(fault.code, []).append(fault)
+        for code, faults in seen.items():
+            reps = sorted({f.rep for f in faults if f.rep is not None})
+            where = f" (rep {', '.join(map(str, reps))})" if reps else ""
+            lines.append(f"• {code.replace('_', ' ')}{where}: {faults[0].cue}")
+            if faults[0].why:
+                lines.append(f"  Why: {faults[0].why}")
+        return lines

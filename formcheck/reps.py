@@ -1,0 +1,175 @@
+"""Phase machines: from a driver feature to per-frame phases, reps and holds (pure functions).
+
+A :class:`~formcheck.exercises.spec.Motion` describes a hysteresis machine on one driver feature. Each frame is in
+one of the states ``rest``, ``away`` (left rest, not yet active), ``active``, ``back`` (left active, not yet at rest)
+or ``""`` (out of position or no pose). A **rep** is one cycle rest → active → rest; the rest where it starts and
+ends is not part of it. Getting into position is never a rep: a cycle must start from rest (or, where the motion
+allows it, from the first tracked frame already active), and reach the active state. A **hold** is an unbroken run
+of active frames of at least ``min_hold_s``. Frame indices are 0-based; spans are half-open ``[start, stop)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from formcheck.exercises.spec import Motion
+from formcheck.types import FloatArray
+
+# Tracking gaps up to this long (no pose, or briefly out of the gates) do not break a rep or a hold.
+MAX_BRIDGED_GAP_S = 0.3
+
+StrArray = npt.NDArray[np.str_]
+
+
+@dataclass(frozen=True)
+class RepSpan:
+    index: int  # 1-based
+    start: int
+    stop: int
+    side: str | None
+    deepest: int  # frame where the driver went furthest into the active state
+
+
+@dataclass(frozen=True)
+class HoldSpan:
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True)
+class MotionTrack:
+    states: StrArray  # (T,) motion state per frame
+    phases: StrArray  # (T,) the exercise's phase name per frame ("" when none)
+    progress: FloatArray  # (T,) driver signed so that larger = further into the active state
+    reps: tuple[RepSpan, ...]
+    holds: tuple[HoldSpan, ...]
+
+
+def runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
+    """Half-open ``[start, stop)`` spans of consecutive True values."""
+    padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    return [(int(start), int(stop)) for start, stop in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def bridge_gaps(valid: npt.NDArray[np.bool_], t_s: FloatArray, max_gap_s: float) -> npt.NDArray[np.bool_]:
+    """``valid`` with interior False runs no longer than ``max_gap_s`` filled in."""
+    filled = valid.copy()
+    for start, stop in runs(~valid):
+        interior = start > 0 and stop < len(valid)
+        if interior and t_s[stop] - t_s[start] <= max_gap_s:
+            filled[start:stop] = True
+    return filled
+
+
+def _forward_fill(values: FloatArray) -> FloatArray:
+    index = np.where(np.isnan(values), 0, np.arange(len(values)))
+    np.maximum.accumulate(index, out=index)
+    return values[index]
+
+
+def motion_progress(motion: Motion, features: Mapping[str, FloatArray]) -> FloatArray:
+    """Driver signed so that larger is further into the active state; NaN where a gate fails or data is missing."""
+    driver = np.asarray(features[motion.driver], dtype=np.float64)
+    progress = driver if motion.active_when == "above" else -driver
+    in_gates = np.ones(len(driver), dtype=bool)
+    for gate in motion.gates:
+        value = features[gate.feature]
+        with np.errstate(invalid="ignore"):
+            in_gates &= (value >= gate.min_value) & (value <= gate.max_value)
+    return np.where(in_gates, progress, np.nan)
+
+
+def motion_states(progress: FloatArray, motion: Motion, t_s: FloatArray) -> StrArray:
+    """Per-frame state of the hysteresis machine (see module docstring)."""
+    sign = 1.0 if motion.active_when == "above" else -1.0
+    enter, leave = sign * motion.enter, sign * motion.exit
+    valid = bridge_gaps(~np.isnan(progress), t_s, MAX_BRIDGED_GAP_S)
+    values = _forward_fill(progress)
+    states = np.full(len(progress), "", dtype="<U6")
+    previous = ""
+    for frame, value in enumerate(values):
+        if not valid[frame]:
+            previous = ""
+        elif value >= enter:
+            previous = "active"
+        elif value <= leave:
+            previous = "rest"
+        elif previous in ("rest", "away"):
+            previous = "away"
+        elif previous in ("active", "back"):
+            previous = "back"
+        states[frame] = previous
+    return states
+
+
+def find_reps(
+    states: StrArray, progress: FloatArray, motion: Motion, side_values: FloatArray | None
+) -> tuple[RepSpan, ...]:
+    """Complete rest → active → rest cycles (see module docstring)."""
+    reps: list[RepSpan] = []
+    start: int | None = None
+    reached_active = False
+    previous = ""
+    for frame, state in enumerate(states):
+        if state in ("", "rest"):
+            if state == "rest" and start is not None and reached_active:
+                reps.append(_rep(len(reps) + 1, start, frame, states, progress, side_values))
+            start, reached_active = None, False
+        elif state == "away" and previous == "rest":
+            start = frame
+        elif state == "active":
+            # A fast move can jump from rest straight to active between two frames.
+            starts_here = previous == "rest" or (previous == "" and motion.first_rep_may_start_active)
+            if start is None and starts_here:
+                start = frame
+            reached_active = start is not None
+        previous = str(state)
+    return tuple(reps)
+
+
+def _rep(
+    index: int, start: int, stop: int, states: StrArray, progress: FloatArray, side_values: FloatArray | None
+) -> RepSpan:
+    active = np.flatnonzero(states[start:stop] == "active") + start
+    deepest = int(active[np.nanargmax(progress[active])]) if np.any(~np.isnan(progress[active])) else int(active[0])
+    side = None
+    if side_values is not None:
+        median = float(np.nanmedian(side_values[active])) if np.any(~np.isnan(side_values[active])) else 0.0
+        side = "left" if median > 0 else "right"
+    return RepSpan(index=index, start=start, stop=stop, side=side, deepest=deepest)
+
+
+def find_holds(states: StrArray, t_s: FloatArray, min_hold_s: float) -> tuple[HoldSpan, ...]:
+    step = frame_step_s(t_s)
+    return tuple(
+        HoldSpan(start, stop)
+        for start, stop in runs(states == "active")
+        if span_end_s(t_s, stop, step) - t_s[start] >= min_hold_s
+    )
+
+
+def frame_step_s(t_s: FloatArray) -> float:
+    """Typical time between frames (median), used as the duration of the last frame."""
+    return float(np.median(np.diff(t_s))) if len(t_s) > 1 else 0.0
+
+
+def span_end_s(t_s: FloatArray, stop: int, step_s: float) -> float:
+    """End time of a half-open span: the next frame's time, or one frame past the last."""
+    return float(t_s[stop]) if stop < len(t_s) else float(t_s[-1]) + step_s
+
+
+def track_motion(motion: Motion, features: Mapping[str, FloatArray], t_s: FloatArray) -> MotionTrack:
+    progress = motion_progress(motion, features)
+    states = motion_states(progress, motion, t_s)
+    side_values = features[motion.side_feature] if motion.side_feature else None
+    reps = find_reps(states, progress, motion, side_values) if motion.counts_reps else ()
+    holds = find_holds(states, t_s, motion.min_hold_s) if motion.times_holds else ()
+    names = np.array([""] + [motion.phase_names[s] for s in ("rest", "away", "active", "back")])
+    lookup = {"": 0, "rest": 1, "away": 2, "active": 3, "back": 4}
+    phases = names[np.array([lookup[str(s)] for s in states], dtype=np.int64)] if len(states) else names[:0]
+    return MotionTrack(states=states, phases=phases, progress=progress, reps=reps, holds=holds)

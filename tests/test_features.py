@@ -1,0 +1,140 @@
+"""Features on single stick-figure frames whose true angles are known exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.features import FEATURES, Body, compute_features
+from formcheck.geometry import Side
+from formcheck.testing.synthetic_pose import Camera, Limbs, StickPose, render_sequence
+
+SIDES = (Side.LEFT, Side.RIGHT)
+
+
+def features_of(pose: StickPose, near: Side = Side.RIGHT, yaw_deg: float = 90.0) -> dict[str, float]:
+    seq = render_sequence([pose, pose], Camera(yaw_deg=yaw_deg, near=near))
+    return {name: float(values[0]) for name, values in compute_features(Body.from_sequence(seq)).items()}
+
+
+def plank(sag_deg: float = 0.0, neck_deg: float = 0.0) -> StickPose:
+    legs = Limbs(upper_arm=180.0, forearm=90.0, thigh=261.0 + sag_deg / 2, shin=261.0 + sag_deg / 2, foot=180.0)
+    return StickPose(trunk=81.0 - sag_deg / 2, neck=neck_deg, left=legs, right=legs)
+
+
+def test_every_feature_name_carries_its_unit() -> None:
+    assert all(name.endswith(("_deg", "_norm", "_ratio")) for name in FEATURES)
+
+
+def test_unknown_feature_is_refused() -> None:
+    seq = render_sequence([StickPose()], Camera())
+    with pytest.raises(KeyError, match="no_such_deg"):
+        compute_features(Body.from_sequence(seq), ("no_such_deg",))
+
+
+@pytest.mark.parametrize("near", SIDES)
+@pytest.mark.parametrize("sag", [15.0, -16.0, 0.0])
+def test_plank_hip_line_deviation_is_signed_toward_the_floor(near: Side, sag: float) -> None:
+    values = features_of(plank(sag_deg=sag), near)
+    assert values["hip_line_deviation_deg"] == pytest.approx(sag, abs=1e-5)
+
+
+@pytest.mark.parametrize("near", SIDES)
+@pytest.mark.parametrize("neck", [20.0, -10.0])
+def test_ear_shoulder_hip_is_positive_for_flexion(near: Side, neck: float) -> None:
+    assert features_of(StickPose(neck=neck), near)["ear_shoulder_hip_signed_deg"] == pytest.approx(neck, abs=1e-5)
+    prone = features_of(plank(neck_deg=neck), near)["ear_shoulder_hip_signed_deg"]
+    assert prone == pytest.approx(neck, abs=1e-5)
+
+
+@pytest.mark.parametrize("near", SIDES)
+def test_standing_figure(near: Side) -> None:
+    values = features_of(StickPose(), near)
+    assert values["trunk_to_vertical_deg"] == pytest.approx(0.0, abs=1e-5)
+    assert values["thigh_elevation_deg"] == pytest.approx(90.0, abs=1e-5)
+    assert values["shoulder_hip_knee_deg"] == pytest.approx(180.0, abs=1e-5)
+    assert values["hip_height_norm"] == pytest.approx(1.0, abs=1e-5)
+    assert values["shoulder_height_norm"] == pytest.approx(1.0, abs=1e-5)
+    assert values["ventral_downward_ratio"] == pytest.approx(0.0, abs=1e-5)
+    assert values["camera_yaw_deg"] == pytest.approx(90.0, abs=1e-5)
+    assert values["heel_lift_norm"] == pytest.approx(0.0, abs=1e-5)
+
+
+@pytest.mark.parametrize("near", SIDES)
+def test_leaning_back_reads_as_positive_hip_deviation(near: Side) -> None:
+    values = features_of(StickPose(trunk=-15.0), near)
+    assert values["shoulder_hip_knee_deviation_deg"] == pytest.approx(15.0, abs=1e-5)
+    hinge = features_of(StickPose(trunk=60.0, left=Limbs(thigh=170.0), right=Limbs(thigh=170.0)), near)
+    assert hinge["shoulder_hip_knee_deviation_deg"] == pytest.approx(-70.0, abs=1e-5)
+    assert hinge["trunk_to_vertical_deg"] == pytest.approx(60.0, abs=1e-5)
+
+
+def test_thigh_and_shin_angles() -> None:
+    legs = Limbs(thigh=95.0, shin=210.0)
+    values = features_of(StickPose(trunk=35.0, left=legs, right=legs))
+    assert values["thigh_elevation_deg"] == pytest.approx(5.0, abs=1e-5)
+    assert values["shin_to_vertical_deg"] == pytest.approx(30.0, abs=1e-5)
+    assert values["hip_knee_ankle_deg"] == pytest.approx(65.0, abs=1e-5)
+
+
+def test_lying_face_down_and_face_up() -> None:
+    assert features_of(plank())["ventral_downward_ratio"] == pytest.approx(np.cos(np.radians(9.0)), abs=1e-5)
+    legs = Limbs(upper_arm=-90.0, forearm=-90.0, thigh=64.0, shin=154.0)
+    bridge = features_of(StickPose(trunk=-116.0, left=legs, right=legs))
+    assert bridge["ventral_downward_ratio"] == pytest.approx(-np.cos(np.radians(26.0)), abs=1e-5)
+    assert bridge["hip_lift_deg"] == pytest.approx(26.0, abs=1e-5)
+    assert bridge["shoulder_hip_knee_deviation_deg"] == pytest.approx(0.0, abs=1e-5)
+    assert bridge["hip_knee_ankle_deg"] == pytest.approx(90.0, abs=1e-5)
+
+
+def test_bird_dog_limbs_and_pelvis_roll() -> None:
+    support = Limbs(upper_arm=180.0, forearm=180.0, thigh=180.0, shin=270.0)
+    left = Limbs(upper_arm=100.0, forearm=100.0, thigh=180.0, shin=270.0)
+    right = Limbs(upper_arm=180.0, forearm=180.0, thigh=285.0, shin=285.0)
+    values = features_of(StickPose(trunk=90.0, left=left, right=right, pelvis_roll=20.0))
+    assert values["arm_elevation_deg"] == pytest.approx(-10.0, abs=1e-5)
+    assert values["leg_elevation_deg"] == pytest.approx(15.0, abs=1e-5)
+    assert values["limb_reach_deg"] == pytest.approx(-10.0, abs=1e-5)
+    assert values["arm_raise_asymmetry_deg"] == pytest.approx(80.0, abs=1e-5)
+    assert values["pelvis_roll_deg"] == pytest.approx(20.0, abs=1e-5)
+    assert features_of(StickPose(trunk=90.0, left=support, right=support))["pelvis_roll_deg"] == pytest.approx(0.0)
+
+
+def test_support_arm_sign_and_variant_contact() -> None:
+    forearm = features_of(plank())
+    assert forearm["support_arm_to_vertical_deg"] == pytest.approx(0.0, abs=1e-5)
+    assert forearm["elbow_deg"] == pytest.approx(90.0, abs=1e-5)
+    ahead = Limbs(upper_arm=200.0, forearm=200.0, thigh=250.0, shin=250.0, foot=180.0)
+    high = features_of(StickPose(trunk=70.0, left=ahead, right=ahead))
+    assert high["support_arm_to_vertical_deg"] == pytest.approx(20.0, abs=1e-5)
+
+
+def test_front_view_knee_width_and_yaw() -> None:
+    straight = features_of(StickPose(stance_m=0.06), yaw_deg=0.0)
+    assert straight["knee_ankle_width_ratio"] == pytest.approx(1.0, abs=1e-5)
+    assert straight["camera_yaw_deg"] < 28.0
+    caved = features_of(StickPose(stance_m=0.06, knee_in_m=0.05), yaw_deg=0.0)
+    assert caved["knee_ankle_width_ratio"] == pytest.approx(0.10 / 0.15, abs=1e-5)
+
+
+def test_heel_lift_and_bar_position() -> None:
+    lifted = Limbs(foot=110.0)
+    heel = features_of(StickPose(left=lifted, right=lifted))["heel_lift_norm"]
+    assert heel == pytest.approx(0.2 * np.sin(np.radians(20.0)) / 0.88, abs=1e-5)
+    forward_arms = Limbs(upper_arm=90.0, forearm=90.0)
+    bar = features_of(StickPose(left=forward_arms, right=forward_arms))["wrist_ahead_of_midfoot_norm"]
+    assert bar == pytest.approx((0.57 - 0.05) / 0.88, abs=1e-5)
+
+
+def test_back_bulge_passes_through_and_is_nan_without_outline() -> None:
+    assert features_of(StickPose(back_bulge=0.06))["back_bulge_norm"] == pytest.approx(0.06)
+    assert features_of(StickPose(back_bulge=0.06))["back_sag_norm"] == pytest.approx(-0.06)
+    assert np.isnan(features_of(StickPose())["back_bulge_norm"])
+
+
+def test_missing_pose_gives_nan_not_numbers() -> None:
+    seq = render_sequence([StickPose(), StickPose()], Camera())
+    seq.landmarks[1] = np.nan
+    seq.world[1] = np.nan
+    values = compute_features(Body.from_sequence(seq))
+    assert all(np.isnan(column[1]) for name, column in values.items() if not name.startswith("back_"))

@@ -1,0 +1,156 @@
+"""Judging: persistence, visibility and outline gating, cautious rounded-back fusion, profiles, report output."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.analysis import analyze_sequence
+from formcheck.exercises import (
+    EXERCISES,
+    ExerciseDefinitionError,
+    load_overrides,
+    resolve_thresholds,
+    validate_exercise,
+)
+from formcheck.exercises.spec import Limit
+from formcheck.testing.scenarios import SCENARIOS, Moment, plank_pose, timeline
+from formcheck.testing.synthetic_pose import Camera, render_sequence
+from formcheck.types import FormcheckError, Landmark
+
+REPORT_KEYS = {
+    "schema", "exercise", "exercise_source", "recognition_confidence", "view", "model", "duration_s",
+    "frames_total", "frames_with_pose", "reps", "holds", "faults", "unjudged", "profile", "variant",
+}  # fmt: skip
+
+
+def plank_with_brief_sag(sag_frames: int) -> list:  # type: ignore[type-arg]
+    """A 6 s plank hold whose hips sag for ``sag_frames`` frames in the middle."""
+    moments = timeline(1, 1.0, 0.3, 6.0, 0.3)
+    poses = []
+    middle = next(i for i, m in enumerate(moments) if m.segment == "active") + 90
+    for i, moment in enumerate(moments):
+        sagging = middle <= i < middle + sag_frames
+        poses.append(plank_pose(replace(moment, within=0.5) if sagging else replace(moment, within=0.0), "hips_sag"))
+    return poses
+
+
+def test_a_fault_shorter_than_its_minimum_duration_is_not_reported() -> None:
+    brief = analyze_sequence(render_sequence(plank_with_brief_sag(5)), exercise="plank")
+    assert brief.faults == ()
+    held = analyze_sequence(render_sequence(plank_with_brief_sag(15)), exercise="plank")
+    assert [fault.code for fault in held.faults] == ["hips_sag"]
+    assert held.faults[0].end_s - held.faults[0].start_s == pytest.approx(0.5)
+    assert held.faults[0].value == pytest.approx(15.0, abs=1e-3)
+    assert held.faults[0].threshold == 8.0
+    assert held.holds[0].good_form_s == pytest.approx(6.0 - 0.5)
+
+
+def test_hidden_ankles_make_the_check_unjudged_with_a_step_back_fix() -> None:
+    poses = [SCENARIOS["plank"].pose(m, "hips_sag") for m in SCENARIOS["plank"].moments()]
+    hidden = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+    report = analyze_sequence(render_sequence(poses, Camera(), hidden=hidden), exercise="plank")
+    assert "hips_sag" not in {fault.code for fault in report.faults}
+    entry = next(e for e in report.unjudged if e.check == "hips_sag")
+    assert entry.fix == "step back: ankles not visible"
+    assert entry.seconds == pytest.approx(6.0, abs=0.1)
+
+
+def test_rounded_back_falls_back_to_the_signed_head_angle_without_an_outline() -> None:
+    seq = SCENARIOS["deadlift"].build("rounded_back", with_bulge=False)
+    assert {f.code for f in analyze_sequence(seq, exercise="deadlift").faults} == {"rounded_back"}
+
+
+def test_head_down_with_a_flat_back_outline_is_not_a_rounded_back() -> None:
+    seq = SCENARIOS["deadlift"].build("rounded_back")
+    assert seq.back_bulge is not None
+    seq.back_bulge[:] = 0.0  # the outline says flat: the low head alone must not produce a cue
+    assert analyze_sequence(seq, exercise="deadlift").faults == ()
+
+
+def test_trunk_sag_without_outline_is_unjudged_not_silent() -> None:
+    seq = SCENARIOS["bird_dog"].build("trunk_sag", with_bulge=False)
+    report = analyze_sequence(seq, exercise="bird_dog")
+    assert report.faults == ()
+    assert any(e.check == "trunk_sag" and "outline" in e.reason for e in report.unjudged)
+
+
+def test_profiles_and_overrides_move_thresholds(tmp_path: Path) -> None:
+    plank = EXERCISES["plank"]
+    assert resolve_thresholds(plank, "strict")["hips_sag"]["max_deg"] == 5.0
+    path = tmp_path / "me.toml"
+    path.write_text("[plank.hips_sag]\nmax_deg = 20.0\nmin_duration_s = 1.0\n", encoding="utf-8")
+    overrides = load_overrides(path)
+    assert resolve_thresholds(plank, "standard", overrides)["hips_sag"] == {"max_deg": 20.0, "min_duration_s": 1.0}
+    seq = SCENARIOS["plank"].build("hips_sag")
+    assert analyze_sequence(seq, exercise="plank", overrides=overrides).faults == ()
+    json_path = tmp_path / "me.json"
+    json_path.write_text(json.dumps({"plank": {"hips_sag": {"max_degrees": 3}}}), encoding="utf-8")
+    with pytest.raises(FormcheckError, match="unknown parameter"):
+        load_overrides(json_path)
+    with pytest.raises(FormcheckError, match="unknown profile"):
+        resolve_thresholds(plank, "heroic")
+
+
+def test_registry_rejects_unknown_features_and_duplicate_checks() -> None:
+    plank = EXERCISES["plank"]
+    broken = replace(plank.checks[0], limits=(Limit("hip_wobble_deg", "max", "max_deg"),))
+    with pytest.raises(ExerciseDefinitionError, match="unknown feature 'hip_wobble_deg'"):
+        validate_exercise(replace(plank, checks=(broken,)))
+    with pytest.raises(ExerciseDefinitionError, match="duplicate check codes"):
+        validate_exercise(replace(plank, checks=(plank.checks[0], plank.checks[0])))
+
+
+def test_report_json_schema_csv_and_summary(tmp_path: Path) -> None:
+    report = analyze_sequence(SCENARIOS["deadlift"].build("bar_drift"), exercise="deadlift", model_name="lite")
+    data = report.to_json_dict()
+    assert set(data) == REPORT_KEYS
+    assert data["schema"] == "formcheck.report/1" and data["model"] == "lite" and data["exercise_source"] == "given"
+    assert set(data["reps"][0]) == {"index", "start_s", "end_s", "side", "faults", "metrics"}
+    assert set(data["faults"][0]) == {"code", "start_s", "end_s", "rep", "severity", "cue", "value", "threshold"}
+    json.dumps(data, allow_nan=False)
+    out = tmp_path / "frames.csv"
+    report.write_csv(out)
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][:4] == ["t_s", "phase", "rep", "faults"] and len(rows) == report.frames_total + 1
+    summary = report.summary_text()
+    assert "Reps: 3" in summary and "bar drift" in summary
+
+
+def test_plank_variant_and_hold_in_report() -> None:
+    report = analyze_sequence(SCENARIOS["plank"].build(None), exercise="plank")
+    assert report.variant == "forearm"
+    assert [(h.start_s, h.end_s) for h in report.holds] == [pytest.approx((1.3, 7.3))]
+    poses = [plank_pose(m, None, high=True) for m in SCENARIOS["plank"].moments()]
+    assert analyze_sequence(render_sequence(poses), exercise="plank").variant == "high"
+
+
+def test_unclear_clip_asks_the_person_to_choose() -> None:
+    standing = [replace(SCENARIOS["squat"].pose(Moment(0.0, "rest", 0.0, 0), None)) for _ in range(60)]
+    report = analyze_sequence(render_sequence(standing))
+    assert report.exercise is None and report.reps == () and report.faults == ()
+    assert report.message is not None and "choose" in report.message
+    assert "message" in report.to_json_dict()
+
+
+def test_frames_without_pose_are_counted() -> None:
+    seq = SCENARIOS["squat"].build(None)
+    seq.landmarks[:10] = np.nan
+    seq.world[:10] = np.nan
+    report = analyze_sequence(seq, exercise="squat")
+    assert report.frames_with_pose == report.frames_total - 10
+    assert len(report.reps) == 3
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_landmark_noise_and_a_slightly_turned_camera_give_no_false_cue(name: str) -> None:
+    seq = SCENARIOS[name].build(None, Camera(yaw_deg=80.0, noise_px=1.5, seed=3))
+    report = analyze_sequence(seq, exercise=name)
+    assert report.faults == ()
+    assert len(report.reps) == SCENARIOS[name].reps

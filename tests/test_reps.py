@@ -1,0 +1,105 @@
+"""Phase machines on hand-made driver signals with known reps and holds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.exercises.spec import Gate, Motion
+from formcheck.reps import bridge_gaps, motion_states, runs, track_motion
+
+FPS = 10.0
+NAMES = {"rest": "up", "away": "down", "active": "bottom", "back": "rise"}
+SQUAT_LIKE = Motion(driver="d_ratio", active_when="below", enter=0.4, exit=0.8, phase_names=NAMES)
+
+
+def signal(*levels: float, frames_each: int = 5) -> np.ndarray:
+    return np.repeat(np.asarray(levels, dtype=np.float64), frames_each)
+
+
+def track(values: np.ndarray, motion: Motion = SQUAT_LIKE, side: np.ndarray | None = None):  # type: ignore[no-untyped-def]
+    features = {"d_ratio": values}
+    if side is not None:
+        features["s_deg"] = side
+    return track_motion(motion, features, np.arange(len(values)) / FPS)
+
+
+def test_runs_and_gap_bridging() -> None:
+    mask = np.array([1, 1, 0, 1, 0, 0, 0, 1], dtype=bool)
+    assert runs(mask) == [(0, 2), (3, 4), (7, 8)]
+    t = np.arange(8) / FPS
+    assert bridge_gaps(mask, t, 0.2).tolist() == [True, True, True, True, False, False, False, True]
+
+
+def test_three_full_reps_are_counted() -> None:
+    values = signal(1.0, 0.6, 0.2, 0.6, 1.0, 0.6, 0.2, 0.6, 1.0, 0.6, 0.2, 0.6, 1.0)
+    result = track(values)
+    assert [rep.index for rep in result.reps] == [1, 2, 3]
+    assert result.reps[0].start == 5 and result.reps[0].stop == 20
+    assert list(result.phases[:6]) == ["up"] * 5 + ["down"]
+
+
+def test_hysteresis_ignores_jitter_around_a_threshold() -> None:
+    values = signal(1.0, 0.35, 0.45, 0.35, 0.45, 0.9, frames_each=3)
+    assert len(track(values).reps) == 1
+
+
+def test_getting_into_position_and_partial_dips_are_not_reps() -> None:
+    # Walking in (no pose), standing, a half dip that never reaches the bottom, standing again.
+    values = np.concatenate([np.full(5, np.nan), signal(1.0, 0.6, 1.0)])
+    assert track(values).reps == ()
+    # A clip starting at the bottom of a squat does not count the stand-up.
+    assert track(signal(0.2, 0.6, 1.0)).reps == ()
+
+
+def test_deadlift_may_start_at_the_bar() -> None:
+    motion = Motion(
+        driver="d_ratio", active_when="below", enter=0.4, exit=0.8, phase_names=NAMES, first_rep_may_start_active=True
+    )
+    assert len(track(signal(0.2, 0.6, 1.0), motion).reps) == 1
+
+
+def test_short_tracking_gap_does_not_break_a_rep_but_a_long_one_does() -> None:
+    values = signal(1.0, 0.6, 0.2, 0.6, 1.0)
+    short = values.copy()
+    short[11:13] = np.nan
+    assert len(track(short).reps) == 1
+    long = values.copy()
+    long[10:15] = np.nan
+    assert track(long).reps == ()
+
+
+def test_holds_need_a_minimum_duration_and_sides_come_from_the_side_feature() -> None:
+    motion = Motion(
+        driver="d_ratio",
+        active_when="above",
+        enter=0.7,
+        exit=0.3,
+        phase_names=NAMES,
+        times_holds=True,
+        min_hold_s=1.0,
+        side_feature="s_deg",
+    )
+    values = np.concatenate([signal(0.0, 1.0, 0.0, frames_each=12), signal(1.0, 0.0, frames_each=5)])
+    side = np.where(np.arange(len(values)) < 36, 10.0, -10.0)
+    result = track(values, motion, side)
+    assert [(hold.start, hold.stop) for hold in result.holds] == [(12, 24)]
+    assert [rep.side for rep in result.reps] == ["left", "right"]
+
+
+def test_gates_take_the_person_out_of_position() -> None:
+
+    motion = Motion(
+        driver="d_ratio", active_when="below", enter=0.4, exit=0.8, phase_names=NAMES, gates=(Gate("g_ratio", 0.5),)
+    )
+    values = signal(1.0, 0.2, 1.0)
+    gate = np.zeros(len(values))
+    features = {"d_ratio": values, "g_ratio": gate}
+    result = track_motion(motion, features, np.arange(len(values)) / FPS)
+    assert result.reps == () and set(result.states.tolist()) == {""}
+
+
+@pytest.mark.parametrize("level", [0.39, 0.41])
+def test_states_at_the_enter_threshold(level: float) -> None:
+    states = motion_states(-signal(1.0, level), SQUAT_LIKE, np.arange(10) / FPS)
+    assert states[-1] == ("active" if level < 0.4 else "away")
