@@ -17,7 +17,10 @@ from formcheck import __version__
 from formcheck.logs import silence_native_stderr
 from formcheck.types import FormcheckError
 
-COMMAND_MODULES = ("formcheck.commands.landmarks",)
+COMMAND_MODULES = (
+    "formcheck.commands.analyze",
+    "formcheck.commands.landmarks",
+)
 
 log = logging.getLogger("formcheck")
 
