@@ -96,6 +96,38 @@ def iter_frames(
         yield from _timed_frames(container, stream, path, origin_s, target_fps, start_ms, end_ms)
 
 
+def sample_frames(path: Path | str, count: int) -> list[Frame]:
+    """About ``count`` upright frames spread over the video, decoding key frames only (fast: no decoding of the
+    frames in between). ``Frame.t_ms`` is each frame's time; ``Frame.index`` its position in this sample."""
+    path = Path(path)
+    with _open_container(path) as container:
+        stream = _video_stream(container, path)
+        stream.codec_context.skip_frame = "NONKEY"
+        origin_s = _origin_s(stream)
+        duration_s = _duration_s(container, stream)
+        keyframes: list[Frame] = []
+        for target_s in [duration_s * (i + 0.5) / count for i in range(count)]:
+            if stream.time_base is not None and target_s > 0:
+                container.seek(int((origin_s + target_s) / stream.time_base), stream=stream, backward=True)
+            decoded = next(iter(_decode_tolerantly(container, stream, path)), None)
+            if decoded is None:
+                continue
+            t_ms = max(0, round((_frame_time_s(decoded) - origin_s) * 1000.0))
+            if keyframes and t_ms <= keyframes[-1].t_ms:
+                continue  # two targets fell in one group of pictures
+            keyframes.append(Frame(len(keyframes), t_ms, _upright(decoded)))
+    if len(keyframes) >= min(count, 2):
+        return keyframes
+    # Few key frames (short clips, long groups of pictures): decode everything, keeping frames evenly spread.
+    return list(iter_frames(path, target_fps=count / max(duration_s, 1e-3)))[:count]
+
+
+def _upright(decoded: av.VideoFrame) -> RgbImage:
+    image: RgbImage = np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8)
+    rotation = _rotation_of(decoded)
+    return np.ascontiguousarray(np.rot90(image, k=rotation // 90)) if rotation else image
+
+
 def _timed_frames(
     container: av.container.InputContainer,
     stream: av.video.stream.VideoStream,
@@ -119,11 +151,7 @@ def _timed_frames(
             continue
         next_due_ms = max(next_due_ms + step_ms, t_ms + step_ms / 2) if step_ms else 0.0
         last_ms = t_ms
-        image: RgbImage = np.asarray(decoded.to_ndarray(format="rgb24"), dtype=np.uint8)
-        rotation = _rotation_of(decoded)
-        if rotation:
-            image = np.ascontiguousarray(np.rot90(image, k=rotation // 90))
-        yield Frame(yielded, t_ms, image)
+        yield Frame(yielded, t_ms, _upright(decoded))
         yielded += 1
     if yielded == 0 and start_ms == 0:
         raise VideoError(f"{path.name}: no video frames could be decoded")

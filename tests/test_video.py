@@ -10,7 +10,7 @@ import av
 import numpy as np
 import pytest
 
-from formcheck.video import H264Writer, VideoError, iter_frames, prefetch, probe_video
+from formcheck.video import H264Writer, VideoError, iter_frames, prefetch, probe_video, sample_frames
 
 WIDTH, HEIGHT = 64, 32
 
@@ -170,3 +170,11 @@ def test_writer_makes_browser_playable_h264(tmp_path: Path) -> None:
         assert (stream.width, stream.height) == (64, 32)
     assert out.read_bytes()[4:8] == b"ftyp"
     assert out.read_bytes().find(b"moov") < out.read_bytes().find(b"mdat")  # faststart
+
+
+def test_sample_frames_spreads_over_the_video(clip: Path) -> None:
+    frames = sample_frames(clip, 4)
+    assert 2 <= len(frames) <= 4
+    times = [f.t_ms for f in frames]
+    assert times == sorted(set(times))
+    assert times[-1] > 1000  # not all from the start

@@ -24,7 +24,7 @@ from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, PoseLand
 from formcheck.pose.models import DEFAULT_MODEL, resolve_model
 from formcheck.subject import Box, Candidate, choose_subject
 from formcheck.types import FloatArray, Landmark, PoseSequence, empty_pose_arrays
-from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video
+from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video, sample_frames
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def extract_poses(
     info = probe_video(path)
     resolve_model(options.model)  # fail early, with the fix, before any work starts
     expected = _expected_frames(info, options.target_fps)
-    subject = _probe_subject(path, info, options) if options.probe_crowd else None
+    subject = _probe_subject(path) if options.probe_crowd else None
     windows = _segment_windows(info, expected, options.workers)
     log.debug("%s: %d expected frames, %d segment(s), crowd=%s", path.name, expected, len(windows), subject)
     if len(windows) == 1:
@@ -98,18 +98,13 @@ class Crowd:
     subject_box: Box
 
 
-def _probe_subject(path: Path, info: VideoInfo, options: ExtractOptions) -> Crowd | None:
+def _probe_subject(path: Path) -> Crowd | None:
     """Look at a few frames with a multi-person detector; None when nobody else is ever in frame."""
-    duration_ms = max(1, int(info.duration_s * 1000))
-    times = [int(duration_ms * (i + 0.5) / PROBE_FRAMES) for i in range(PROBE_FRAMES)]
     # Every bundle shares one person detector, so the cheapest landmark model is enough to count people.
-    settings = LandmarkerSettings("lite", RunningMode.IMAGE)
-    frames_candidates: list[list[Candidate]] = []
-    with PoseLandmarker(settings) as detector:
-        for t_ms in times:
-            frame = next(iter_frames(path, start_ms=t_ms, end_ms=t_ms + 1000), None)
-            if frame is not None:
-                frames_candidates.append([_candidate(p) for p in find_people(detector, frame.image)])
+    with PoseLandmarker(LandmarkerSettings("lite", RunningMode.IMAGE)) as detector:
+        frames_candidates = [
+            [_candidate(p) for p in find_people(detector, frame.image)] for frame in sample_frames(path, PROBE_FRAMES)
+        ]
     if sum(len(c) >= 2 for c in frames_candidates) < 2:
         return None  # one glimpse of a second body is not a crowd (it is usually a false detection)
     box = choose_subject(frames_candidates)
