@@ -20,6 +20,7 @@ from formcheck.types import FormcheckError
 COMMAND_MODULES = (
     "formcheck.commands.analyze",
     "formcheck.commands.landmarks",
+    "formcheck.commands.evaluate",
 )
 
 log = logging.getLogger("formcheck")

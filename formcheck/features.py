@@ -268,7 +268,10 @@ def _world_length(p: FloatArray, q: FloatArray) -> FloatArray:
 
 
 def _world_mid(body: Body, joint: Joint) -> FloatArray:
-    return (body.world_at(joint, Side.LEFT) + body.world_at(joint, Side.RIGHT)) / 2.0
+    """Midpoint of the left and right ``joint``; the one side seen when the other is hidden (side views)."""
+    left, right = body.world_at(joint, Side.LEFT), body.world_at(joint, Side.RIGHT)
+    mid = (left + right) / 2.0
+    return np.where(np.isnan(left), right, np.where(np.isnan(right), left, mid))
 
 
 def _floor_y(body: Body) -> FloatArray:

@@ -128,18 +128,28 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
     for check in exercise.checks:
         params = thresholds[check.code]
         evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
-        in_phase = np.isin(frames.track.phases, check.phases)
+        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
         view_ok = np.isin(frames.views, [str(view) for view in check.views])
         judgeable, violated = _combine(check, evals)
         judged = in_phase & view_ok & judgeable
         if check.aggregate == "frame":
             spans = _frame_faults(check, evals, judged & violated, frames, params[DURATION_PARAM])
         else:
-            spans = _aggregate_faults(check, evals, in_phase, judged, frames)
+            spans = _aggregate_faults(check, evals, in_phase, judged, frames, params[DURATION_PARAM])
         faults.extend(spans)
         unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames))
     ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
     return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged))
+
+
+def _situation(check: Check, frames: Frames) -> BoolArray:
+    """Frames where the check's ``only_when`` ranges hold (NaN counts as holding: visibility gating decides)."""
+    ok = np.ones(len(frames.t_s), dtype=bool)
+    for gate in check.only_when:
+        value = frames.features[gate.feature]
+        with np.errstate(invalid="ignore"):
+            ok &= ~((value < gate.min_value) | (value > gate.max_value))
+    return ok
 
 
 def _worst(evaluation: _LimitEval, start: int, stop: int, mask: BoolArray) -> float:
@@ -181,13 +191,20 @@ def _frame_faults(
 
 
 def _aggregate_faults(
-    check: Check, evals: list[_LimitEval], in_phase: BoolArray, judged: BoolArray, frames: Frames
+    check: Check,
+    evals: list[_LimitEval],
+    in_phase: BoolArray,
+    judged: BoolArray,
+    frames: Frames,
+    min_duration_s: float,
 ) -> list[FaultSpan]:
     step = frame_step_s(frames.t_s)
     spans: list[FaultSpan] = []
     for start, stop in runs(in_phase):
         usable = judged[start:stop]
-        if usable.mean() < MIN_JUDGED_SHARE:
+        # A verdict on a whole run needs enough of it judged, and for long enough: on real video a view change or
+        # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
+        if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
             continue
         for evaluation in evals:
             value = _aggregate_value(check, evaluation.values[start:stop], usable, frames.track.progress[start:stop])
@@ -206,6 +223,8 @@ def _aggregate_value(check: Check, values: FloatArray, usable: BoolArray, progre
         return float(np.nanpercentile(judged_values, 100.0 - ROBUST_EXTREME_PERCENTILE))
     if check.aggregate == "min":
         return float(np.nanpercentile(judged_values, ROBUST_EXTREME_PERCENTILE))
+    if check.aggregate == "median":
+        return float(np.nanmedian(judged_values))
     # rise_from_extreme: how far the feature climbs after the frame where the motion went deepest.
     deepest = int(np.nanargmax(np.where(usable, progress, np.nan))) if np.any(usable & ~np.isnan(progress)) else 0
     after = judged_values[deepest:]

@@ -47,7 +47,7 @@ def test_a_fault_shorter_than_its_minimum_duration_is_not_reported() -> None:
     assert [fault.code for fault in held.faults] == ["hips_sag"]
     assert held.faults[0].end_s - held.faults[0].start_s == pytest.approx(0.5)
     assert held.faults[0].value == pytest.approx(15.0, abs=1e-3)
-    assert held.faults[0].threshold == 8.0
+    assert held.faults[0].threshold == 10.0
     assert held.holds[0].good_form_s == pytest.approx(6.0 - 0.5)
 
 
@@ -61,9 +61,13 @@ def test_hidden_ankles_make_the_check_unjudged_with_a_step_back_fix() -> None:
     assert entry.seconds == pytest.approx(6.0, abs=0.1)
 
 
-def test_rounded_back_falls_back_to_the_signed_head_angle_without_an_outline() -> None:
+def test_rounded_back_without_an_outline_is_unjudged_not_guessed_from_the_head() -> None:
+    # Deliberate (tuned on real clips): the ear–shoulder–hip angle did not separate rounded from flat backs on real
+    # side-view deadlifts (head posture dominates it), so without the back outline the check is unjudged.
     seq = SCENARIOS["deadlift"].build("rounded_back", with_bulge=False)
-    assert {f.code for f in analyze_sequence(seq, exercise="deadlift").faults} == {"rounded_back"}
+    report = analyze_sequence(seq, exercise="deadlift")
+    assert report.faults == ()
+    assert any(e.check == "rounded_back" and "outline" in e.reason for e in report.unjudged)
 
 
 def test_head_down_with_a_flat_back_outline_is_not_a_rounded_back() -> None:
@@ -82,7 +86,7 @@ def test_trunk_sag_without_outline_is_unjudged_not_silent() -> None:
 
 def test_profiles_and_overrides_move_thresholds(tmp_path: Path) -> None:
     plank = EXERCISES["plank"]
-    assert resolve_thresholds(plank, "strict")["hips_sag"]["max_deg"] == 5.0
+    assert resolve_thresholds(plank, "strict")["hips_sag"]["max_deg"] == 6.0
     path = tmp_path / "me.toml"
     path.write_text("[plank.hips_sag]\nmax_deg = 20.0\nmin_duration_s = 1.0\n", encoding="utf-8")
     overrides = load_overrides(path)

@@ -76,6 +76,8 @@ def _validate_check(exercise: Exercise, check: Check) -> None:
         raise _fail(exercise.name, f"{where} names unknown phases {sorted(unknown_phases)} (known {exercise.phases})")
     if not check.views:
         raise _fail(exercise.name, f"{where} needs at least one view")
+    for gate in check.only_when:
+        _check_feature(exercise.name, f"{where} only_when", gate.feature)
 
 
 def validate_exercise(exercise: Exercise) -> None:

@@ -36,7 +36,11 @@ EXERCISE = Exercise(
         Check(
             code="limb_below_level",
             limits=(Limit("arm_elevation_deg", "min", "min_arm_deg"), Limit("leg_elevation_deg", "min", "min_leg_deg")),
-            thresholds={"min_arm_deg": (-20.0, -12.0, -8.0), "min_leg_deg": (-20.0, -12.0, -8.0)},
+            # The one real clip (judged correct, hand and foot leaving a tight frame) read -19°.
+            thresholds={"min_arm_deg": (-28.0, -22.0, -15.0), "min_leg_deg": (-28.0, -22.0, -15.0)},
+            # Judged on how high the limbs got during each reach (the top tenth of it), not frame by frame: the
+            # way in and out of a reach is below level by definition.
+            aggregate="max",
             phases=("extended",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -56,7 +60,8 @@ EXERCISE = Exercise(
         Check(
             code="trunk_rotation",
             limits=(Limit("pelvis_roll_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (20.0, 12.0, 8.0)},
+            # A correct real bird dog read 15° (world landmarks of the far hip are guessed from the side).
+            thresholds={"max_deg": (26.0, 20.0, 15.0)},
             phases=("extended",),
             views=_SIDE,
             severity=Severity.MEDIUM,

@@ -1,10 +1,13 @@
 """Conventional deadlift, judged from the side: a hip hinge from the floor to standing tall."""
 
-from formcheck.exercises.spec import Check, Exercise, Limit, Metric, Motion, Severity
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
 from formcheck.geometry import View
 
 _SIDE = (View.SIDE,)
 _MOVING = ("lowering", "bottom", "pull")
+# A standing person's ankle is below the knee: a shin reading past this is a tracking error (seen on real clips
+# where the plates hide the legs), not a position to judge.
+_PLAUSIBLE_SHIN = Gate("shin_to_vertical_deg", max_value=75.0)
 
 EXERCISE = Exercise(
     name="deadlift",
@@ -22,13 +25,13 @@ EXERCISE = Exercise(
     checks=(
         Check(
             code="rounded_back",
-            # Head posture confounds the ear–shoulder–hip angle, so when the back outline is known both must agree.
-            limits=(
-                Limit("ear_shoulder_hip_signed_deg", "max", "max_deg"),
-                Limit("back_bulge_norm", "max", "max_bulge_norm"),
-            ),
-            thresholds={"max_deg": (24.0, 18.0, 14.0), "max_bulge_norm": (0.07, 0.05, 0.035)},
-            combine="all_available",
+            # Real side-view clips: the ear–shoulder–hip angle did not separate rounded from flat backs at all (head
+            # posture dominates it: flat backs with the head up read 40-50°), while the median back outline over the
+            # movement did (rounded ≥ 0.04, flat ≤ 0.02 of trunk length). So the outline alone decides; without a
+            # segmentation mask the check is unjudged.
+            limits=(Limit("back_bulge_norm", "max", "max_bulge_norm"),),
+            thresholds={"max_bulge_norm": (0.045, 0.035, 0.03)},
+            aggregate="median",
             phases=_MOVING,
             views=_SIDE,
             severity=Severity.HIGH,
@@ -38,8 +41,10 @@ EXERCISE = Exercise(
         Check(
             code="hips_rise_first",
             limits=(Limit("trunk_to_vertical_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (12.0, 8.0, 5.0)},
+            # Correct real lifts rose up to 11° (tracking noise at the bottom); thresholds sit above that.
+            thresholds={"max_deg": (18.0, 14.0, 10.0)},
             aggregate="rise_from_extreme",
+            only_when=(_PLAUSIBLE_SHIN,),
             phases=("bottom", "pull"),
             views=_SIDE,
             severity=Severity.MEDIUM,
@@ -49,7 +54,11 @@ EXERCISE = Exercise(
         Check(
             code="bar_drift",
             limits=(Limit("wrist_ahead_of_midfoot_norm", "max", "max_norm"),),
-            thresholds={"max_norm": (0.15, 0.10, 0.07)},
+            # Real clips: heel/toe landmarks under a loaded bar are poor; over a whole pull correct lifts read a
+            # median of up to 0.15 leg lengths (0.27 on a mixed-view clip), a drifting bar 0.2.
+            thresholds={"max_norm": (0.4, 0.3, 0.22)},
+            aggregate="median",
+            only_when=(_PLAUSIBLE_SHIN,),
             phases=_MOVING,
             views=_SIDE,
             severity=Severity.MEDIUM,
@@ -59,7 +68,8 @@ EXERCISE = Exercise(
         Check(
             code="lockout_hyperextension",
             limits=(Limit("shoulder_hip_knee_deviation_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (15.0, 10.0, 6.0)},
+            # Correct real lockouts read up to 10°; clips labelled hyperextended 18-20°.
+            thresholds={"max_deg": (16.0, 13.0, 10.0)},
             phases=("lockout",),
             views=_SIDE,
             severity=Severity.MEDIUM,
@@ -71,6 +81,9 @@ EXERCISE = Exercise(
             limits=(Limit("shoulder_hip_knee_deviation_deg", "min", "min_deg"),),
             thresholds={"min_deg": (-15.0, -10.0, -6.0)},
             aggregate="max",
+            # Standing around between sets (turning, walking, bending to the bar) is not a lockout to judge: only
+            # frames where the trunk is near vertical in the image count.
+            only_when=(Gate("trunk_to_vertical_deg", max_value=30.0), Gate("hip_knee_ankle_deg", min_value=150.0)),
             phases=("lockout",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -80,8 +93,11 @@ EXERCISE = Exercise(
         Check(
             code="knee_dominant",
             limits=(Limit("shin_to_vertical_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (30.0, 24.0, 20.0)},
+            # Real clips did not separate this: correct lifts read 35-48° of shin angle at the bar (60-70° where the
+            # plates hide the legs), the one squatted lift 45°. Only an extreme shin angle is reported.
+            thresholds={"max_deg": (70.0, 65.0, 55.0)},
             aggregate="max",
+            only_when=(_PLAUSIBLE_SHIN,),
             phases=("bottom",),
             views=_SIDE,
             severity=Severity.LOW,

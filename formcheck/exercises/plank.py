@@ -24,7 +24,7 @@ EXERCISE = Exercise(
         Check(
             code="hips_sag",
             limits=(Limit("hip_line_deviation_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (12.0, 8.0, 5.0)},
+            thresholds={"max_deg": (15.0, 10.0, 6.0)},
             phases=("hold",),
             views=_SIDE,
             severity=Severity.HIGH,
@@ -34,7 +34,9 @@ EXERCISE = Exercise(
         Check(
             code="hips_pike",
             limits=(Limit("hip_line_deviation_deg", "min", "min_deg"),),
-            thresholds={"min_deg": (-15.0, -10.0, -7.0)},
+            # Real planks judged correct read down to -23° (MediaPipe places the hip high on a real body; renders
+            # read ~0°): a pike is reported only well beyond that.
+            thresholds={"min_deg": (-30.0, -26.0, -21.0)},
             phases=("hold",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -44,7 +46,8 @@ EXERCISE = Exercise(
         Check(
             code="head_drop",
             limits=(Limit("ear_shoulder_hip_signed_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (18.0, 12.0, 8.0)},
+            # Correct real planks read up to 20°; dropped heads 45-70°.
+            thresholds={"max_deg": (32.0, 26.0, 21.0)},
             phases=("hold",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -57,7 +60,8 @@ EXERCISE = Exercise(
                 Limit("support_arm_to_vertical_deg", "min", "min_deg"),
                 Limit("support_arm_to_vertical_deg", "max", "max_deg"),
             ),
-            thresholds={"min_deg": (-20.0, -15.0, -10.0), "max_deg": (20.0, 15.0, 10.0)},
+            # Correct real planks read up to 26° (elbow landmarks on forearm planks are loose).
+            thresholds={"min_deg": (-35.0, -30.0, -25.0), "max_deg": (35.0, 30.0, 25.0)},
             phases=("hold",),
             views=_SIDE,
             severity=Severity.LOW,

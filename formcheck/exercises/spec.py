@@ -21,7 +21,7 @@ DEFAULT_PROFILE = "standard"
 MOTION_STATES = ("rest", "away", "active", "back")
 
 Direction = Literal["above", "below"]
-Aggregate = Literal["frame", "max", "min", "rise_from_extreme"]
+Aggregate = Literal["frame", "max", "min", "median", "rise_from_extreme"]
 
 
 class Severity(StrEnum):
@@ -80,7 +80,8 @@ class Check:
     a fault when any limit is broken; "all_available" — a fault only when every limit whose feature can be
     measured in that frame is broken (cautious evidence fusion), unjudged when none can. ``aggregate``:
     "frame" judges every frame; "max"/"min" judge the near-extreme (90th/10th percentile, robust to one noisy
-    frame) over each contiguous run of the check's phases;
+    frame) over each contiguous run of the check's phases; "median" the typical value over such a run (for noisy
+    evidence that separates only on average, like the back outline);
     "rise_from_extreme" judges how far the feature climbs after the motion driver's deepest frame of the run.
     """
 
@@ -95,6 +96,10 @@ class Check:
     combine: Literal["any", "all_available"] = "any"
     aggregate: Aggregate = "frame"
     min_duration_s: float = 0.3
+    # Frames outside these ranges are not judged by this check at all (neither fault nor unjudged): the situation
+    # the check is about is not happening, or the landmarks contradict each other (e.g. an ankle above the knee
+    # of a standing person is a tracking error, not a shin angle).
+    only_when: tuple[Gate, ...] = ()
 
 
 @dataclass(frozen=True)

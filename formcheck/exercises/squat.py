@@ -21,9 +21,11 @@ EXERCISE = Exercise(
         Check(
             code="shallow_depth",
             limits=(Limit("thigh_elevation_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (25.0, 12.0, 2.0)},
+            # Judged at the bottom only: a run of descent frames seen from the side says nothing about depth.
+            # Correct real squats read up to 17° (the hip landmark sits above the joint centre).
+            thresholds={"max_deg": (30.0, 20.0, 10.0)},
             aggregate="min",
-            phases=_MOVING,
+            phases=("bottom",),
             views=(View.SIDE,),
             severity=Severity.LOW,
             cue="Sit a little deeper — aim for your thighs parallel to the floor.",
@@ -42,7 +44,9 @@ EXERCISE = Exercise(
         Check(
             code="heels_lift",
             limits=(Limit("heel_lift_norm", "max", "max_norm"),),
-            thresholds={"max_norm": (0.06, 0.04, 0.025)},
+            # Real clips: heel and toe landmarks are noisy (correct squats read up to 0.14, mostly from oblique
+            # angles); only a clear lift is reported, and only while the heel is where a heel can be.
+            thresholds={"max_norm": (0.2, 0.15, 0.1)},
             phases=_MOVING,
             views=(View.SIDE,),
             severity=Severity.MEDIUM,

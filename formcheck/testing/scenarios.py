@@ -82,7 +82,7 @@ def squat_pose(m: Moment, fault: str | None) -> StickPose:
         forearm=90.0,
         thigh=90.0 + thigh_elevation,
         shin=_lerp(180.0, 210.0, p),
-        foot=_lerp(90.0, 110.0, p) if fault == "heels_lift" else 90.0,
+        foot=_lerp(90.0, 150.0, p) if fault == "heels_lift" else 90.0,
     )
     knee_in = 0.06 * p if fault == "knees_cave" else 0.0
     return _symmetric(legs, trunk=bottom_trunk * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
@@ -93,7 +93,7 @@ def squat_pose(m: Moment, fault: str | None) -> StickPose:
 
 def deadlift_pose(m: Moment, fault: str | None) -> StickPose:
     p = m.progress
-    shin, thigh_elevation, trunk = (30.0, 5.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
+    shin, thigh_elevation, trunk = (68.0, 5.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
     # Standing pose (trunk, thigh, shin) the lifter rises to after a rep: faulty lockouts change it.
     top = {"lockout_hyperextension": (-15.0, 180.0, 180.0), "incomplete_lockout": (10.0, 175.0, 185.0)}
     finished = m.rep > 0 and (m.segment in ("back", "rest") or (m.segment == "away" and m.rep > 1))
@@ -107,7 +107,7 @@ def deadlift_pose(m: Moment, fault: str | None) -> StickPose:
         trunk_now = trunk + 15.0 * min(1.0, 2.0 * q) if q < 0.5 else _lerp(trunk + 15.0, 0.0, (q - 0.5) / 0.5)
     thigh = _lerp(top_thigh, 90.0 + thigh_elevation, legs_p)
     shin_angle = _lerp(top_shin, 180.0 + shin, legs_p)
-    drift = 0.15 * p if fault == "bar_drift" else 0.0
+    drift = 0.45 * p if fault == "bar_drift" else 0.0
     arm = _arm_reaching(trunk_now, thigh, shin_angle, MIDFOOT_AHEAD_OF_ANKLE_M + drift)
     rounded = fault == "rounded_back"
     legs = Limbs(upper_arm=arm, forearm=arm, thigh=thigh, shin=shin_angle)
@@ -137,14 +137,14 @@ def plank_pose(m: Moment, fault: str | None, high: bool = False) -> StickPose:
     # The fault fills the middle third of the hold.
     faulty = fault is not None and 1 / 3 <= m.within < 2 / 3
     incline = 20.0 if high else 9.0
-    sag = {"hips_sag": 15.0, "hips_pike": -16.0}.get(fault or "", 0.0) if faulty else 0.0
+    sag = {"hips_sag": 15.0, "hips_pike": -32.0}.get(fault or "", 0.0) if faulty else 0.0
     base = 90.0 - incline
-    stack = 22.0 if faulty and fault == "shoulders_not_stacked" else 0.0
+    stack = 36.0 if faulty and fault == "shoulders_not_stacked" else 0.0
     arms = Limbs(upper_arm=180.0 + stack, forearm=180.0 + stack if high else 90.0)
     legs = {"thigh": base + 180.0 + sag / 2.0, "shin": base + 180.0 + sag / 2.0, "foot": 180.0}
     return StickPose(
         trunk=base - sag / 2.0,
-        neck=20.0 if faulty and fault == "head_drop" else 0.0,
+        neck=32.0 if faulty and fault == "head_drop" else 0.0,
         back_bulge=0.0,
         left=replace(arms, **legs),
         right=replace(arms, **legs),
@@ -171,7 +171,7 @@ def glute_bridge_pose(m: Moment, fault: str | None) -> StickPose:
 
 def bird_dog_pose(m: Moment, fault: str | None) -> StickPose:
     p = m.progress if m.rep > 0 else 0.0
-    arm_target = 90.0 + (20.0 if fault == "limb_below_level" else 0.0)
+    arm_target = 90.0 + (30.0 if fault == "limb_below_level" else 0.0)
     leg_target = 270.0 + (20.0 if fault == "leg_too_high" else 0.0)
     support = Limbs(upper_arm=180.0, forearm=180.0, thigh=180.0, shin=270.0, foot=270.0)
     reach_arm = _lerp(180.0, arm_target, p)
@@ -183,7 +183,7 @@ def bird_dog_pose(m: Moment, fault: str | None) -> StickPose:
         trunk=90.0,
         left=left,
         right=right,
-        pelvis_roll=20.0 * p if fault == "trunk_rotation" else 0.0,
+        pelvis_roll=30.0 * p if fault == "trunk_rotation" else 0.0,
         back_bulge=-0.07 * p if fault == "trunk_sag" else 0.0,
     )
 

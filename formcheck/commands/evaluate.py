@@ -1,0 +1,242 @@
+"""``formcheck evaluate PATH``: score formcheck on labelled clips (rendered truth files or a labelled manifest)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from formcheck.commands.common import add_fps_argument, add_model_argument, writable_output
+from formcheck.evaluation import LabelledClip, Prediction, Rate, Scores
+
+Recognised = tuple[str | None, float | None]  # (exercise recognised with --exercise auto, its confidence)
+
+log = logging.getLogger(__name__)
+
+LABELLED = "labelled"
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from formcheck.analysis import AUTO  # noqa: PLC0415
+    from formcheck.exercises import PROFILES  # noqa: PLC0415
+
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score formcheck on labelled clips: fault precision/recall/F1, rep counts, false cues",
+        description=(
+            "Run the analysis over a folder of rendered clips with .truth.json files, or over a labelled manifest "
+            "CSV (file, exercise, label, view), and print clip-level scores. Landmarks are cached per clip, so "
+            "running it again after changing thresholds does not run the pose model again."
+        ),
+    )
+    parser.add_argument("path", type=Path, help="folder of clips with .truth.json files, or a manifest .csv")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write the scores (and per-clip results) as JSON")
+    add_model_argument(parser)
+    add_fps_argument(parser)
+    parser.add_argument(
+        "--exercise",
+        choices=(LABELLED, AUTO),
+        default=LABELLED,
+        help="judge each clip as its labelled exercise (default) or as the recognised one; "
+        "recognition accuracy is reported either way",
+    )
+    parser.add_argument("--profile", choices=PROFILES, default="standard", help="threshold profile")
+    parser.add_argument(
+        "--cache", type=Path, default=None, metavar="DIR", help="landmark cache folder (default: ~/.cache/formcheck)"
+    )
+    parser.add_argument("--no-cache", action="store_true", help="always run the pose model")
+    parser.add_argument(
+        "--min-magnitude",
+        type=float,
+        default=0.0,
+        metavar="DEG",
+        help="rendered clips: ignore planted faults smaller than this (neither hit nor false alarm)",
+    )
+    parser.add_argument(
+        "--include-unlabeled",
+        action="store_true",
+        help="manifest: also run 'unlabeled' clips (listed and counted for recognition, never for fault scores)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="do not list every clip")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from formcheck.evaluation import default_cache_dir, load_labelled  # noqa: PLC0415
+    from formcheck.types import FormcheckError  # noqa: PLC0415
+
+    if not args.path.exists():
+        raise FormcheckError(f"{args.path}: no such file or folder")
+    if args.json is not None:
+        writable_output(args.json)
+    clips = load_labelled(args.path, args.min_magnitude, args.include_unlabeled)
+    cache = None if args.no_cache else (args.cache or default_cache_dir())
+    results = evaluate_clips(clips, args.model, args.fps, cache, args.exercise, args.profile, verbose=not args.quiet)
+    from formcheck.evaluation import score  # noqa: PLC0415
+    from formcheck.exercises import EXERCISES  # noqa: PLC0415
+
+    codes = {name: [c.code for c in spec.checks] for name, spec in EXERCISES.items()}
+    pairs = [(clip, pred) for clip, pred, _ in results]
+    scores = score(pairs, EXERCISES, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
+    sys.stdout.write(format_scores(scores) + "\n")
+    by_view = _scores_by_view(pairs, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
+    for name, view_scores in by_view.items():
+        sys.stdout.write(f"\n== {name} ==" + format_scores(view_scores) + "\n")
+    if args.json is not None:
+        payload = scores.to_json_dict()
+        if by_view:
+            payload["by_view"] = {name: view_scores.to_json_dict() for name, view_scores in by_view.items()}
+        payload["settings"] = {
+            "path": str(args.path),
+            "model": args.model,
+            "fps": args.fps,
+            "exercise": args.exercise,
+            "profile": args.profile,
+            "min_magnitude": args.min_magnitude,
+        }
+        payload["clips"] = [_clip_json(clip, pred, recognised) for clip, pred, recognised in results]
+        args.json.write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+        log.info("wrote %s", args.json)
+    return 0
+
+
+def evaluate_clips(
+    clips: Sequence[LabelledClip],
+    model: str,
+    fps: float | None,
+    cache: Path | None,
+    exercise_mode: str = LABELLED,
+    profile: str = "standard",
+    verbose: bool = True,
+) -> list[tuple[LabelledClip, Prediction, Recognised]]:
+    """(clip, prediction, (recognised exercise, confidence)) for each clip; a clip that fails is an error row."""
+    from formcheck.analysis import AUTO, analyze_sequence  # noqa: PLC0415
+    from formcheck.evaluation import cached_landmarks  # noqa: PLC0415
+    from formcheck.exercises import EXERCISES  # noqa: PLC0415
+    from formcheck.pose.extract import ExtractOptions, extract_poses  # noqa: PLC0415
+    from formcheck.smoothing import smooth_offline  # noqa: PLC0415
+    from formcheck.types import FormcheckError, PoseSequence  # noqa: PLC0415
+
+    # Always extract the back outline so a cached clip can be judged as any exercise.
+    options = ExtractOptions(model=model, target_fps=fps, back_outline=True)
+
+    def extract(path: Path) -> PoseSequence:
+        return extract_poses(path, options)
+
+    results: list[tuple[LabelledClip, Prediction, Recognised]] = []
+    for number, clip in enumerate(clips, start=1):
+        try:
+            raw = cached_landmarks(clip.path, model, fps, cache, extract)
+        except (FormcheckError, OSError) as error:
+            pred = Prediction(None, frozenset(), 0, 0, frozenset(), 0, error=str(error))
+            results.append((clip, pred, (None, None)))
+            log.warning("%s: %s", clip.name or clip.path.name, error)
+            continue
+        sequence = smooth_offline(raw)
+        auto = analyze_sequence(sequence, AUTO, profile, None, model)
+        recognised = (auto.exercise, auto.recognition_confidence)
+        if exercise_mode == AUTO or clip.exercise not in EXERCISES:
+            report = auto
+        else:
+            report = analyze_sequence(sequence, clip.exercise, profile, None, model)
+        pred = Prediction.from_report(report, auto)
+        results.append((clip, pred, recognised))
+        if verbose:
+            sys.stdout.write(f"[{number}/{len(clips)}] {_clip_line(clip, pred, recognised)}\n")
+            sys.stdout.flush()
+    return results
+
+
+def _scores_by_view(pairs: Sequence[tuple[LabelledClip, Prediction]], codes: dict[str, list[str]]) -> dict[str, Scores]:
+    """Rendered clips: scores for near-side views (camera yaw ≤ 20°) and for the rest, which must stay silent or
+    right (issue 4 point 8)."""
+    from formcheck.evaluation import SIDE_MAX_YAW_DEG, score  # noqa: PLC0415
+    from formcheck.exercises import EXERCISES  # noqa: PLC0415
+
+    with_yaw = [(clip, pred) for clip, pred in pairs if clip.camera_yaw_deg is not None]
+    if not with_yaw:
+        return {}
+    groups = {
+        f"side views (yaw <= {SIDE_MAX_YAW_DEG:g} deg)": [
+            p for p in with_yaw if p[0].camera_yaw_deg is not None and p[0].camera_yaw_deg <= SIDE_MAX_YAW_DEG
+        ],
+        f"other views (yaw > {SIDE_MAX_YAW_DEG:g} deg)": [
+            p for p in with_yaw if p[0].camera_yaw_deg is not None and p[0].camera_yaw_deg > SIDE_MAX_YAW_DEG
+        ],
+    }
+    return {name: score(group, EXERCISES, codes) for name, group in groups.items() if group}
+
+
+def _label(clip: LabelledClip) -> str:
+    if not clip.labelled:
+        return "unlabeled"
+    if clip.faults is None:
+        return "incorrect"
+    return ";".join(sorted(clip.faults)) or "correct"
+
+
+def _clip_line(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> str:
+    name, confidence = recognised
+    rec = f"{name or 'unsure'} {confidence:.0%}" if confidence is not None else (name or "unsure")
+    reps = f"{pred.reps}" + (f"/{clip.reps}" if clip.reps is not None else "")
+    said = ",".join(sorted(pred.faults)) or "-"
+    unjudged = ",".join(sorted(pred.unjudged_checks)) or "-"
+    return (
+        f"{clip.name or clip.path.name}: {clip.exercise} [{_label(clip)}] view={clip.view or '?'} | "
+        f"recognised {rec} | judged {pred.exercise or '-'} reps {reps} | faults {said} | unjudged {unjudged}"
+    )
+
+
+def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> dict[str, object]:
+    return {
+        "file": clip.name or str(clip.path),
+        "exercise": clip.exercise,
+        "label": _label(clip),
+        "view": clip.view,
+        "camera_yaw_deg": clip.camera_yaw_deg,
+        "reps_true": clip.reps,
+        "recognised": recognised[0],
+        "recognition_confidence": None if recognised[1] is None else round(recognised[1], 4),
+        "judged_as": pred.exercise,
+        "reps": pred.reps,
+        "faults": sorted(pred.faults),
+        "cues": pred.cues,
+        "unjudged": sorted(pred.unjudged_checks),
+        "frames_with_pose": pred.frames_with_pose,
+        "error": pred.error,
+    }
+
+
+def _cell(value: float | None) -> str:
+    return "  -  " if value is None else f"{value:.2f}"
+
+
+def format_scores(scores: Scores) -> str:
+
+    def rate(r: Rate) -> str:
+        return f"{r.hits}/{r.total}" + (f" ({r.rate:.0%})" if r.rate is not None else "")
+
+    lines = [
+        "",
+        f"{'exercise':<14}{'fault':<24}{'prec':>6}{'recall':>8}{'F1':>6}{'support':>9}{'tp/fp/fn':>11}",
+    ]
+    for row in (*scores.per_fault, *scores.any_fault):
+        lines.append(
+            f"{row.exercise:<14}{row.fault:<24}{_cell(row.precision):>6}{_cell(row.recall):>8}{_cell(row.f1):>6}"
+            f"{row.support:>9}{f'{row.tp}/{row.fp}/{row.fn}':>11}"
+        )
+    lines += [
+        "",
+        f"rep count exact:        {rate(scores.rep_count_exact)}",
+        f"clean clips with cues:  {scores.clean_clips_with_cues}/{scores.clean_clips} ({scores.clean_clip_cues} cues)"
+        + "".join(f"  {name} {cued}/{clips}" for name, (clips, cued) in sorted(scores.by_exercise_clean.items())),
+        f"unjudged checks:        {rate(scores.unjudged_checks)}",
+        f"clips judged on nothing:{rate(scores.unjudged_clips):>1}",
+        f"recognition accuracy:   {rate(scores.recognition)}; unsure {rate(scores.recognition_unsure)}",
+    ]
+    if scores.errors:
+        lines.append(f"clips that failed:      {scores.errors}")
+    return "\n".join(lines)

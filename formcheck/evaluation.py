@@ -1,0 +1,424 @@
+"""Score formcheck against labelled clips: per exercise × fault precision/recall/F1, rep counts, false cues.
+
+Two sources of truth:
+
+* a folder of rendered clips, each with ``CLIP.truth.json`` beside it (schema ``formcheck.truth/1``: exact reps,
+  planted faults with magnitudes, camera yaw);
+* a manifest CSV (``../shared/real_clips/manifest.csv`` format: ``file, exercise, label, view``) where ``label`` is
+  ``correct``, fault codes joined by ``;``, ``incorrect`` (some fault, type not given) or ``unlabeled`` (skipped).
+
+Scoring is clip-level: a fault is predicted for a clip if the report names it anywhere. ``incorrect`` clips count only
+in the any-fault metric. The scoring functions are pure (predictions in, numbers out); :func:`cached_landmarks` is the
+one place that runs the model, and it caches raw landmarks per clip so re-tuning thresholds costs seconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from formcheck.report import Report
+from formcheck.types import FormcheckError, PoseSequence
+
+# Bump when the extractor's output changes meaning, so stale cached landmarks are not reused.
+CACHE_VERSION = "1"
+VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
+ANY_FAULT = "any_fault"
+# Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.
+SIDE_MAX_YAW_DEG = 20.0
+
+
+@dataclass(frozen=True)
+class LabelledClip:
+    """One clip and what is known about it.
+
+    ``faults``: the fault codes truly present (``None`` when a fault is known but not its type: ``incorrect``).
+    ``ignored``: codes neither rewarded nor penalised (planted below the magnitude that counts).
+    ``reps``: the true rep count, ``None`` when unknown.
+    """
+
+    path: Path
+    exercise: str
+    faults: frozenset[str] | None
+    view: str = ""
+    reps: int | None = None
+    ignored: frozenset[str] = frozenset()
+    camera_yaw_deg: float | None = None
+    name: str = ""
+    labelled: bool = True  # False: exercise known, form not (manifest "unlabeled"): recognition and reps only
+
+    @property
+    def clean(self) -> bool:
+        return self.labelled and self.faults is not None and not self.faults
+
+    @property
+    def faulty(self) -> bool:
+        return self.labelled and (self.faults is None or bool(self.faults))
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """What formcheck said about one clip, reduced to what scoring needs."""
+
+    exercise: str | None  # None: no pose found, or recognition unsure
+    faults: frozenset[str]
+    cues: int  # fault spans reported (each one is a cue the person would hear)
+    reps: int
+    unjudged_checks: frozenset[str]
+    checks: int  # checks of the judged exercise
+    recognition_confidence: float | None = None
+    frames_with_pose: int = 0
+    error: str | None = None
+    recognised: str | None = None  # what --exercise auto recognised (None: unsure or no pose)
+
+    @classmethod
+    def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
+        """``recognised``: the same clip judged with ``exercise="auto"`` (default: ``report`` itself)."""
+        from formcheck.exercises import get_exercise  # noqa: PLC0415
+
+        checks = len(get_exercise(report.exercise).checks) if report.exercise else 0
+        return cls(
+            exercise=report.exercise,
+            faults=frozenset(f.code for f in report.faults),
+            cues=len(report.faults),
+            reps=len(report.reps),
+            unjudged_checks=frozenset(u.check for u in report.unjudged),
+            checks=checks,
+            recognition_confidence=report.recognition_confidence,
+            frames_with_pose=report.frames_with_pose,
+            recognised=(recognised or report).exercise,
+        )
+
+
+@dataclass(frozen=True)
+class FaultScore:
+    exercise: str
+    fault: str
+    tp: int
+    fp: int
+    fn: int
+    support: int
+
+    @property
+    def precision(self) -> float | None:
+        return _ratio(self.tp, self.tp + self.fp)
+
+    @property
+    def recall(self) -> float | None:
+        return _ratio(self.tp, self.tp + self.fn)
+
+    @property
+    def f1(self) -> float | None:
+        return _ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise,
+            "fault": self.fault,
+            "precision": _rounded(self.precision),
+            "recall": _rounded(self.recall),
+            "f1": _rounded(self.f1),
+            "support": self.support,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+        }
+
+
+@dataclass(frozen=True)
+class Rate:
+    hits: int
+    total: int
+
+    @property
+    def rate(self) -> float | None:
+        return _ratio(self.hits, self.total)
+
+
+@dataclass(frozen=True)
+class Scores:
+    per_fault: tuple[FaultScore, ...]
+    any_fault: tuple[FaultScore, ...]  # per exercise: "some fault" predicted vs labelled faulty (incl. incorrect)
+    rep_count_exact: Rate
+    clean_clips: int
+    clean_clips_with_cues: int
+    clean_clip_cues: int
+    unjudged_checks: Rate  # (clip, check) pairs with some unjudged time, over all judged pairs
+    unjudged_clips: Rate  # clips where nothing was judged (no pose, exercise not recognised, every check unjudged)
+    recognition: Rate  # recognised exercise == labelled exercise, over clips of the registered exercises
+    recognition_unsure: Rate
+    errors: int
+    by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "per_fault": [row.to_json_dict() for row in self.per_fault],
+            "any_fault": [row.to_json_dict() for row in self.any_fault],
+            "rep_count_exact": _rate_json(self.rep_count_exact),
+            "clean_clip_false_cues": {
+                "clips": self.clean_clips,
+                "clips_with_cues": self.clean_clips_with_cues,
+                "cues": self.clean_clip_cues,
+                "rate": _rounded(_ratio(self.clean_clips_with_cues, self.clean_clips)),
+                "by_exercise": {
+                    name: {"clips": clips, "clips_with_cues": cued}
+                    for name, (clips, cued) in sorted(self.by_exercise_clean.items())
+                },
+            },
+            "unjudged_rate": _rounded(self.unjudged_checks.rate),
+            "unjudged_checks": _rate_json(self.unjudged_checks),
+            "unjudged_clips": _rate_json(self.unjudged_clips),
+            "recognition_accuracy": _rate_json(self.recognition),
+            "recognition_unsure": _rate_json(self.recognition_unsure),
+            "errors": self.errors,
+        }
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _rate_json(rate: Rate) -> dict[str, Any]:
+    return {"hits": rate.hits, "total": rate.total, "rate": _rounded(rate.rate)}
+
+
+# --------------------------------------------------------------------------------------------------- scoring (pure)
+
+
+def score(
+    pairs: Sequence[tuple[LabelledClip, Prediction]],
+    known_exercises: Iterable[str] = (),
+    fault_codes: Mapping[str, Sequence[str]] | None = None,
+) -> Scores:
+    """Clip-level scores. ``known_exercises``: the ones formcheck can recognise (recognition accuracy is over those);
+    ``fault_codes``: per exercise, codes to list even when no clip has or predicts them."""
+    known = set(known_exercises)
+    ok = [(clip, pred) for clip, pred in pairs if pred.error is None]
+    return Scores(
+        per_fault=_per_fault(ok, fault_codes or {}),
+        any_fault=_any_fault(ok),
+        rep_count_exact=Rate(
+            sum(1 for clip, pred in ok if clip.reps is not None and clip.reps == pred.reps),
+            sum(1 for clip, _ in ok if clip.reps is not None),
+        ),
+        clean_clips=sum(1 for clip, _ in ok if clip.clean),
+        clean_clips_with_cues=sum(1 for clip, pred in ok if clip.clean and pred.cues > 0),
+        clean_clip_cues=sum(pred.cues for clip, pred in ok if clip.clean),
+        unjudged_checks=Rate(sum(len(pred.unjudged_checks) for _, pred in ok), sum(pred.checks for _, pred in ok)),
+        unjudged_clips=Rate(sum(1 for _, pred in ok if _nothing_judged(pred)), len(ok)),
+        recognition=Rate(
+            sum(1 for clip, pred in ok if clip.exercise in known and pred.recognised == clip.exercise),
+            sum(1 for clip, _ in ok if clip.exercise in known),
+        ),
+        recognition_unsure=Rate(
+            sum(1 for clip, pred in ok if clip.exercise in known and pred.recognised is None),
+            sum(1 for clip, _ in ok if clip.exercise in known),
+        ),
+        errors=len(pairs) - len(ok),
+        by_exercise_clean=_clean_by_exercise(ok),
+    )
+
+
+def _nothing_judged(pred: Prediction) -> bool:
+    return pred.exercise is None or (pred.checks > 0 and len(pred.unjudged_checks) >= pred.checks and not pred.faults)
+
+
+def _per_fault(
+    pairs: Sequence[tuple[LabelledClip, Prediction]], fault_codes: Mapping[str, Sequence[str]]
+) -> tuple[FaultScore, ...]:
+    codes: dict[str, set[str]] = {name: set(values) for name, values in fault_codes.items()}
+    for clip, pred in pairs:
+        if clip.faults is None or not clip.labelled:
+            continue
+        codes.setdefault(clip.exercise, set()).update(clip.faults)
+        codes[clip.exercise].update(pred.faults)
+    rows: list[FaultScore] = []
+    for exercise in sorted(codes):
+        labelled = [(c, p) for c, p in pairs if c.exercise == exercise and c.faults is not None and c.labelled]
+        if not labelled:
+            continue
+        for code in sorted(codes[exercise]):
+            tp = fp = fn = support = 0
+            for clip, pred in labelled:
+                assert clip.faults is not None
+                if code in clip.ignored:
+                    continue
+                truth, said = code in clip.faults, code in pred.faults
+                support += truth
+                tp += truth and said
+                fp += said and not truth
+                fn += truth and not said
+            rows.append(FaultScore(exercise, code, tp, fp, fn, support))
+    return tuple(rows)
+
+
+def _any_fault(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> tuple[FaultScore, ...]:
+    rows: list[FaultScore] = []
+    for exercise in sorted({clip.exercise for clip, _ in pairs if clip.labelled}):
+        tp = fp = fn = support = 0
+        for clip, pred in pairs:
+            if clip.exercise != exercise or not clip.labelled:
+                continue
+            # A clip whose only faults are below the magnitude that counts is neither faulty nor clean here.
+            if clip.faults is not None and clip.faults and clip.faults <= clip.ignored:
+                continue
+            truth, said = clip.faulty, bool(pred.faults - clip.ignored)
+            support += truth
+            tp += truth and said
+            fp += said and not truth
+            fn += truth and not said
+        rows.append(FaultScore(exercise, ANY_FAULT, tp, fp, fn, support))
+    return tuple(rows)
+
+
+def _clean_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, tuple[int, int]]:
+    result: dict[str, tuple[int, int]] = {}
+    for clip, pred in pairs:
+        if clip.clean:
+            clips, cued = result.get(clip.exercise, (0, 0))
+            result[clip.exercise] = (clips + 1, cued + (pred.cues > 0))
+    return result
+
+
+# ------------------------------------------------------------------------------------------------- reading labels
+
+
+def load_manifest(path: Path, include_unlabeled: bool = False) -> list[LabelledClip]:
+    """Rows of a labelled manifest, paths relative to its folder. ``unlabeled`` rows are skipped unless
+    ``include_unlabeled`` (then they count for recognition and are listed, never in fault scores)."""
+    clips: list[LabelledClip] = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"file", "exercise", "label"} - set(reader.fieldnames or ())
+        if missing:
+            raise FormcheckError(f"{path}: manifest lacks column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            label = (row.get("label") or "").strip()
+            unlabeled = not label or label == "unlabeled"
+            if unlabeled and not include_unlabeled:
+                continue
+            faults: frozenset[str] | None
+            if unlabeled:
+                faults = None
+            elif label == "correct":
+                faults = frozenset()
+            elif label == "incorrect":
+                faults = None
+            else:
+                faults = frozenset(code.strip() for code in label.split(";") if code.strip())
+            file = row["file"].strip()
+            clips.append(
+                LabelledClip(
+                    path=path.parent / file,
+                    exercise=row["exercise"].strip(),
+                    faults=faults,
+                    view=(row.get("view") or "").strip(),
+                    name=file,
+                    labelled=not unlabeled,
+                )
+            )
+    return clips
+
+
+def load_truth_folder(folder: Path, min_magnitude: float = 0.0) -> list[LabelledClip]:
+    """Clips with a ``CLIP.truth.json`` beside them (searched recursively). Planted faults smaller than
+    ``min_magnitude`` are ignored (neither a hit nor a false alarm when reported)."""
+    clips: list[LabelledClip] = []
+    for truth_path in sorted(folder.rglob("*.truth.json")):
+        stem = truth_path.name[: -len(".truth.json")]
+        video = next(
+            (truth_path.with_name(stem + s) for s in VIDEO_SUFFIXES if truth_path.with_name(stem + s).exists()), None
+        )
+        if video is None:
+            continue
+        clips.append(truth_clip(json.loads(truth_path.read_text(encoding="utf-8")), video, min_magnitude, folder))
+    return clips
+
+
+def truth_clip(
+    truth: Mapping[str, Any], video: Path, min_magnitude: float = 0.0, root: Path | None = None
+) -> LabelledClip:
+    labels = truth.get("labels", {})
+    planted = labels.get("faults", [])
+    faults = frozenset(str(f["code"]) for f in planted)
+    ignored = frozenset(str(f["code"]) for f in planted if abs(float(f.get("magnitude", math.inf))) < min_magnitude)
+    reps = labels.get("reps") or []
+    return LabelledClip(
+        path=video,
+        exercise=str(truth["exercise"]),
+        faults=faults,
+        view=str(truth.get("view", "")),
+        reps=len(reps) if reps else None,
+        ignored=ignored,
+        camera_yaw_deg=float(truth["camera_yaw_deg"]) if "camera_yaw_deg" in truth else None,
+        name=str(video.relative_to(root)) if root is not None and video.is_relative_to(root) else video.name,
+    )
+
+
+def load_labelled(path: Path, min_magnitude: float = 0.0, include_unlabeled: bool = False) -> list[LabelledClip]:
+    if path.is_dir():
+        clips = load_truth_folder(path, min_magnitude)
+        if not clips and (path / "manifest.csv").exists():
+            clips = load_manifest(path / "manifest.csv", include_unlabeled)
+        if not clips:
+            raise FormcheckError(f"{path}: no clips with .truth.json files and no manifest.csv")
+        return clips
+    if path.suffix.lower() == ".csv":
+        return load_manifest(path, include_unlabeled)
+    raise FormcheckError(f"{path}: give a folder of clips with .truth.json files or a manifest .csv")
+
+
+# --------------------------------------------------------------------------------------------------------- caching
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "formcheck" / "landmarks"
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()[:20]
+
+
+def cache_key(path: Path, model: str, fps: float | None) -> str:
+    rate = "native" if fps is None else f"{fps:g}fps"
+    return f"{file_digest(path)}-{model}-{rate}-v{CACHE_VERSION}"
+
+
+def cached_landmarks(
+    path: Path,
+    model: str,
+    fps: float | None,
+    cache_dir: Path | None,
+    extract: Callable[[Path], PoseSequence],
+) -> PoseSequence:
+    """Raw landmarks of ``path``: from ``cache_dir`` when present, else ``extract(path)`` saved there."""
+    if cache_dir is None:
+        return extract(path)
+    target = cache_dir / f"{cache_key(path, model, fps)}.npz"
+    if target.exists():
+        try:
+            return PoseSequence.load_npz(target)
+        except (OSError, ValueError, KeyError):
+            target.unlink(missing_ok=True)
+    sequence = extract(path)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".tmp.npz")
+    sequence.save_npz(partial)
+    partial.replace(target)
+    return sequence

@@ -1,0 +1,191 @@
+"""Scoring math of ``formcheck evaluate`` on hand-made predictions (no model, no video)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.evaluation import (
+    LabelledClip,
+    Prediction,
+    cached_landmarks,
+    load_manifest,
+    load_truth_folder,
+    score,
+)
+from formcheck.types import FormcheckError, PoseSequence, empty_pose_arrays
+
+
+def clip(exercise: str, faults: set[str] | None, reps: int | None = None, labelled: bool = True) -> LabelledClip:
+    return LabelledClip(
+        Path(f"{exercise}.mp4"), exercise, None if faults is None else frozenset(faults), reps=reps, labelled=labelled
+    )
+
+
+def said(
+    faults: set[str],
+    reps: int = 0,
+    exercise: str | None = "squat",
+    unjudged: set[str] = frozenset(),  # type: ignore[assignment]
+    checks: int = 4,
+    recognised: str | None = "squat",
+) -> Prediction:
+    return Prediction(
+        exercise=exercise,
+        faults=frozenset(faults),
+        cues=len(faults),
+        reps=reps,
+        unjudged_checks=frozenset(unjudged),
+        checks=checks,
+        recognised=recognised,
+    )
+
+
+def test_per_fault_precision_recall_f1_and_support() -> None:
+    pairs = [
+        (clip("squat", {"heels_lift"}), said({"heels_lift"})),  # tp
+        (clip("squat", {"heels_lift"}), said(set())),  # fn
+        (clip("squat", set()), said({"heels_lift"})),  # fp (and a false cue on a clean clip)
+        (clip("squat", {"forward_lean"}), said({"forward_lean", "heels_lift"})),  # tp lean, fp heels
+        (clip("squat", None), said({"heels_lift"})),  # "incorrect": not in per-fault rows
+    ]
+    scores = score(pairs, ["squat"])
+    rows = {(r.exercise, r.fault): r for r in scores.per_fault}
+    heels = rows[("squat", "heels_lift")]
+    assert (heels.tp, heels.fp, heels.fn, heels.support) == (1, 2, 1, 2)
+    assert heels.precision == pytest.approx(1 / 3)
+    assert heels.recall == pytest.approx(1 / 2)
+    assert heels.f1 == pytest.approx(2 * 1 / (2 * 1 + 2 + 1))
+    lean = rows[("squat", "forward_lean")]
+    assert (lean.tp, lean.fp, lean.fn, lean.support) == (1, 0, 0, 1)
+    assert lean.f1 == 1.0
+    # Any-fault: "incorrect" counts as faulty; 4 faulty clips, 1 clean.
+    anyf = scores.any_fault[0]
+    assert (anyf.tp, anyf.fp, anyf.fn, anyf.support) == (3, 1, 1, 4)
+    assert scores.clean_clips == 1 and scores.clean_clips_with_cues == 1 and scores.clean_clip_cues == 1
+
+
+def test_undefined_ratios_are_none_and_listed_codes_appear() -> None:
+    scores = score([(clip("plank", set()), said(set(), exercise="plank"))], ["plank"], {"plank": ["hips_sag"]})
+    row = scores.per_fault[0]
+    assert (row.fault, row.support, row.precision, row.recall, row.f1) == ("hips_sag", 0, None, None, None)
+    data = scores.to_json_dict()
+    assert data["per_fault"][0]["precision"] is None
+    assert data["clean_clip_false_cues"] == {
+        "clips": 1,
+        "clips_with_cues": 0,
+        "cues": 0,
+        "rate": 0.0,
+        "by_exercise": {"plank": {"clips": 1, "clips_with_cues": 0}},
+    }
+    json.dumps(data, allow_nan=False)
+
+
+def test_rep_counts_unjudged_rates_and_recognition() -> None:
+    pairs = [
+        (clip("squat", set(), reps=3), said(set(), reps=3)),
+        (clip("squat", set(), reps=3), said(set(), reps=2, unjudged={"knees_cave"})),
+        (clip("squat", set()), said(set(), reps=5, recognised=None)),  # no true count: not in the rate
+        (clip("deadlift", set(), reps=1), said(set(), exercise=None, checks=0, recognised=None)),  # unsure
+        (clip("lunge", None, labelled=False), said(set(), recognised="squat")),  # not one of the five
+    ]
+    scores = score(pairs, ["squat", "deadlift"])
+    assert (scores.rep_count_exact.hits, scores.rep_count_exact.total) == (1, 3)
+    assert (scores.unjudged_checks.hits, scores.unjudged_checks.total) == (1, 16)
+    assert (scores.unjudged_clips.hits, scores.unjudged_clips.total) == (1, 5)
+    assert (scores.recognition.hits, scores.recognition.total) == (2, 4)
+    assert (scores.recognition_unsure.hits, scores.recognition_unsure.total) == (2, 4)
+    # The unlabelled lunge is neither clean nor faulty.
+    assert scores.clean_clips == 4
+    assert {row.exercise for row in scores.any_fault} == {"squat", "deadlift"}
+    assert scores.to_json_dict()["unjudged_rate"] == pytest.approx(1 / 16, abs=1e-4)
+
+
+def test_errors_are_counted_not_scored() -> None:
+    broken = Prediction(None, frozenset(), 0, 0, frozenset(), 0, error="cannot decode")
+    scores = score([(clip("squat", {"heels_lift"}), broken)], ["squat"])
+    assert scores.errors == 1
+    assert scores.per_fault == ()
+
+
+def test_manifest_labels(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,exercise,label,view\n"
+        "a.mp4,squat,correct,side\n"
+        "b.mp4,deadlift,rounded_back;bar_drift,side\n"
+        "c.mp4,deadlift,incorrect,front\n"
+        "d.mp4,plank,unlabeled,side\n",
+        encoding="utf-8",
+    )
+    clips = load_manifest(manifest)
+    assert [(c.name, c.faults, c.view) for c in clips] == [
+        ("a.mp4", frozenset(), "side"),
+        ("b.mp4", frozenset({"rounded_back", "bar_drift"}), "side"),
+        ("c.mp4", None, "front"),
+    ]
+    assert clips[0].path == tmp_path / "a.mp4" and clips[0].clean and clips[2].faulty
+    with_unlabeled = load_manifest(manifest, include_unlabeled=True)
+    assert len(with_unlabeled) == 4 and not with_unlabeled[3].labelled and not with_unlabeled[3].faulty
+    bad = tmp_path / "bad.csv"
+    bad.write_text("file,label\nx.mp4,correct\n", encoding="utf-8")
+    with pytest.raises(FormcheckError, match="exercise"):
+        load_manifest(bad)
+
+
+def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:
+    truth = {
+        "exercise": "plank",
+        "view": "side",
+        "camera_yaw_deg": 10.0,
+        "labels": {
+            "reps": [],
+            "holds": [{"start_s": 1.0, "end_s": 5.0}],
+            "faults": [
+                {"code": "hips_sag", "start_s": 2.0, "end_s": 3.0, "magnitude": 15.0, "unit": "deg"},
+                {"code": "head_drop", "start_s": 2.0, "end_s": 3.0, "magnitude": 5.0, "unit": "deg"},
+            ],
+        },
+    }
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "p1.truth.json").write_text(json.dumps(truth), encoding="utf-8")
+    (tmp_path / "sub" / "p1.mp4").write_bytes(b"")
+    (tmp_path / "orphan.truth.json").write_text(json.dumps(truth), encoding="utf-8")  # no video: skipped
+    [loaded] = load_truth_folder(tmp_path, min_magnitude=10.0)
+    assert loaded.name == "sub/p1.mp4" and loaded.reps is None and loaded.camera_yaw_deg == 10.0
+    assert loaded.faults == frozenset({"hips_sag", "head_drop"}) and loaded.ignored == frozenset({"head_drop"})
+    # An ignored fault is neither a hit nor a false alarm.
+    scores = score([(loaded, said({"hips_sag", "head_drop"}, exercise="plank"))], ["plank"])
+    rows = {r.fault: r for r in scores.per_fault}
+    assert (rows["head_drop"].tp, rows["head_drop"].fp, rows["head_drop"].fn) == (0, 0, 0)
+    assert rows["hips_sag"].tp == 1
+
+
+def test_landmark_cache_runs_the_model_once_per_file_model_and_rate(tmp_path: Path) -> None:
+    video = tmp_path / "clip.mp4"
+    video.write_bytes(b"not really a video")
+    calls: list[Path] = []
+
+    def extract(path: Path) -> PoseSequence:
+        calls.append(path)
+        landmarks, world = empty_pose_arrays(3)
+        landmarks[:, :, :] = 0.5
+        return PoseSequence(np.array([0.0, 100.0, 200.0]), landmarks, world, 64, 48, 10.0, back_bulge=np.zeros(3))
+
+    cache = tmp_path / "cache"
+    first = cached_landmarks(video, "full", 10.0, cache, extract)
+    again = cached_landmarks(video, "full", 10.0, cache, extract)
+    assert len(calls) == 1
+    np.testing.assert_allclose(again.landmarks, first.landmarks)
+    assert again.back_bulge is not None and (again.width, again.height) == (64, 48)
+    cached_landmarks(video, "lite", 10.0, cache, extract)
+    cached_landmarks(video, "full", None, cache, extract)
+    assert len(calls) == 3
+    video.write_bytes(b"another video")  # new content, new key
+    cached_landmarks(video, "full", 10.0, cache, extract)
+    assert len(calls) == 4
+    cached_landmarks(video, "full", 10.0, None, extract)  # no cache folder: always extract
+    assert len(calls) == 5
