@@ -1,0 +1,1 @@
+"""Thin Streamlit pages; the logic they call lives in :mod:`formcheck.app`."""

@@ -1,0 +1,196 @@
+"""Review page: a recorded set in, a review a person understands at a glance out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from formcheck.app import components, runtime
+from formcheck.app.inputs import (
+    ACCEPTED_TYPES,
+    StoredVideo,
+    accepted_types_text,
+    check_upload,
+    explain_error,
+    list_samples,
+    sample_title,
+    store_upload,
+    stored_from_path,
+)
+from formcheck.app.review import Choice, frames_csv, prepare_model, report_json
+from formcheck.app.summary import pose_problem, summarize
+from formcheck.types import FormcheckError
+
+if TYPE_CHECKING:
+    from formcheck.pipeline import VideoAnalysis  # imports mediapipe: only once a video is analysed
+
+log = logging.getLogger(__name__)
+
+# Tests put a video path here (AppTest cannot upload files); a browser cannot set it.
+TEST_VIDEO_KEY = "formcheck_video_path"
+SAMPLE_QUERY_PARAM = "sample"
+UPLOAD, SAMPLE = "Upload my video", "Try a sample video"
+
+
+def render() -> None:
+    st.title("Review a recorded set")
+    components.coaching_note()
+    choice = components.settings_panel()
+    video = _choose_video()
+    if video is None:
+        st.caption(
+            "Tips: film from the side with the camera at hip height, your whole body in frame, in good light. "
+            "Your video stays on this computer."
+        )
+        return
+    _review(video, choice)
+
+
+def _choose_video() -> StoredVideo | None:
+    test_path = st.session_state.get(TEST_VIDEO_KEY)
+    if test_path:
+        path = Path(str(test_path))
+        return _checked(lambda: stored_from_path(path), path.name)
+    requested = st.query_params.get(SAMPLE_QUERY_PARAM)
+    source = st.radio("Which video?", (UPLOAD, SAMPLE), index=1 if requested else 0, horizontal=True, key="source")
+    return _uploaded_video() if source == UPLOAD else _sample_video(requested)
+
+
+def _uploaded_video() -> StoredVideo | None:
+    config = runtime.config()
+    uploaded = st.file_uploader(
+        f"Your recording: {accepted_types_text()}, up to {config.max_upload_mb} MB",
+        type=list(ACCEPTED_TYPES),
+        key="upload",
+    )
+    if uploaded is None:
+        return None
+    problem = check_upload(uploaded.name, uploaded.size, config.max_upload_bytes)
+    if problem is not None:
+        st.error(problem.text(), icon=":material/error:")
+        return None
+    remembered = st.session_state.get("stored_upload")
+    if isinstance(remembered, tuple) and remembered[0] == uploaded.file_id:
+        stored: StoredVideo = remembered[1]
+        return stored
+    video = _checked(lambda: store_upload(uploaded, uploaded.name, config.cache_dir / "videos"), uploaded.name)
+    if video is not None:
+        st.session_state["stored_upload"] = (uploaded.file_id, video)
+    return video
+
+
+def _sample_video(requested: str | None) -> StoredVideo | None:
+    samples = list_samples(runtime.config().samples_dir)
+    if not samples:
+        st.info("There are no sample videos yet (the sample_videos folder is empty). Please upload your own video.")
+        return None
+    names = [path.name for path in samples]
+    chosen = st.selectbox(
+        "Sample video",
+        samples,
+        index=names.index(requested) if requested in names else 0,
+        format_func=sample_title,
+        key="sample",
+    )
+    return _checked(lambda: stored_from_path(chosen), chosen.name)
+
+
+def _checked(read: Callable[[], StoredVideo], name: str) -> StoredVideo | None:
+    """Run ``read`` and turn a failure into a message on the page."""
+    try:
+        video = read()
+    except OSError as error:
+        log.warning("could not store or read %s: %s", name, error)
+        reason = error.strerror or str(error)
+        st.error(f"“{name}” could not be read or saved ({reason}). Please try again.", icon=":material/error:")
+        return None
+    return video
+
+
+def _review(video: StoredVideo, choice: Choice) -> None:
+    service = runtime.service()
+    try:
+        prepare_model_once(choice.model)
+        if not service.is_analysed(video, choice.model):
+            update, remove = components.progress_reporter(f"Finding your body in each frame of “{video.name}”")
+            try:
+                analysis = service.analyse(video, choice.model, update, on_wait=_say_waiting)
+            finally:
+                remove()
+        else:
+            analysis = service.analyse(video, choice.model)
+        judged = service.judge(video, analysis, choice)
+        _results(video, judged, choice)
+    except Exception as error:  # whatever goes wrong, the page says so in plain words and the app stays up
+        if not isinstance(error, FormcheckError):
+            log.exception("analysing %s failed", video.name)
+        problem = explain_error(error, video.name)
+        st.error(problem.text(), icon=":material/error:")
+
+
+def _say_waiting() -> None:
+    st.toast(
+        "Another video is being analysed on this computer; yours starts as soon as it is done.",
+        icon=":material/hourglass_top:",
+    )
+
+
+@st.cache_resource(show_spinner="Loading the body-tracking model…")
+def prepare_model_once(model: str) -> str:
+    """Verify the model file once per process (and model)."""
+    return str(prepare_model(model))
+
+
+def _results(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
+    report = judged.report
+    problem = pose_problem(report)
+    if report.frames_with_pose == 0:
+        st.warning(problem, icon=":material/person_off:")
+        return
+    if problem:
+        st.warning(problem, icon=":material/person_off:")
+    if report.exercise is None:
+        components.ask_which_exercise(report)
+        return
+    summary = summarize(report)
+    service = runtime.service()
+    components.recognition_line(summary, report)
+    components.summary_block(summary, report)
+
+    video_column, table_column = st.columns([3, 2])
+    with video_column:
+        annotated = _annotated_video(video, judged, choice)
+        if annotated is not None:
+            st.video(str(annotated))
+    with table_column:
+        components.rep_tables(report)
+    components.fault_table(report)
+    components.over_time(report)
+    stills = service.stills(video, judged, choice)
+    components.stills_gallery(stills)
+    components.unjudged_section(report)
+    stem = Path(video.name).stem
+    components.downloads(
+        stem, report_json(report), frames_csv(report), lambda: service.pdf(video, judged, choice, stills), annotated
+    )
+    st.divider()
+    st.caption(
+        "formcheck coaches technique from what one camera can see; it is not a medical assessment. "
+        "Stop if an exercise hurts, and check with a health professional if you have a back condition."
+    )
+
+
+def _annotated_video(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> Path | None:
+    update, remove = components.progress_reporter("Drawing the annotated video")
+    try:
+        return runtime.service().annotated_video(video, judged, choice, update)
+    except Exception:  # the review is still useful without the video
+        log.exception("could not write the annotated video for %s", video.name)
+        st.warning("The annotated video could not be made; the rest of the review is below.", icon=":material/movie:")
+        return None
+    finally:
+        remove()

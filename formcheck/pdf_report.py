@@ -1,0 +1,201 @@
+"""A printable PDF of one review: summary, what to work on, reps, plots, still frames and what could not be judged.
+
+Pure: it takes a :class:`~formcheck.report.Report` and ready-made PNG/JPEG images and returns the PDF's bytes; nothing
+is read from or written to disk except a font. Text uses DejaVu Sans (Debian's ``fonts-dejavu-core``, or the copy
+that ships with matplotlib) so cues keep their dashes and quotes; without either, Helvetica with plain ASCII.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from formcheck.app.summary import (
+    COACHING_NOTE,
+    SEVERITY_WORDS,
+    fault_groups,
+    fault_title,
+    hold_rows,
+    rep_rows,
+    summarize,
+)
+from formcheck.report import Report
+
+_FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"),)
+_FAMILY = "DejaVu"
+_PAGE_WIDTH_MM = 180.0  # A4 minus 15 mm margins
+_ASCII = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "°": " deg",
+        "→": "->",
+        "•": "-",
+        "≤": "<=",
+        "≥": ">=",
+        "−": "-",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ReportImage:
+    """A PNG or JPEG image with its size in pixels (for the layout) and a caption printed under it."""
+
+    caption: str
+    data: bytes
+    width_px: int
+    height_px: int
+
+
+def _font_folders() -> list[Path]:
+    folders = list(_FONT_FOLDERS)
+    try:
+        import matplotlib  # noqa: PLC0415 - optional: only to find its bundled DejaVu fonts
+
+        folders.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf")
+    except ImportError:
+        pass
+    return folders
+
+
+class _Document(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.set_margins(15, 15, 15)
+        self.set_auto_page_break(True, margin=15)
+        self.has_unicode_font = False
+        for folder in _font_folders():
+            regular, bold = folder / "DejaVuSans.ttf", folder / "DejaVuSans-Bold.ttf"
+            if regular.is_file() and bold.is_file():
+                self.add_font(_FAMILY, "", str(regular))
+                self.add_font(_FAMILY, "B", str(bold))
+                self.has_unicode_font = True
+                break
+        self.body_font = _FAMILY if self.has_unicode_font else "Helvetica"
+
+    def text_for_font(self, text: str) -> str:
+        return text if self.has_unicode_font else text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
+
+    def heading(self, text: str, size: float = 13) -> None:
+        self.ln(2)
+        self.set_font(self.body_font, "B", size)
+        self.multi_cell(0, size * 0.5, self.text_for_font(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+    def paragraph(self, text: str, size: float = 10, bold: bool = False) -> None:
+        self.set_font(self.body_font, "B" if bold else "", size)
+        self.multi_cell(0, size * 0.5, self.text_for_font(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def rows(self, rows: Sequence[dict[str, object]]) -> None:
+        if not rows:
+            return
+        self.set_font(self.body_font, "", 9)
+        header = [self.text_for_font(str(key)) for key in rows[0]]
+        with self.table(line_height=5, text_align="LEFT") as table:
+            table.row(header)
+            for row in rows:
+                table.row([self.text_for_font(str(value)) for value in row.values()])
+        self.ln(2)
+
+    def picture(self, image: ReportImage, width_mm: float, max_height_mm: float = 110.0) -> None:
+        if image.width_px > 0 and image.height_px > 0:
+            width_mm = min(width_mm, max_height_mm * image.width_px / image.height_px)
+        self.image(io.BytesIO(image.data), w=width_mm)
+        self.paragraph(image.caption, size=8)
+        self.ln(2)
+
+
+def build_pdf(
+    report: Report,
+    plots: Sequence[ReportImage] = (),
+    stills: Sequence[ReportImage] = (),
+    video_name: str = "",
+    created: datetime | None = None,
+) -> bytes:
+    """The review as PDF bytes (they start with ``%PDF``)."""
+    summary = summarize(report)
+    document = _Document()
+    document.set_title(f"formcheck review: {summary.title}")
+    document.set_creator("formcheck")
+    document.add_page()
+    document.heading(f"formcheck review — {summary.title}", size=17)
+    when = (created or datetime.now()).strftime("%d %B %Y, %H:%M")
+    details = [
+        f"Video: {video_name}" if video_name else "",
+        f"Reviewed {when}",
+        f"strictness: {report.profile}",
+        f"model: {report.model}",
+        f"{report.view} view",
+    ]
+    document.paragraph(" · ".join(part for part in details if part), size=9)
+    if summary.recognised and summary.confidence is not None and report.exercise is not None:
+        document.paragraph(f"Exercise recognised automatically ({summary.confidence:.0%} sure).", size=9)
+    document.ln(2)
+    document.set_fill_color(255, 244, 214)
+    document.set_font(document.body_font, "", 9)
+    document.multi_cell(
+        0, 5, document.text_for_font(COACHING_NOTE), fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+
+    document.heading("Summary")
+    document.paragraph(summary.headline)
+    if summary.good_form_share is not None:
+        document.paragraph(f"Good form: {summary.good_form_share:.0%}")
+
+    _faults_section(document, report)
+
+    if report.reps:
+        document.heading("Reps")
+        document.rows(rep_rows(report))
+    if report.holds:
+        document.heading("Holds")
+        document.rows(hold_rows(report))
+
+    if plots:
+        document.heading("Over time")
+        for plot in plots:
+            document.picture(plot, _PAGE_WIDTH_MM)
+    if stills:
+        document.heading("The worst moment of each fault")
+        for still in stills:
+            document.picture(still, 110.0)
+
+    _unjudged_section(document, report)
+    return bytes(document.output())
+
+
+def _faults_section(document: _Document, report: Report) -> None:
+    groups = fault_groups(report)
+    if not groups:
+        return
+    document.heading("What to work on")
+    for group in groups:
+        reps = f" (rep {', '.join(map(str, group.reps))})" if group.reps else ""
+        document.paragraph(f"{group.title}{reps} — {SEVERITY_WORDS.get(group.severity, group.severity)}", bold=True)
+        document.paragraph(f"What to do: {group.cue}")
+        if group.why:
+            document.paragraph(f"Why it matters for your back: {group.why}")
+        document.ln(1)
+
+
+def _unjudged_section(document: _Document, report: Report) -> None:
+    if not report.unjudged:
+        return
+    document.heading("What could not be judged from this camera position")
+    for entry in report.unjudged:
+        fix = entry.fix[:1].upper() + entry.fix[1:]
+        document.paragraph(f"{fault_title(entry.check)}: {entry.reason} ({entry.seconds:.1f} s).", bold=True)
+        document.paragraph(f"Set-up fix: {fix}.")
+        document.ln(1)

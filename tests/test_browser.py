@@ -1,0 +1,198 @@
+"""The real app in a real browser: Streamlit as a subprocess, Debian's headless Chromium driven by Playwright.
+
+Uploads a sample video through the real file uploader, waits for the review, checks the rep count and a fault are
+shown, and saves screenshots: into the test's folder, and into docs/screenshots/ for the README when the clip is one
+of the project's own sample videos.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from formcheck.app.inputs import list_samples
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+DOCS_SCREENSHOTS = REPO / "docs" / "screenshots"
+START_TIMEOUT_S = 90
+REVIEW_TIMEOUT_S = 600  # the real model on two shared cores
+SAMPLES_ENV = "FORMCHECK_SAMPLE_VIDEOS"  # another folder of clips (the screenshot is then kept in tmp only)
+# Rendered clips on which the judgement reliably finds the planted fault; others are tried after them.
+PREFERRED_SAMPLES = ("squat_forward_lean_20.mp4", "deadlift_lockout_hyperextension_12.mp4")
+SIDE_MAX_YAW_DEG = 20.0
+MIN_FAULT_MAGNITUDE = 10.0
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium "
+        "(apt-get install chromium; scripts/setup_env.sh installs it)",
+    ),
+]
+
+
+def samples_folder() -> Path:
+    return Path(os.environ.get(SAMPLES_ENV) or REPO / "sample_videos")
+
+
+def pick_sample(folder: Path) -> Path | None:
+    """The shortest side-view clip with reps and a clearly planted fault (from its ``.truth.json``), if any."""
+    samples = [path for path in list_samples(folder) if path.suffix.lower() == ".mp4"]
+    preferred = [path for name in PREFERRED_SAMPLES for path in samples if path.name == name]
+    promising = sorted((path for path in samples if _promises_a_fault(path)), key=lambda path: path.stat().st_size)
+    chosen = preferred + promising + samples
+    return chosen[0] if chosen else None
+
+
+def _truth(video: Path) -> dict[str, Any]:
+    truth_path = video.with_name(video.stem + ".truth.json")
+    if not truth_path.is_file():
+        return {}
+    truth: dict[str, Any] = json.loads(truth_path.read_text(encoding="utf-8"))
+    return truth
+
+
+def _promises_a_fault(video: Path) -> bool:
+    truth = _truth(video)
+    if not truth:
+        return False
+    labels = truth.get("labels", {})
+    faults = [f for f in labels.get("faults", []) if abs(float(f.get("magnitude", 0.0))) >= MIN_FAULT_MAGNITUDE]
+    side = abs(float(truth.get("camera_yaw_deg", 90.0))) <= SIDE_MAX_YAW_DEG
+    return bool(faults) and bool(labels.get("reps")) and side
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path / "streamlit.log"
+    env = {**os.environ, "FORMCHECK_APP_CACHE": str(tmp_path / "cache")}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def test_upload_a_sample_and_see_the_review(app_url: str, tmp_path: Path) -> None:
+    folder = samples_folder()
+    sample = pick_sample(folder)
+    if sample is None:
+        pytest.skip(f"no sample videos in {folder} yet")
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only this test needs Playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(app_url)
+            expect(page.get_by_text("Review a recorded set")).to_be_visible(timeout=60_000)
+            page.locator("input[type=file]").set_input_files(str(sample))
+
+            reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
+            expect(reps_metric).to_be_visible(timeout=REVIEW_TIMEOUT_S * 1000)
+            reps = reps_metric.get_by_test_id("stMetricValue").inner_text()
+            assert re.fullmatch(r"\d+", reps.strip()), reps
+            assert int(reps) >= 1
+            true_reps = _truth(sample).get("labels", {}).get("reps")
+            if true_reps:
+                assert int(reps) == len(true_reps), (
+                    f"{sample.name}: page shows {reps} reps, the clip has {len(true_reps)}"
+                )
+            expect(page.get_by_text("Main thing to work on")).to_be_visible()
+            expect(page.get_by_text("Report (PDF)")).to_be_visible(timeout=60_000)
+            expect(page.locator("video")).to_have_count(1)
+
+            page.wait_for_timeout(1500)  # let the charts and the video poster settle
+            page.get_by_text("Review a recorded set").evaluate("element => element.scrollIntoView()")
+            page.screenshot(path=str(tmp_path / "review.png"))
+            page.get_by_text("Over time", exact=True).evaluate("element => element.scrollIntoView()")
+            page.wait_for_timeout(1000)
+            page.screenshot(path=str(tmp_path / "review-over-time.png"))
+
+            with page.expect_download(timeout=120_000) as download_info:
+                page.get_by_text("Report (PDF)").click()
+            assert Path(download_info.value.path()).read_bytes().startswith(b"%PDF")
+        finally:
+            browser.close()
+    if folder.resolve() == (REPO / "sample_videos").resolve():  # only the project's own clips go into docs/
+        DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name in ("review.png", "review-over-time.png"):
+            (DOCS_SCREENSHOTS / name).write_bytes(shrink_png((tmp_path / name).read_bytes()))
+
+
+def shrink_png(png: bytes) -> bytes:
+    """A palette PNG: a screenshot of the app is mostly flat colour, so 256 colours keep it sharp and small."""
+    import io  # noqa: PLC0415
+
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with matplotlib
+
+    with Image.open(io.BytesIO(png)) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.FASTOCTREE)
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+        return out.getvalue()
