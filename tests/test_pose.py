@@ -11,6 +11,7 @@ import pytest
 
 from formcheck.pose.extract import ExtractOptions, extract_poses, unrotate_pose
 from formcheck.pose.landmarker import DetectedPose
+from formcheck.pose.pool import POOL
 from formcheck.video import H264Writer, iter_frames
 
 
@@ -93,3 +94,28 @@ def test_a_bystander_never_takes_over(real_clips: Path, tmp_path: Path) -> None:
     assert sequence.meta["several_people"]
     assert found.mean() > 0.7
     assert np.all(hips_x[found] < 0.6), "the pose jumped to the bystander on the right"
+
+
+def test_models_are_loaded_once_per_process(tmp_path: Path) -> None:
+
+    path = tmp_path / "empty_room.mp4"
+    with H264Writer(path, 160, 120, 10) as writer:
+        for i in range(12):
+            writer.write(np.full((120, 160, 3), 90, np.uint8), i * 100)
+    extract_poses(path, ExtractOptions(model="lite"))
+    loaded = POOL.loaded()
+    for _ in range(3):
+        extract_poses(path, ExtractOptions(model="lite"))
+    assert POOL.loaded() == loaded
+
+
+@pytest.mark.slow
+@pytest.mark.real_clips
+def test_a_reused_landmarker_gives_the_same_landmarks(real_clips: Path) -> None:
+    clip = real_clips / "squat/aithletique_squat_correct.mp4"
+    first = extract_poses(clip, ExtractOptions(model="lite", target_fps=10, workers=1))
+    extract_poses(real_clips / "plank/ft_plank.mp4", ExtractOptions(model="lite", target_fps=10, workers=1))
+    again = extract_poses(clip, ExtractOptions(model="lite", target_fps=10, workers=1))
+    both = first.has_pose() & again.has_pose()
+    assert both.mean() > 0.9
+    assert np.nanmax(np.abs(first.landmarks[both, :, :2] - again.landmarks[both, :, :2])) < 0.02

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.pose.landmarker import DetectedPose, PoseLandmarker
+from formcheck.pose.landmarker import DetectedPose
+from formcheck.pose.pool import LeasedLandmarker
 from formcheck.subject import Box, SubjectTracker, box_centre
 from formcheck.types import FloatArray
 from formcheck.video import RgbImage
@@ -22,7 +23,7 @@ MAX_PEOPLE = 3
 CROP_MARGIN = 0.45  # crop = subject box grown by this share of its size on each side
 
 
-def find_people(detector: PoseLandmarker, image: RgbImage, limit: int = MAX_PEOPLE) -> list[DetectedPose]:
+def find_people(detector: LeasedLandmarker, image: RgbImage, limit: int = MAX_PEOPLE) -> list[DetectedPose]:
     """Everyone the detector can find, largest first, by masking each person found and searching again."""
     working = image.copy()
     people: list[DetectedPose] = []
@@ -55,7 +56,7 @@ def _pixel_box(box: Box, width: int, height: int) -> tuple[int, int, int, int]:
     return x0, y0, max(x1, x0 + 1), max(y1, y0 + 1)
 
 
-def detect_in_crop(detector: PoseLandmarker, image: RgbImage, box: Box) -> DetectedPose | None:
+def detect_in_crop(detector: LeasedLandmarker, image: RgbImage, box: Box) -> DetectedPose | None:
     """The pose found inside ``box`` (grown by CROP_MARGIN), in whole-frame normalised coordinates."""
     height, width = image.shape[:2]
     x0, y0, x1, y1 = _pixel_box(_grow(box, CROP_MARGIN), width, height)
@@ -74,7 +75,7 @@ class CrowdFollower:
     """Per frame: look for the subject in a crop around where it was; if it is not there, search the whole frame
     for everyone and let the tracker decide (it refuses bystanders)."""
 
-    def __init__(self, detector: PoseLandmarker, initial_box: Box) -> None:
+    def __init__(self, detector: LeasedLandmarker, initial_box: Box) -> None:
         self._detector = detector
         self._tracker = SubjectTracker(initial_box)
 

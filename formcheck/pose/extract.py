@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +21,9 @@ import numpy as np
 from formcheck.back_outline import back_bulge_fraction
 from formcheck.geometry import Side, near_side_per_frame, ventral_direction
 from formcheck.pose.crowd import CrowdFollower, find_people
-from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, PoseLandmarker, RunningMode
+from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, RunningMode
 from formcheck.pose.models import DEFAULT_MODEL, resolve_model
+from formcheck.pose.pool import POOL, LeasedLandmarker
 from formcheck.subject import Box, Candidate, choose_subject
 from formcheck.types import FloatArray, Landmark, PoseSequence, empty_pose_arrays
 from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video, sample_frames
@@ -101,7 +103,7 @@ class Crowd:
 def _probe_subject(path: Path) -> Crowd | None:
     """Look at a few frames with a multi-person detector; None when nobody else is ever in frame."""
     # Every bundle shares one person detector, so the cheapest landmark model is enough to count people.
-    with PoseLandmarker(LandmarkerSettings("lite", RunningMode.IMAGE)) as detector:
+    with POOL.lease(LandmarkerSettings("lite", RunningMode.IMAGE)) as detector:
         frames_candidates = [
             [_candidate(p) for p in find_people(detector, frame.image)] for frame in sample_frames(path, PROBE_FRAMES)
         ]
@@ -178,7 +180,7 @@ def _analyse_segment(
     settings = LandmarkerSettings(options.model, mode, segmentation=options.back_outline and subject is None)
     result = SegmentResult()
     frames: Iterator[Frame] = prefetch(iter_frames(path, options.target_fps, window[0], window[1]))
-    with PoseLandmarker(settings) as detector, _RotatedRetry(options) as retry:
+    with POOL.lease(settings) as detector, _RotatedRetry(options) as retry:
         follower = CrowdFollower(detector, subject.subject_box) if subject else None
         for done, frame in enumerate(frames, start=1):
             if follower is not None:
@@ -230,14 +232,15 @@ class _RotatedRetry:
     def __init__(self, options: ExtractOptions) -> None:
         self._enabled = options.rotate_fallback
         self._settings = LandmarkerSettings(options.model, RunningMode.IMAGE, num_poses=1)
-        self._detector: PoseLandmarker | None = None
+        self._leases = ExitStack()
+        self._detector: LeasedLandmarker | None = None
         self._order = [1, 3]  # np.rot90 k: 1 = counter-clockwise, 3 = clockwise; last success is tried first
 
     def detect(self, image: RgbImage) -> DetectedPose | None:
         if not self._enabled:
             return None
         if self._detector is None:
-            self._detector = PoseLandmarker(self._settings)
+            self._detector = self._leases.enter_context(POOL.lease(self._settings))
         for k in list(self._order):
             poses = self._detector.detect(np.ascontiguousarray(np.rot90(image, k=k)))
             if poses:
@@ -249,8 +252,7 @@ class _RotatedRetry:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._detector is not None:
-            self._detector.close()
+        self._leases.close()
 
 
 def unrotate_pose(pose: DetectedPose, k: int) -> DetectedPose:
