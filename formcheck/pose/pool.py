@@ -4,8 +4,8 @@ A lease hands out a free landmarker with the wanted settings, creating one only 
 concurrent segment). VIDEO-mode landmarkers need timestamps that keep increasing across every video they ever see,
 and carry their tracking state from one call to the next: each lease therefore shifts the new video's timestamps
 past the previous one's and first shows the landmarker a blank frame, so tracking starts afresh.
-All pooled landmarkers are closed at interpreter exit, early enough for mediapipe to close cleanly (mediapipe 1.2 prints a traceback when the garbage collector
-closes them instead).
+All pooled landmarkers are closed at interpreter exit, early enough for mediapipe to close cleanly (mediapipe 1.2
+prints a traceback when the garbage collector closes them instead).
 """
 
 from __future__ import annotations
