@@ -178,3 +178,25 @@ def test_sample_frames_spreads_over_the_video(clip: Path) -> None:
     times = [f.t_ms for f in frames]
     assert times == sorted(set(times))
     assert times[-1] > 1000  # not all from the start
+
+
+@pytest.mark.parametrize(
+    ("suffix", "codec"), [(".mov", "libx264"), (".mkv", "libx264"), (".webm", "libvpx-vp9"), (".avi", "mpeg4")]
+)
+def test_other_containers_decode(tmp_path: Path, suffix: str, codec: str) -> None:
+    path = tmp_path / f"clip{suffix}"
+    container = av.open(str(path), "w")
+    stream = container.add_stream(codec, rate=25)
+    stream.width, stream.height, stream.pix_fmt = WIDTH, HEIGHT, "yuv420p"
+    for i in range(25):
+        frame = av.VideoFrame.from_ndarray(_marked_frame(), format="rgb24")
+        frame.pts = i
+        for packet in stream.encode(frame):
+            container.mux(packet)
+    for packet in stream.encode():
+        container.mux(packet)
+    container.close()
+    frames = list(iter_frames(path))
+    assert len(frames) == 25
+    assert frames[0].image.shape == (HEIGHT, WIDTH, 3)
+    assert frames[-1].t_ms == pytest.approx(960, abs=2)
