@@ -16,6 +16,9 @@ from formcheck.testing.scenarios import SCENARIOS, expected_sides
 from formcheck.testing.synthetic_pose import Camera
 
 YAW = {View.SIDE: 90.0, View.FRONT: 0.0, View.OBLIQUE: 45.0}
+# Checks whose evidence did not separate faulty from clean rendered clips (docs/evaluation.md): at the standard
+# profile they report only extreme readings, so their planted stick-figure fault is judged with the strict profile.
+STRICT_ONLY = {("bird_dog", "trunk_sag"), ("bird_dog", "trunk_rotation")}
 CHECKS = [(exercise, check) for exercise in EXERCISES.values() for check in exercise.checks]
 
 
@@ -49,7 +52,9 @@ def test_clean_form_gives_no_cue_and_exact_counts(name: str, view: View) -> None
 def test_each_fault_alone_gives_exactly_that_fault(case: tuple[Exercise, Check]) -> None:
     exercise, check = case
     scenario = SCENARIOS[exercise.name]
-    report = analyze_sequence(scenario.build(check.code, camera_for(check.views)), exercise=exercise.name)
+    profile = "strict" if (exercise.name, check.code) in STRICT_ONLY else "standard"
+    sequence = scenario.build(check.code, camera_for(check.views))
+    report = analyze_sequence(sequence, exercise=exercise.name, profile=profile)
     assert {fault.code for fault in report.faults} == {check.code}
     assert len(report.reps) == scenario.reps
     if scenario.reps:

@@ -50,7 +50,9 @@ EXERCISE = Exercise(
         Check(
             code="trunk_sag",
             limits=(Limit("back_sag_norm", "max", "max_norm"),),
-            thresholds={"max_norm": (0.06, 0.04, 0.03)},
+            # The one real clip (correct) read 0.04. Rendered clips read 0.06-0.095 whether the trunk sags or not
+            # (the outline of a rendered shirt does not follow the spine), so only a large dip is reported.
+            thresholds={"max_norm": (0.14, 0.11, 0.06)},
             phases=("extended",),
             views=_SIDE,
             severity=Severity.HIGH,
@@ -61,7 +63,9 @@ EXERCISE = Exercise(
             code="trunk_rotation",
             limits=(Limit("pelvis_roll_deg", "max", "max_deg"),),
             # A correct real bird dog read 15° (world landmarks of the far hip are guessed from the side).
-            thresholds={"max_deg": (26.0, 20.0, 15.0)},
+            # Rendered clips: a true 20° pelvis rotation read 8° while a high leg (no rotation) read 36°: the far hip's
+            # world landmark is guessed from the side. Only an extreme reading is reported until better evidence.
+            thresholds={"max_deg": (45.0, 40.0, 25.0)},
             phases=("extended",),
             views=_SIDE,
             severity=Severity.MEDIUM,

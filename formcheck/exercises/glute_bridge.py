@@ -12,8 +12,10 @@ EXERCISE = Exercise(
     motion=Motion(
         driver="hip_lift_deg",
         active_when="above",
-        enter=15.0,
-        exit=8.0,
+        # Lying flat reads 5-9° (hip landmarks sit above the floor); a bridge stopped 20° short of straight reads
+        # 12°, and must still count as the top so that its incomplete extension is judged.
+        enter=11.0,
+        exit=7.0,
         phase_names={"rest": "down", "away": "lifting", "active": "top", "back": "lowering"},
         times_holds=True,
         gates=(Gate("ventral_downward_ratio", max_value=-0.5), Gate("hip_knee_ankle_deg", max_value=150.0)),
@@ -23,7 +25,8 @@ EXERCISE = Exercise(
             code="incomplete_extension",
             limits=(Limit("shoulder_hip_knee_deviation_deg", "min", "min_deg"),),
             thresholds={"min_deg": (-15.0, -10.0, -6.0)},
-            aggregate="max",
+            # The typical hip position over the top (a bridge that sinks after a good start is incomplete).
+            aggregate="median",
             phases=("top",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -48,6 +51,8 @@ EXERCISE = Exercise(
             ),
             # Correct real bridges read 66° at the top (MediaPipe's knee sits forward of the joint centre).
             thresholds={"min_deg": (50.0, 56.0, 62.0), "max_deg": (125.0, 115.0, 108.0)},
+            # The knee angle is only the feet's doing with the hips well up; on the way up and down it swings.
+            only_when=(Gate("hip_lift_deg", min_value=15.0),),
             phases=("top",),
             views=_SIDE,
             severity=Severity.LOW,

@@ -25,6 +25,8 @@ EXERCISE = Exercise(
             # Correct real squats read up to 17° (the hip landmark sits above the joint centre).
             thresholds={"max_deg": (30.0, 20.0, 10.0)},
             aggregate="min",
+            # A shallow squat only just reaches the bottom state: its bottom lasts 0.2 s (4 frames at 20 fps).
+            min_duration_s=0.15,
             phases=("bottom",),
             views=(View.SIDE,),
             severity=Severity.LOW,
