@@ -47,12 +47,25 @@ def main() -> int:
         retry = extract_poses(path, ExtractOptions(args.model, args.fps, rotate_fallback=True, probe_crowd=False))
         found_plain, found_retry = int(plain.has_pose().sum()), int(retry.has_pose().sum())
         totals = [totals[0] + plain.num_frames, totals[1] + found_plain, totals[2] + found_retry]
-        log.info("| %s | %d | %d | %d | %+d |", row["file"], plain.num_frames, found_plain, found_retry,
-                 found_retry - found_plain)
+        log.info(
+            "| %s | %d | %d | %d | %+d |",
+            row["file"],
+            plain.num_frames,
+            found_plain,
+            found_retry,
+            found_retry - found_plain,
+        )
     frames, found_plain, found_retry = totals
-    log.info("| **all %d clips** | %d | %d (%.1f%%) | %d (%.1f%%) | %+d |", len(rows), frames, found_plain,
-             100 * found_plain / max(frames, 1), found_retry, 100 * found_retry / max(frames, 1),
-             found_retry - found_plain)
+    log.info(
+        "| **all %d clips** | %d | %d (%.1f%%) | %d (%.1f%%) | %+d |",
+        len(rows),
+        frames,
+        found_plain,
+        100 * found_plain / max(frames, 1),
+        found_retry,
+        100 * found_retry / max(frames, 1),
+        found_retry - found_plain,
+    )
     return 0
 
 
