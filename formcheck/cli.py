@@ -20,6 +20,8 @@ from formcheck.types import FormcheckError
 COMMAND_MODULES = (
     "formcheck.commands.analyze",
     "formcheck.commands.landmarks",
+    "formcheck.commands.synth",
+    "formcheck.commands.bench_angles",
     "formcheck.commands.evaluate",
 )
 
