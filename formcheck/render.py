@@ -77,7 +77,7 @@ def draw_overlay(image: RgbImage, landmarks: FloatArray, state: OverlayState) ->
     """A copy of ``image`` with the skeleton (landmarks (33, ≥2) normalised; NaN = not drawn) and the panel."""
     canvas = image.copy()
     height, width = canvas.shape[:2]
-    scale = max(0.45, min(width, height) / 720)
+    scale = max(0.6, min(width, height) / 540)  # readable on small clips, not oversized on HD ones
     colour = FAULT if state.fault_active else GOOD
     points = landmarks[:, :2] * np.array([width, height])
     thickness = max(2, round(3 * scale))
@@ -101,8 +101,25 @@ def _draw_panel(canvas: RgbImage, state: OverlayState, scale: float) -> None:
         lines.append(f"Good-form hold: {state.good_hold_s:4.1f} s")
     _text_block(canvas, lines, (10, 10), scale, PANEL, WHITE)
     if state.cue:
-        height = canvas.shape[0]
-        _text_block(canvas, [_ascii(state.cue)], (10, height - int(50 * scale) - 10), scale, FAULT, WHITE)
+        height, width = canvas.shape[:2]
+        lines = _wrap(_ascii(state.cue), width - 20 - int(20 * scale), scale)
+        top = height - int(32 * scale) * len(lines) - int(12 * scale) - 10
+        _text_block(canvas, lines, (10, max(0, top)), scale, FAULT, WHITE)
+
+
+def _wrap(text: str, max_width_px: int, scale: float) -> list[str]:
+    """Greedy word wrap so a cue never runs off the frame."""
+    font, font_scale, thickness = cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, max(1, round(2 * scale))
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}".strip()
+        if current and cv2.getTextSize(candidate, font, font_scale, thickness)[0][0] > max_width_px:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    return [*lines, current] if current else lines
 
 
 def _text_block(
