@@ -154,6 +154,10 @@ def _hip_knee_ankle(body: Body) -> FloatArray:
     return geometry.joint_angle_deg(body.at(Joint.HIP), body.at(Joint.KNEE), body.at(Joint.ANKLE))
 
 
+def _knee_minus_hip_angle(body: Body) -> FloatArray:
+    return _hip_knee_ankle(body) - _shoulder_hip_knee(body)
+
+
 def _elbow(body: Body) -> FloatArray:
     return geometry.joint_angle_deg(body.at(Joint.SHOULDER), body.at(Joint.ELBOW), body.at(Joint.WRIST))
 
@@ -184,6 +188,13 @@ def _support_arm_to_vertical(body: Body) -> FloatArray:
     magnitude = geometry.segment_angle_to_vertical_deg(contact, shoulder)
     toward_head = np.sign((shoulder[:, 0] - contact[:, 0]) * (shoulder[:, 0] - hip[:, 0]))
     return np.asarray(magnitude * toward_head, dtype=np.float64)
+
+
+def _straight_arm_to_vertical(body: Body) -> FloatArray:
+    # The same lean, only where a straight arm carries the plank: a wrist under the shoulder is a well-defined
+    # point, unlike the loose elbow landmark of a forearm plank, so it can be held to a stricter limit.
+    straight = _elbow(body) > HIGH_PLANK_MIN_ELBOW_DEG
+    return np.asarray(np.where(straight, _support_arm_to_vertical(body), np.nan), dtype=np.float64)
 
 
 def _arm_elevations(body: Body) -> FloatArray:
@@ -376,6 +387,12 @@ _ALL_FEATURES: tuple[Feature, ...] = (
     ),
     Feature("hip_knee_ankle_deg", "knee angle, unsigned, 180 = straight", _LEG, _hip_knee_ankle),
     Feature(
+        "knee_minus_hip_angle_deg",
+        "knee angle minus hip angle: large in a hip hinge (knees soft, hips folded), small when squatting",
+        (Joint.SHOULDER, *_LEG),
+        _knee_minus_hip_angle,
+    ),
+    Feature(
         "elbow_deg",
         "elbow angle, unsigned, 180 = straight",
         (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST),
@@ -440,6 +457,12 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "shoulder over the floor contact (wrist, or elbow on forearms): + shoulders ahead toward the head",
         (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
         _support_arm_to_vertical,
+    ),
+    Feature(
+        "straight_arm_to_vertical_deg",
+        "support_arm_to_vertical_deg on straight-arm (high plank) frames only; NaN on forearm frames",
+        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
+        _straight_arm_to_vertical,
     ),
     Feature(
         "arm_elevation_deg",

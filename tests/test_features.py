@@ -75,6 +75,8 @@ def test_thigh_and_shin_angles() -> None:
     assert values["thigh_elevation_deg"] == pytest.approx(5.0, abs=1e-5)
     assert values["shin_to_vertical_deg"] == pytest.approx(30.0, abs=1e-5)
     assert values["hip_knee_ankle_deg"] == pytest.approx(65.0, abs=1e-5)
+    assert values["shoulder_hip_knee_deg"] == pytest.approx(60.0, abs=1e-5)
+    assert values["knee_minus_hip_angle_deg"] == pytest.approx(5.0, abs=1e-5)
 
 
 def test_lying_face_down_and_face_up() -> None:
@@ -107,6 +109,13 @@ def test_support_arm_sign_and_variant_contact() -> None:
     ahead = Limbs(upper_arm=200.0, forearm=200.0, thigh=250.0, shin=250.0, foot=180.0)
     high = features_of(StickPose(trunk=70.0, left=ahead, right=ahead))
     assert high["support_arm_to_vertical_deg"] == pytest.approx(20.0, abs=1e-5)
+
+
+def test_straight_arm_lean_only_on_straight_arm_frames() -> None:
+    assert np.isnan(features_of(plank())["straight_arm_to_vertical_deg"])
+    ahead = Limbs(upper_arm=200.0, forearm=200.0, thigh=250.0, shin=250.0, foot=180.0)
+    high = features_of(StickPose(trunk=70.0, left=ahead, right=ahead))
+    assert high["straight_arm_to_vertical_deg"] == pytest.approx(20.0, abs=1e-5)
 
 
 def test_front_view_knee_width_and_yaw() -> None:
