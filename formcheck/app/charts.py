@@ -39,7 +39,7 @@ def fault_timeline_chart(report: Report) -> alt.LayerChart:
     bands = (
         alt.Chart(reps)
         .mark_rect(color="#888888", opacity=0.12)
-        .encode(x=alt.X("start:Q", scale=x_scale, title="time (s)"), x2="end:Q", tooltip=["Rep"])
+        .encode(x=alt.X("start:Q", scale=x_scale, title="time (s)"), x2="end:Q", tooltip=["Rep:N"])
     )
     bars = (
         alt.Chart(faults)
@@ -77,10 +77,10 @@ def angle_chart(report: Report, feature: str) -> alt.LayerChart:
     shaded = (
         alt.Chart(spans)
         .mark_rect(color="#d1392b", opacity=0.15)
-        .encode(x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["Fault"])
+        .encode(x=alt.X("start:Q", title="time (s)"), x2="end:Q", tooltip=["Fault:N"])
     )
     curve = alt.Chart(line_data).mark_line(color="#1f5f99").encode(x=x, y=alt.Y(f"{label}:Q", title=label))
-    rules = alt.Chart(limits).mark_rule(color="#b07000", strokeDash=[6, 4]).encode(y="value:Q", tooltip=["Limit"])
+    rules = alt.Chart(limits).mark_rule(color="#b07000", strokeDash=[6, 4]).encode(y="value:Q", tooltip=["Limit:N"])
     names = (
         alt.Chart(limits)
         .mark_text(align="left", dx=4, dy=-6, color="#b07000", fontSize=11)
