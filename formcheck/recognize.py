@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from formcheck.types import FloatArray
 
@@ -68,14 +69,20 @@ def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
     }
 
 
+def _median_where(chosen: npt.NDArray[np.bool_], values: FloatArray) -> float:
+    """Median of ``values`` on the chosen frames; NaN (quietly) when none of them has a value."""
+    picked = values[chosen & np.isfinite(values)]
+    return float(np.median(picked)) if picked.size else float("nan")
+
+
 def _deadlift_probability(features: Mapping[str, FloatArray]) -> float | None:
     """P(deadlift | upright and moving), from the deepest frames; None if the person never went down."""
     shoulder = features["shoulder_height_norm"]
     if np.all(np.isnan(shoulder)) or np.nanmin(shoulder) > MOVED_MAX_SHOULDER_HEIGHT_NORM:
         return None
     deep = shoulder <= np.nanquantile(shoulder, DEEPEST_SHARE)
-    wrist = float(np.nanmedian(np.where(deep, features["wrist_height_norm"], np.nan)))
-    hips = float(np.nanmedian(np.where(deep, features["hip_height_norm"], np.nan)))
+    wrist = _median_where(deep, features["wrist_height_norm"])
+    hips = _median_where(deep, features["hip_height_norm"])
     wrist_vote = _logistic((DEADLIFT_MAX_WRIST_HEIGHT_NORM - wrist) / 0.08) if np.isfinite(wrist) else 0.5
     hip_vote = _logistic((hips - DEADLIFT_MIN_HIP_HEIGHT_NORM) / 0.04) if np.isfinite(hips) else 0.5
     # Hands low at the bottom is the stronger sign (a bar on the floor); hip height separates hinge from squat
