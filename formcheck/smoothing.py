@@ -5,8 +5,8 @@
 * Live camera: the One-Euro filter (Casiez et al., CHI 2012), causal, little lag when moving fast and strong
   smoothing when still. Its parameters are in Hz and normalised-image units per second.
 
-Gaps: a landmark below ``min_visibility`` counts as missing (NaN). Gaps up to ``max_gap_ms`` are filled by linear
-interpolation; longer gaps stay NaN, so no check ever judges invented data.
+Gaps: a landmark below ``min_visibility``, or outside the frame, counts as missing (NaN). Gaps up to
+``max_gap_ms`` are filled by linear interpolation; longer gaps stay NaN, so no check ever judges invented data.
 """
 
 from __future__ import annotations
@@ -22,13 +22,18 @@ from formcheck.types import FloatArray, PoseSequence
 DEFAULT_MIN_VISIBILITY = 0.5
 DEFAULT_MAX_GAP_MS = 300.0
 DEFAULT_CUTOFF_HZ = 6.0
+FRAME_MARGIN = 0.02  # normalised: a point this far past the frame edge is not seen
 
 
 def gate_visibility(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> PoseSequence:
-    """Set x, y, z (and the matching world point) to NaN where visibility is below ``min_visibility``."""
+    """Set x, y, z (and the matching world point) to NaN where visibility is below ``min_visibility`` or the point
+    lies outside the frame: MediaPipe extrapolates a hand or foot that leaves the picture, sometimes with high
+    visibility, and a check must not judge a limb it cannot see."""
     landmarks = sequence.landmarks.copy()
     world = sequence.world.copy()
-    hidden = ~(landmarks[:, :, 3] >= min_visibility)
+    xy = landmarks[:, :, :2]
+    outside = np.any((xy < -FRAME_MARGIN) | (xy > 1.0 + FRAME_MARGIN), axis=2)
+    hidden = ~(landmarks[:, :, 3] >= min_visibility) | outside
     landmarks[:, :, :3][hidden] = np.nan
     world[hidden] = np.nan
     return replace(sequence, landmarks=landmarks, world=world)

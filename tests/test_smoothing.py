@@ -33,6 +33,15 @@ def test_low_visibility_becomes_nan() -> None:
     assert not np.isnan(gated.landmarks[11, 5, :3]).any()
 
 
+def test_points_outside_the_frame_become_nan() -> None:
+    sequence = _sequence()
+    sequence.landmarks[10, 15, :2] = (1.08, 0.5)  # a hand past the right edge, visibility still 0.95
+    sequence.landmarks[11, 15, :2] = (1.01, 0.5)  # on the edge: kept
+    gated = gate_visibility(sequence, 0.5)
+    assert np.isnan(gated.landmarks[10, 15, :3]).all()
+    assert not np.isnan(gated.landmarks[11, 15, :3]).any()
+
+
 def test_short_gap_filled_long_gap_kept() -> None:
     t_ms = np.arange(20) * 100.0
     values = np.arange(20, dtype=float)
