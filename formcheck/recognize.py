@@ -30,6 +30,10 @@ DEEPEST_SHARE = 0.1
 DEADLIFT_MAX_WRIST_HEIGHT_NORM = 0.5
 DEADLIFT_MIN_HIP_HEIGHT_NORM = 0.6
 WRIST_WEIGHT = 0.7
+# Face down with the elbows bending and straightening through this range (10th–90th percentile) is a push-up, which
+# formcheck does not judge: a plank holds its elbows still (real planks: ≤ 20°; real push-ups: 50–90°).
+PUSHUP_MIN_ELBOW_RANGE_DEG = 40.0
+PUSHUP_MIN_ELBOW_SWINGS = 3  # bent → straight → bent: at least one and a half push-ups
 # A third of the frames may be spent walking in, lying down or getting up before confidence suffers.
 MIN_POSTURE_SHARE = 0.67
 
@@ -90,13 +94,28 @@ def _deadlift_probability(features: Mapping[str, FloatArray]) -> float | None:
     return WRIST_WEIGHT * wrist_vote + (1.0 - WRIST_WEIGHT) * hip_vote
 
 
+def _looks_like_pushups(features: Mapping[str, FloatArray]) -> bool:
+    """Elbows bending and straightening again and again (not one change of grip, e.g. high plank → forearms)."""
+    elbow = features["elbow_deg"][np.isfinite(features["elbow_deg"])]
+    if elbow.size < 10:
+        return False
+    low, high = np.percentile(elbow, [10, 90])
+    if high - low < PUSHUP_MIN_ELBOW_RANGE_DEG:
+        return False
+    middle, band = (low + high) / 2, (high - low) / 4
+    states = np.where(elbow < middle - band, -1, np.where(elbow > middle + band, 1, 0))
+    decided = states[states != 0]
+    changes = int(np.count_nonzero(np.diff(decided)))
+    return changes >= PUSHUP_MIN_ELBOW_SWINGS
+
+
 def recognize_exercise(features: Mapping[str, FloatArray]) -> Recognition:
     shares = _posture_shares(features)
     coverage = min(1.0, max(shares.values()) / MIN_POSTURE_SHARE)
     scores = {
         "glute_bridge": shares["supine"],
         "bird_dog": shares["quadruped"],
-        "plank": shares["prone"],
+        "plank": 0.0 if _looks_like_pushups(features) else shares["prone"],
         "deadlift": 0.0,
         "squat": 0.0,
     }
