@@ -259,6 +259,10 @@ def rep_at(track: MotionTrack, frame: int) -> int | None:
     return latest
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
 def _unjudged(
     check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames
 ) -> list[UnjudgedTime]:
@@ -269,7 +273,7 @@ def _unjudged(
         seen = frames.views[wrong_view]
         seen_text = ", ".join(sorted({str(v) for v in seen if v})) or "unknown"
         needed = " or ".join(str(view) for view in check.views)
-        reason = f"needs a {needed} view; the camera saw a {seen_text} view"
+        reason = f"needs {_article(needed)} {needed} view; the camera saw {_article(seen_text)} {seen_text} view"
         entries.append(UnjudgedTime(check.code, reason, _VIEW_FIX[check.views[0]], float(wrong_view.sum() * step)))
     hidden = missing & view_ok
     if hidden.sum() * step >= MIN_UNJUDGED_S:

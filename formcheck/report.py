@@ -192,9 +192,15 @@ class Report:
         lines = [f"{title.capitalize()} — {source}; {self.view} view; {self.duration_s:.1f} s analysed."]
         lines.extend(self._count_lines())
         lines.extend(self._fault_lines())
-        for entry in self.unjudged:
-            lines.append(f"Could not judge {entry.check.replace('_', ' ')}: {entry.reason} — {entry.fix}.")
+        lines.extend(self._unjudged_lines())
         return "\n".join(lines)
+
+    def _unjudged_lines(self) -> list[str]:
+        """One line per distinct reason, naming every check it kept from being judged."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        for entry in self.unjudged:
+            grouped.setdefault((entry.reason, entry.fix), []).append(entry.check.replace("_", " "))
+        return [f"Could not judge {', '.join(checks)}: {reason} — {fix}." for (reason, fix), checks in grouped.items()]
 
     def _count_lines(self) -> list[str]:
         lines: list[str] = []
@@ -204,7 +210,8 @@ class Report:
             if sides:
                 per_side = f" (left {sides.count('left')}, right {sides.count('right')})"
             clean = sum(1 for rep in self.reps if not rep.faults)
-            lines.append(f"Reps: {len(self.reps)}{per_side}, {clean} with good form.")
+            quality = "with no fault seen (some checks could not be judged)" if self.unjudged else "with good form"
+            lines.append(f"Reps: {len(self.reps)}{per_side}, {clean} {quality}.")
         for number, hold in enumerate(self.holds, start=1):
             lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {hold.good_form_s:.1f} s in good form.")
         if not self.reps and not self.holds:
@@ -212,6 +219,8 @@ class Report:
         return lines
 
     def _fault_lines(self) -> list[str]:
+        if not self.faults and not self.reps and not self.holds:
+            return ["Form is judged during reps and holds, so there was nothing to judge in this clip."]
         if not self.faults:
             return ["No form faults found in what could be judged."]
         lines: list[str] = []

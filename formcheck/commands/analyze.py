@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         finally:
             close()
     sys.stdout.write(report.summary_text() + "\n")
+    if report.exercise is None:
+        sys.stdout.write(f"Run again with --exercise NAME, one of: {', '.join(EXERCISES)}.\n")
     for path in outputs:
         log.info("wrote %s", path)
     if report.frames_with_pose == 0:
