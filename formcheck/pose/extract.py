@@ -35,6 +35,9 @@ ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected)
 # Segments shorter than this are not worth a thread of their own (each loads a model, ~0.3 s).
 MIN_SEGMENT_FRAMES = 150
 PROBE_FRAMES = 4
+# After this many rotated retries in a row found nobody, retry only every RETRY_BACKOFF_EVERY-th frame.
+RETRY_BACKOFF_AFTER = 10
+RETRY_BACKOFF_EVERY = 3
 
 
 @dataclass(frozen=True)
@@ -189,6 +192,8 @@ def _analyse_segment(
                     result.lost_ms.append(frame.t_ms)
             else:
                 poses = detector.detect(frame.image, frame.t_ms)
+                if poses:
+                    retry.observe()
                 pose = poses[0] if poses else retry.detect(frame.image)
                 result.rotated_frames += not poses and pose is not None
             _append(result, frame, pose, options.back_outline)
@@ -227,7 +232,12 @@ def _bulge(pose: DetectedPose, shape: tuple[int, ...]) -> float:
 
 
 class _RotatedRetry:
-    """IMAGE-mode retry on the frame turned ±90°, landmarks mapped back to the upright frame."""
+    """IMAGE-mode retry on the frame turned ±90°, landmarks mapped back to the upright frame.
+
+    It costs two detections (~50 ms), so after a run of frames where it found nobody either (the person left, or the
+    view is hopeless) it is tried only every few frames until someone is found again. (Skipping it while the person
+    looks upright in the image was tried and lost recoveries: a supine body seen end-on also looks upright.)
+    """
 
     def __init__(self, options: ExtractOptions) -> None:
         self._enabled = options.rotate_fallback
@@ -235,9 +245,17 @@ class _RotatedRetry:
         self._leases = ExitStack()
         self._detector: LeasedLandmarker | None = None
         self._order = [1, 3]  # np.rot90 k: 1 = counter-clockwise, 3 = clockwise; last success is tried first
+        self._failures = 0
+
+    def observe(self) -> None:
+        """A pose was found without help: the next miss is worth a retry again."""
+        self._failures = 0
 
     def detect(self, image: RgbImage) -> DetectedPose | None:
         if not self._enabled:
+            return None
+        self._failures += 1
+        if self._failures > RETRY_BACKOFF_AFTER and self._failures % RETRY_BACKOFF_EVERY:
             return None
         if self._detector is None:
             self._detector = self._leases.enter_context(POOL.lease(self._settings))
@@ -245,6 +263,7 @@ class _RotatedRetry:
             poses = self._detector.detect(np.ascontiguousarray(np.rot90(image, k=k)))
             if poses:
                 self._order.sort(key=lambda other: other != k)
+                self._failures = 0
                 return unrotate_pose(poses[0], k)
         return None
 
