@@ -19,21 +19,13 @@ from typing import Any, TextIO
 import numpy as np
 
 from formcheck.commands.common import add_model_argument
-from formcheck.synth.truth import angles_2d, load_truth
+from formcheck.synth.truth import ANGLE_KEYS, angles_2d, load_truth
 from formcheck.types import FloatArray, FormcheckError, Landmark
 
 log = logging.getLogger(__name__)
 
-BENCH_ANGLES = (
-    "shoulder_hip_ankle_deg",
-    "shoulder_hip_knee_deg",
-    "hip_knee_ankle_deg",
-    "ear_shoulder_hip_deg",
-    "trunk_to_vertical_deg",
-    "hip_line_deviation_deg",
-    "hip_knee_line_deviation_deg",
-    "neck_line_deviation_deg",
-)
+# The near-side sagittal angles of the truth files (the limb elevations after them are per side).
+BENCH_ANGLES = tuple(key for key in ANGLE_KEYS if "elevation" not in key)
 _NEAR_JOINTS = ("shoulder", "hip", "knee", "ankle")
 _NAMES = [m.name.lower() for m in Landmark]
 
