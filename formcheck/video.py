@@ -67,9 +67,7 @@ def probe_video(path: Path | str) -> VideoInfo:
         fps = float(stream.average_rate or stream.guessed_rate or 0) or 30.0
         duration_s = _duration_s(container, stream)
         frame_count = stream.frames or round(duration_s * fps)
-        return VideoInfo(
-            path, width, height, fps, duration_s, int(frame_count), rotation, stream.codec_context.name
-        )
+        return VideoInfo(path, width, height, fps, duration_s, int(frame_count), rotation, stream.codec_context.name)
 
 
 def iter_frames(
@@ -90,9 +88,7 @@ def iter_frames(
         stream.thread_type = "AUTO"
         origin_s = _origin_s(stream)
         if start_ms > 0 and stream.time_base is not None:
-            container.seek(
-                int((origin_s + start_ms / 1000.0) / stream.time_base), stream=stream, backward=True
-            )
+            container.seek(int((origin_s + start_ms / 1000.0) / stream.time_base), stream=stream, backward=True)
         yield from _timed_frames(container, stream, path, origin_s, target_fps, start_ms, end_ms)
 
 
@@ -172,9 +168,7 @@ def _decode_tolerantly(
                 if damaged > _MAX_DAMAGED_PACKETS:
                     break
     except av.error.FFmpegError as error:
-        log.warning(
-            "%s: the file ends early or is damaged (%s); using the frames before it", path.name, _plain(error)
-        )
+        log.warning("%s: the file ends early or is damaged (%s); using the frames before it", path.name, _plain(error))
     if damaged:
         log.warning("%s: skipped %d damaged packet(s)", path.name, damaged)
 
@@ -273,10 +267,24 @@ def _plain(error: BaseException) -> str:
 
 
 class H264Writer:
-    """Write RGB frames to a browser-playable H.264 MP4 (variable timestamps allowed)."""
+    """Write RGB frames to a browser-playable H.264 MP4 (variable timestamps allowed).
 
-    def __init__(self, path: Path | str, width: int, height: int, fps: float, crf: int = 23) -> None:
+    ``write(image)`` without a time places frames 1/fps apart; ``threads=1`` keeps the encoder to one core (the
+    renderer uses the other)."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        width: int,
+        height: int,
+        fps: float,
+        crf: int = 23,
+        preset: str = "veryfast",
+        threads: int = 0,
+    ) -> None:
         self.path = Path(path)
+        self._frame_ms = 1000.0 / fps
+        self._frames = 0
         # yuv420p needs even dimensions.
         self.width, self.height = width - width % 2, height - height % 2
         self._container = av.open(str(self.path), mode="w", options={"movflags": "faststart"})
@@ -284,16 +292,19 @@ class H264Writer:
         self._stream.width, self._stream.height = self.width, self.height
         self._stream.pix_fmt = "yuv420p"
         self._stream.codec_context.time_base = Fraction(1, 1000)
-        self._stream.options = {"crf": str(crf), "preset": "veryfast", "profile": "high"}
+        self._stream.options = {"crf": str(crf), "preset": preset, "profile": "high"}
+        if threads:
+            self._stream.options["x264-params"] = f"threads={threads}:lookahead-threads={threads}"
+            self._stream.codec_context.thread_count = threads
         self._last_pts = -1
 
     def write(self, image: RgbImage, t_ms: int | None = None) -> None:
-        frame = av.VideoFrame.from_ndarray(
-            np.ascontiguousarray(image[: self.height, : self.width]), format="rgb24"
-        )
-        pts = self._last_pts + 1 if t_ms is None else max(int(t_ms), self._last_pts + 1)
+        frame = av.VideoFrame.from_ndarray(np.ascontiguousarray(image[: self.height, : self.width]), format="rgb24")
+        wanted = round(self._frames * self._frame_ms) if t_ms is None else int(t_ms)
+        pts = max(wanted, self._last_pts + 1)
         frame.pts, frame.time_base = pts, Fraction(1, 1000)
         self._last_pts = pts
+        self._frames += 1
         for packet in self._stream.encode(frame):
             self._container.mux(packet)
 

@@ -200,3 +200,11 @@ def test_other_containers_decode(tmp_path: Path, suffix: str, codec: str) -> Non
     assert len(frames) == 25
     assert frames[0].image.shape == (HEIGHT, WIDTH, 3)
     assert frames[-1].t_ms == pytest.approx(960, abs=2)
+
+
+def test_writer_without_times_spaces_frames_by_the_frame_rate(tmp_path: Path) -> None:
+    out = tmp_path / "steady.mp4"
+    with H264Writer(out, 32, 32, 20) as writer:
+        for _ in range(5):
+            writer.write(np.zeros((32, 32, 3), np.uint8))
+    assert [f.t_ms for f in iter_frames(out)] == [0, 50, 100, 150, 200]
