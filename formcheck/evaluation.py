@@ -249,37 +249,38 @@ def _per_fault(
         if not labelled:
             continue
         for code in sorted(codes[exercise]):
-            tp = fp = fn = support = 0
-            for clip, pred in labelled:
-                assert clip.faults is not None
-                if code in clip.ignored:
-                    continue
-                truth, said = code in clip.faults, code in pred.faults
-                support += truth
-                tp += truth and said
-                fp += said and not truth
-                fn += truth and not said
-            rows.append(FaultScore(exercise, code, tp, fp, fn, support))
+            outcomes = [
+                (code in (clip.faults or ()), code in pred.faults)
+                for clip, pred in labelled
+                if code not in clip.ignored
+            ]
+            rows.append(_score(exercise, code, outcomes))
     return tuple(rows)
+
+
+def _score(exercise: str, fault: str, outcomes: Sequence[tuple[bool, bool]]) -> FaultScore:
+    """Confusion counts from (truly faulty, fault reported) pairs."""
+    tp = sum(truth and said for truth, said in outcomes)
+    fp = sum(said and not truth for truth, said in outcomes)
+    fn = sum(truth and not said for truth, said in outcomes)
+    return FaultScore(exercise, fault, tp, fp, fn, sum(truth for truth, _ in outcomes))
 
 
 def _any_fault(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> tuple[FaultScore, ...]:
     rows: list[FaultScore] = []
     for exercise in sorted({clip.exercise for clip, _ in pairs if clip.labelled}):
-        tp = fp = fn = support = 0
-        for clip, pred in pairs:
-            if clip.exercise != exercise or not clip.labelled:
-                continue
-            # A clip whose only faults are below the magnitude that counts is neither faulty nor clean here.
-            if clip.faults is not None and clip.faults and clip.faults <= clip.ignored:
-                continue
-            truth, said = clip.faulty, bool(pred.faults - clip.ignored)
-            support += truth
-            tp += truth and said
-            fp += said and not truth
-            fn += truth and not said
-        rows.append(FaultScore(exercise, ANY_FAULT, tp, fp, fn, support))
+        outcomes = [
+            (clip.faulty, bool(pred.faults - clip.ignored))
+            for clip, pred in pairs
+            if clip.exercise == exercise and clip.labelled and not _only_ignored_faults(clip)
+        ]
+        rows.append(_score(exercise, ANY_FAULT, outcomes))
     return tuple(rows)
+
+
+def _only_ignored_faults(clip: LabelledClip) -> bool:
+    """A clip whose only faults are below the magnitude that counts is neither faulty nor clean here."""
+    return bool(clip.faults) and clip.faults is not None and clip.faults <= clip.ignored
 
 
 def _clean_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, tuple[int, int]]:

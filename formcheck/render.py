@@ -17,7 +17,6 @@ from formcheck.video import RgbImage
 
 GOOD = (60, 200, 90)
 FAULT = (235, 70, 50)
-UNSURE = (170, 170, 170)
 PANEL = (25, 25, 25)
 WHITE = (255, 255, 255)
 CUE_LINGER_S = 1.5  # keep a cue on screen a little after the fault ends, so it can be read

@@ -23,7 +23,6 @@ import numpy.typing as npt
 FloatArray = npt.NDArray[np.float64]
 
 NUM_LANDMARKS = 33
-LANDMARK_CHANNELS = ("x", "y", "z", "visibility", "presence")
 
 
 class Landmark(IntEnum):

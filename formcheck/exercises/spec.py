@@ -15,7 +15,6 @@ from typing import Literal
 from formcheck.geometry import View
 
 PROFILES = ("gentle", "standard", "strict")
-DEFAULT_PROFILE = "standard"
 
 # The four states of the motion machine (see formcheck.reps); each exercise gives them its own phase names.
 MOTION_STATES = ("rest", "away", "active", "back")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -474,7 +474,3 @@ def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> Motion:
         {"start_s": round(hold_start, 3), "end_s": round(hold_end, 3), "side": plan.variant}
     ]
     return Motion(plan, specs, t_s, intensity, [], holds)
-
-
-def scale_plan(plan: ClipPlan, **changes: object) -> ClipPlan:
-    return replace(plan, **changes)  # type: ignore[arg-type]

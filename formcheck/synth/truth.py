@@ -129,10 +129,6 @@ def load_truth(path: Path) -> dict[str, Any]:
     return truth
 
 
-def truth_path_for(video: Path) -> Path:
-    return video.with_name(video.name.rsplit(".", 1)[0] + ".truth.json")
-
-
 def write_truth(path: Path, truth: dict[str, Any]) -> None:
     validate_truth(truth)
     path.write_text(json.dumps(truth, separators=(",", ":")) + "\n", encoding="utf-8")
