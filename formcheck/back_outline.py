@@ -37,10 +37,7 @@ def back_bulge_fraction(
     samples = np.rint(starts[:, None, :] + steps).astype(np.int64)  # (K, S, 2)
     height, width = mask.shape[:2]
     inside_frame = (
-        (samples[..., 0] >= 0)
-        & (samples[..., 0] < width)
-        & (samples[..., 1] >= 0)
-        & (samples[..., 1] < height)
+        (samples[..., 0] >= 0) & (samples[..., 0] < width) & (samples[..., 1] >= 0) & (samples[..., 1] < height)
     )
     xs = np.clip(samples[..., 0], 0, width - 1)
     ys = np.clip(samples[..., 1], 0, height - 1)

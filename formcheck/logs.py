@@ -23,7 +23,5 @@ def silence_native_stderr() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     os.close(devnull)
-    sys.stderr = os.fdopen(
-        python_side, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace"
-    )
+    sys.stderr = os.fdopen(python_side, "w", buffering=1, encoding=sys.stderr.encoding, errors="backslashreplace")
     _silenced = True

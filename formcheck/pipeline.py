@@ -62,7 +62,10 @@ def analyze_video(
 def rejudge(analysis: VideoAnalysis, exercise: str, profile: str | None = None) -> VideoAnalysis:
     """Judge the same landmarks again as another exercise or profile (no second pass through the model)."""
     settings = AnalysisSettings(
-        exercise, analysis.settings.model, profile or analysis.settings.profile, analysis.settings.target_fps,
+        exercise,
+        analysis.settings.model,
+        profile or analysis.settings.profile,
+        analysis.settings.target_fps,
         analysis.settings.overrides,
     )
     report = analyze_sequence(analysis.sequence, exercise, settings.profile, settings.overrides, settings.model)

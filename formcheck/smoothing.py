@@ -39,9 +39,7 @@ def gate_visibility(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_
     return replace(sequence, landmarks=landmarks, world=world)
 
 
-def interpolate_gaps(
-    values: FloatArray, t_ms: FloatArray, max_gap_ms: float = DEFAULT_MAX_GAP_MS
-) -> FloatArray:
+def interpolate_gaps(values: FloatArray, t_ms: FloatArray, max_gap_ms: float = DEFAULT_MAX_GAP_MS) -> FloatArray:
     """Fill NaN runs no longer than ``max_gap_ms`` (between two known samples) along axis 0; others stay NaN."""
     flat = values.reshape(len(values), -1).copy()
     for column in range(flat.shape[1]):
@@ -122,12 +120,7 @@ class OneEuroFilter:
 
     def __call__(self, t_ms: float, sample: FloatArray) -> FloatArray:
         sample = np.asarray(sample, dtype=np.float64)
-        if (
-            self._value is None
-            or self._derivative is None
-            or self._last_t_ms is None
-            or t_ms <= self._last_t_ms
-        ):
+        if self._value is None or self._derivative is None or self._last_t_ms is None or t_ms <= self._last_t_ms:
             self._reset(t_ms, sample)
             return sample.copy()
         dt_s = (t_ms - self._last_t_ms) / 1000.0
@@ -135,9 +128,7 @@ class OneEuroFilter:
         derivative_hat = _blend(self._derivative, derivative, _alpha(self.derivative_cutoff_hz, dt_s))
         cutoff = self.min_cutoff_hz + self.beta * np.abs(derivative_hat)
         value = _blend(self._value, sample, _alpha(cutoff, dt_s))
-        restart = np.isnan(self._value) & ~np.isnan(
-            sample
-        )  # an element reappearing after a gap starts afresh
+        restart = np.isnan(self._value) & ~np.isnan(sample)  # an element reappearing after a gap starts afresh
         value = np.where(restart, sample, value)
         derivative_hat = np.where(restart | np.isnan(derivative_hat), 0.0, derivative_hat)
         self._value, self._derivative, self._last_t_ms = value, derivative_hat, t_ms

@@ -5,6 +5,7 @@ cd "$(dirname "$0")/.."
 FORMCHECK_EXTRAS=test bash scripts/setup_env.sh
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== mypy"
 .venv/bin/mypy
 echo "== pytest (all tests, slow and browser ones included)"

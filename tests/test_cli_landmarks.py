@@ -48,6 +48,16 @@ def test_landmarks_writes_the_documented_npz(blank_clip: Path, tmp_path: Path) -
     assert "Traceback" not in result.stderr
 
 
+def test_landmarks_fast_path_flags(blank_clip: Path, tmp_path: Path) -> None:
+    out = tmp_path / "fast.npz"
+    result = run_cli(
+        "landmarks", str(blank_clip), "-o", str(out), "--model", "lite", "--single-person", "--no-rotated-retry"
+    )
+    assert result.returncode == 0, result.stderr
+    with np.load(out) as data:
+        assert data["landmarks"].shape == (10, 33, 5)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

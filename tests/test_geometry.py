@@ -111,7 +111,5 @@ def test_camera_view_estimate(yaw: float, view: View) -> None:
 def test_near_side_from_depth() -> None:
     landmarks = np.zeros((1, 33, 5))
     landmarks[0, :, 3] = 0.9
-    landmarks[
-        0, [Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE], 2
-    ] = -0.2
+    landmarks[0, [Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE], 2] = -0.2
     assert near_side_per_frame(landmarks)[0] == "left"

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.pose.extract import ExtractOptions, extract_poses, unrotate_pose
+from formcheck.pose.extract import ExtractOptions, _RotatedRetry, extract_poses, unrotate_pose
 from formcheck.pose.landmarker import DetectedPose
 from formcheck.pose.pool import POOL
 from formcheck.video import H264Writer, iter_frames
@@ -27,6 +27,35 @@ def test_unrotate_maps_points_back_exactly() -> None:
         landmarks[:, 1] = (row + 0.5) / rotated.shape[0]
         back = unrotate_pose(DetectedPose(landmarks, np.zeros((33, 3)), None), k)
         np.testing.assert_allclose(back.landmarks[0, :2], [(70 + 0.5) / width, (10 + 0.5) / height], atol=1e-9)
+
+
+class _NobodyThere:
+    """Stands in for a landmarker: records the rotation of every image it is given and finds nobody."""
+
+    def __init__(self) -> None:
+        self.shapes: list[tuple[int, ...]] = []
+
+    def detect(self, image: np.ndarray, t_ms: int | None = None) -> list[DetectedPose]:
+        self.shapes.append(image.shape)
+        return []
+
+
+def test_rotated_retry_backs_off_to_one_direction_every_second_frame() -> None:
+    retry = _RotatedRetry(ExtractOptions())
+    fake = _NobodyThere()
+    retry._detector = fake  # type: ignore[assignment]
+    wide = np.zeros((4, 6, 3), np.uint8)
+    attempts = []
+    for _frame in range(11):
+        before = len(fake.shapes)
+        assert retry.detect(wide) is None
+        attempts.append(len(fake.shapes) - before)
+    # three misses with both directions, then one direction on every second frame
+    assert attempts == [2, 2, 2, 1, 0, 1, 0, 1, 0, 1, 0]
+    retry.observe()  # a pose found again: the next miss gets both directions
+    before = len(fake.shapes)
+    retry.detect(wide)
+    assert len(fake.shapes) - before == 2
 
 
 def test_clip_without_a_person_gives_all_nan(tmp_path: Path) -> None:

@@ -13,10 +13,7 @@ def _candidate(x: float, y: float, size: float, wiggle: float = 0.0) -> Candidat
 
 
 def test_choose_the_large_central_moving_body() -> None:
-    frames = [
-        [_candidate(0.5, 0.5, 0.6, wiggle=0.05 * (i % 2)), _candidate(0.9, 0.4, 0.3)]
-        for i in range(6)
-    ]
+    frames = [[_candidate(0.5, 0.5, 0.6, wiggle=0.05 * (i % 2)), _candidate(0.9, 0.4, 0.3)] for i in range(6)]
     box = choose_subject(frames)
     assert box is not None and abs((box[0] + box[2]) / 2 - 0.5) < 1e-9
 

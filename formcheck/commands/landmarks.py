@@ -35,7 +35,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_fps_argument(parser)
     parser.add_argument("--raw", action="store_true", help="skip smoothing and gap filling")
     parser.add_argument(
-        "--workers", type=int, default=None, help="parallel processes (default: one per core)"
+        "--workers", type=int, default=None, help="segments analysed in parallel threads (default: one per core)"
+    )
+    parser.add_argument(
+        "--single-person",
+        action="store_true",
+        help="skip the check for other people in frame (faster; use only when nobody else is ever in view)",
+    )
+    parser.add_argument(
+        "--no-rotated-retry",
+        action="store_true",
+        help="do not retry frames without a pose turned by ±90° (faster; finds fewer lying bodies)",
     )
     parser.set_defaults(handler=run)
 
@@ -47,7 +57,13 @@ def run(args: argparse.Namespace) -> int:
     output = writable_output(args.output)
     update, close = progress_bar(args.video.name)
     try:
-        options = ExtractOptions(model=args.model, target_fps=args.fps, workers=args.workers)
+        options = ExtractOptions(
+            model=args.model,
+            target_fps=args.fps,
+            workers=args.workers,
+            rotate_fallback=not args.no_rotated_retry,
+            probe_crowd=not args.single_person,
+        )
         sequence = extract_poses(args.video, options, progress=update)
     finally:
         close()

@@ -50,9 +50,7 @@ def resolve_model(name: str = DEFAULT_MODEL) -> Path:
 @cache
 def _verify(path: Path, expected_sha256: str, _mtime_ns: int) -> None:
     """Hash once per process and file version (the mtime is part of the cache key)."""
-    fix = (
-        "restore it from a fresh checkout of formcheck (git checkout -- models/) or set FORMCHECK_MODELS_DIR"
-    )
+    fix = "restore it from a fresh checkout of formcheck (git checkout -- models/) or set FORMCHECK_MODELS_DIR"
     if not path.is_file():
         raise ModelError(f"model file {path} is missing: {fix}")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
