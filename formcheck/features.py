@@ -235,6 +235,32 @@ def _heel_lift(body: Body) -> FloatArray:
     return (body.at(Joint.FOOT)[:, 1] - body.at(Joint.HEEL)[:, 1]) / body.leg_length_px()
 
 
+# Standing tall: hip at least this high over the leg length (a squat's motion driver leaves its rest state at 0.90).
+_STANDING_MIN_HIP_HEIGHT_NORM = 0.9
+_MIN_BASELINE_FRAMES = 3
+
+
+def _foot_pitch_deg(body: Body) -> FloatArray:
+    heel, toe = body.at(Joint.HEEL), body.at(Joint.FOOT)
+    return np.asarray(np.degrees(np.arctan2(toe[:, 1] - heel[:, 1], np.abs(toe[:, 0] - heel[:, 0]))), np.float64)
+
+
+def _heel_rise(body: Body) -> FloatArray:
+    """Foot pitch (heel above toe, image degrees) over its own median while standing tall in a side view.
+
+    The clip's own standing reading is the baseline because MediaPipe's heel and toe points sit differently on
+    every shoe and camera height (correct real squats stand at -3 to +8 degrees of pitch); NaN without three
+    side-view standing frames to learn it from.
+    """
+    pitch = _foot_pitch_deg(body)
+    yaw = geometry.camera_yaw_deg(body.xy, body.world)
+    standing = (_hip_height(body) >= _STANDING_MIN_HIP_HEIGHT_NORM) & (np.abs(yaw) >= geometry.SIDE_VIEW_MIN_YAW_DEG)
+    baseline = pitch[standing & ~np.isnan(pitch)]
+    if len(baseline) < _MIN_BASELINE_FRAMES:
+        return np.full(len(pitch), np.nan)
+    return np.asarray(pitch - float(np.median(baseline)), dtype=np.float64)
+
+
 def _wrist_ahead_of_midfoot(body: Body) -> FloatArray:
     heel, toe = body.at(Joint.HEEL), body.at(Joint.FOOT)
     midfoot_x = (heel[:, 0] + toe[:, 0]) / 2.0
@@ -511,6 +537,12 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "heel height above the toe over leg length",
         (*_LEG, Joint.HEEL, Joint.FOOT),
         _heel_lift,
+    ),
+    Feature(
+        "heel_rise_deg",
+        "foot pitch (heel above toe) over its own median while standing tall in a side view",
+        (*_LEG, Joint.HEEL, Joint.FOOT),
+        _heel_rise,
     ),
     Feature(
         "wrist_ahead_of_midfoot_norm",

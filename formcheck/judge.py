@@ -206,13 +206,16 @@ def _aggregate_faults(
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
         if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
             continue
-        for evaluation in evals:
-            value = _aggregate_value(check, evaluation.values[start:stop], usable, frames.track.progress[start:stop])
-            broken = value > evaluation.threshold if evaluation.limit.kind == "max" else value < evaluation.threshold
-            if broken:
-                end_s = span_end_s(frames.t_s, stop, step)
-                spans.append(_span(check, start, stop, value, evaluation.threshold, frames, end_s))
-                break
+        readings = [
+            (e, _aggregate_value(check, e.values[start:stop], usable, frames.track.progress[start:stop])) for e in evals
+        ]
+        measured = [(e, value) for e, value in readings if not np.isnan(value)]
+        broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
+        # "any": one broken limit decides; "all_available": every limit that could be measured must be broken.
+        if not broken or (check.combine == "all_available" and len(broken) < len(measured)):
+            continue
+        evaluation, value = broken[0]
+        spans.append(_span(check, start, stop, value, evaluation.threshold, frames, span_end_s(frames.t_s, stop, step)))
     return spans
 
 

@@ -158,3 +158,23 @@ def test_landmark_noise_and_a_slightly_turned_camera_give_no_false_cue(name: str
     report = analyze_sequence(seq, exercise=name)
     assert report.faults == ()
     assert len(report.reps) == SCENARIOS[name].reps
+
+
+def test_heels_lift_needs_both_heel_readings_to_agree() -> None:
+    # The foot tipping up over its standing pitch alone is not enough: on real deep squats MediaPipe's heel point
+    # rides up behind the ankle with the heel down. The heel must also stand clearly above the toe.
+    seq = SCENARIOS["squat"].build("heels_lift")
+    assert [f.code for f in analyze_sequence(seq, exercise="squat").faults] == ["heels_lift"] * 3
+    report = analyze_sequence(seq, exercise="squat")
+    bottom = report.frames.phase == "bottom"
+    assert np.nanmedian(report.frames.features["heel_rise_deg"][bottom]) > 9.0
+    assert np.nanmedian(report.frames.features["heel_lift_norm"][bottom]) > 0.07
+
+    lowered = SCENARIOS["squat"].build("heels_lift")
+    for heel in (Landmark.LEFT_HEEL, Landmark.RIGHT_HEEL):
+        lowered.landmarks[:, heel, 1] += 0.06  # every frame: the pitch over its standing value barely changes
+    report = analyze_sequence(lowered, exercise="squat")
+    bottom = report.frames.phase == "bottom"
+    assert np.nanmedian(report.frames.features["heel_rise_deg"][bottom]) > 9.0
+    assert np.nanmedian(report.frames.features["heel_lift_norm"][bottom]) < 0.07
+    assert report.faults == ()

@@ -1,6 +1,6 @@
 """Bodyweight or loaded squat: depth, lean and heels from the side; knees from the front."""
 
-from formcheck.exercises.spec import Check, Exercise, Limit, Metric, Motion, Severity
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
 from formcheck.geometry import View
 
 _MOVING = ("descent", "bottom", "ascent")
@@ -45,12 +45,20 @@ EXERCISE = Exercise(
         ),
         Check(
             code="heels_lift",
-            limits=(Limit("heel_lift_norm", "max", "max_norm"),),
-            # Real clips: heel and toe landmarks are noisy (correct squats read up to 0.14, mostly from oblique
-            # angles); only a clear lift is reported, and only while the heel is where a heel can be.
-            thresholds={"max_norm": (0.2, 0.15, 0.1)},
-            phases=_MOVING,
+            # Two readings of the same heel must agree (median over each bottom): the foot tipping up over the
+            # person's own standing pitch, and the heel's height above the toe. Rendered heel lifts of 15-25
+            # degrees read 11-20 degrees of rise and 0.077-0.098 leg lengths; clean renders at most 5 degrees and
+            # 0.054. A correct real air squat (heels visibly down) reads 11-20 degrees of rise on its own, because
+            # MediaPipe's heel point rides up behind the ankle in a deep squat, but only ~0.05 of height.
+            limits=(Limit("heel_rise_deg", "max", "max_deg"), Limit("heel_lift_norm", "max", "max_norm")),
+            combine="all_available",
+            thresholds={"max_deg": (12.0, 9.0, 7.0), "max_norm": (0.09, 0.07, 0.06)},
+            aggregate="median",
+            phases=("bottom",),
             views=(View.SIDE,),
+            # With the shin tipped far forward the heel point rides up most (real correct squats with 34-41 degree
+            # shins read up to 0.085 of heel height); rendered squats keep their shins within 30 degrees.
+            only_when=(Gate("shin_to_vertical_deg", max_value=32.0),),
             severity=Severity.MEDIUM,
             cue="Keep your heels down — press through the whole foot.",
             why="Lifted heels tip you forward and make your back work to keep balance.",
@@ -70,6 +78,6 @@ EXERCISE = Exercise(
         Metric("bottom_thigh_elevation_deg", "thigh_elevation_deg", "min"),
         Metric("bottom_knee_angle_deg", "hip_knee_ankle_deg", "min"),
         Metric("max_trunk_to_vertical_deg", "trunk_to_vertical_deg", "max"),
-        Metric("max_heel_lift_norm", "heel_lift_norm", "max"),
+        Metric("max_heel_rise_deg", "heel_rise_deg", "max", ("bottom",)),
     ),
 )
