@@ -128,7 +128,7 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
     for check in exercise.checks:
         params = thresholds[check.code]
         evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
-        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
+        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames) & _after_rep(check, frames)
         view_ok = np.isin(frames.views, [str(view) for view in check.views])
         judgeable, violated = _combine(check, evals)
         judged = in_phase & view_ok & judgeable
@@ -150,6 +150,14 @@ def _situation(check: Check, frames: Frames) -> BoolArray:
         with np.errstate(invalid="ignore"):
             ok &= ~((value < gate.min_value) | (value > gate.max_value))
     return ok
+
+
+def _after_rep(check: Check, frames: Frames) -> BoolArray:
+    """Frames the check may look at: all, or for ``after_first_rep`` checks only those after the first rep ended."""
+    allowed = np.ones(len(frames.t_s), dtype=bool)
+    if check.after_first_rep:
+        allowed[: frames.track.reps[0].stop if frames.track.reps else len(allowed)] = False
+    return allowed
 
 
 def _worst(evaluation: _LimitEval, start: int, stop: int, mask: BoolArray) -> float:
@@ -207,7 +215,7 @@ def _aggregate_faults(
         if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
             continue
         readings = [
-            (e, _aggregate_value(check, e.values[start:stop], usable, frames.track.progress[start:stop])) for e in evals
+            (e, _aggregate_value(check, e, start, stop, usable, frames.track.progress[start:stop])) for e in evals
         ]
         measured = [(e, value) for e, value in readings if not np.isnan(value)]
         broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
@@ -219,14 +227,19 @@ def _aggregate_faults(
     return spans
 
 
-def _aggregate_value(check: Check, values: FloatArray, usable: BoolArray, progress: FloatArray) -> float:
-    judged_values = np.where(usable, values, np.nan)
+def _aggregate_value(
+    check: Check, evaluation: _LimitEval, start: int, stop: int, usable: BoolArray, progress: FloatArray
+) -> float:
+    judged_values = np.where(usable, evaluation.values[start:stop], np.nan)
+    how = check.aggregate
+    if how == "best":  # the reading most in the person's favour: near-max for a lower bound, near-min for an upper
+        how = "max" if evaluation.limit.kind == "min" else "min"
     # A near-extreme percentile rather than the extreme itself, so one noisy frame cannot decide a whole run.
-    if check.aggregate == "max":
+    if how == "max":
         return float(np.nanpercentile(judged_values, 100.0 - ROBUST_EXTREME_PERCENTILE))
-    if check.aggregate == "min":
+    if how == "min":
         return float(np.nanpercentile(judged_values, ROBUST_EXTREME_PERCENTILE))
-    if check.aggregate == "median":
+    if how == "median":
         return float(np.nanmedian(judged_values))
     # rise_from_extreme: how far the feature climbs after the frame where the motion went deepest.
     deepest = int(np.nanargmax(np.where(usable, progress, np.nan))) if np.any(usable & ~np.isnan(progress)) else 0

@@ -178,3 +178,44 @@ def test_heels_lift_needs_both_heel_readings_to_agree() -> None:
     assert np.nanmedian(report.frames.features["heel_rise_deg"][bottom]) > 9.0
     assert np.nanmedian(report.frames.features["heel_lift_norm"][bottom]) < 0.07
     assert report.faults == ()
+
+
+def _deadlift_with_tops(set_up: tuple[float, float, float], finish: tuple[float, float, float]) -> list:  # type: ignore[type-arg]
+    """Clean deadlift reps whose standing pose (trunk, thigh, shin degrees) is ``set_up`` before the first rep and
+    ``finish`` after each rep."""
+    scenario = SCENARIOS["deadlift"]
+    poses = []
+    for moment in scenario.moments():
+        pose = scenario.pose(moment, None)
+        if moment.progress == 0.0:
+            trunk, thigh, shin = set_up if moment.rep == 0 else finish
+            pose = replace(
+                pose,
+                trunk=trunk,
+                left=replace(pose.left, thigh=thigh, shin=shin),
+                right=replace(pose.right, thigh=thigh, shin=shin),
+            )
+        poses.append(pose)
+    return poses
+
+
+def test_incomplete_lockout_judges_finished_reps_not_the_set_up() -> None:
+    short, full = (10.0, 175.0, 185.0), (0.0, 180.0, 180.0)
+    leaning_over_the_bar = analyze_sequence(render_sequence(_deadlift_with_tops(short, full)), exercise="deadlift")
+    assert leaning_over_the_bar.faults == ()
+    stopping_short = analyze_sequence(render_sequence(_deadlift_with_tops(full, short)), exercise="deadlift")
+    assert {fault.code for fault in stopping_short.faults} == {"incomplete_lockout"}
+    first_rep_end = stopping_short.reps[0].end_s
+    assert all(fault.start_s >= first_rep_end - 0.1 for fault in stopping_short.faults)
+
+
+def test_incomplete_lockout_needs_the_trunk_to_lean_too() -> None:
+    # Hips read folded (thigh forward of the shoulder–hip line) but the trunk stands vertical: the hip line alone
+    # is not trusted (on real bodies the hip landmark sits forward of the joint).
+    folded_hips_upright_trunk = (0.0, 172.0, 180.0)
+    report = analyze_sequence(
+        render_sequence(_deadlift_with_tops((0.0, 180.0, 180.0), folded_hips_upright_trunk)), exercise="deadlift"
+    )
+    deviation = report.frames.features["shoulder_hip_knee_deviation_deg"][report.frames.phase == "lockout"]
+    assert np.nanmax(deviation) < 2.0  # the hip line alone would cue it
+    assert report.faults == ()

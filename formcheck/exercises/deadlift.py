@@ -81,12 +81,23 @@ EXERCISE = Exercise(
         ),
         Check(
             code="incomplete_lockout",
-            limits=(Limit("shoulder_hip_knee_deviation_deg", "min", "min_deg"),),
-            thresholds={"min_deg": (-15.0, -10.0, -6.0)},
-            aggregate="max",
+            # Even at its most upright moment of the lockout the body stays folded at the hips AND the trunk still
+            # leans forward; both readings must agree. On their best frames rendered 12-22 degree short lockouts read
+            # -0.7 to -18 degrees of hip line and 6-19 degrees of trunk lean; clean renders +4.7 to +9 and at most
+            # 2.9; correct real lockouts +0.9 to +6.6 and 0.6 to 7.1 (never both past the limits). The hip line
+            # alone cued correct real lifts (the hip landmark sits forward of the joint on real bodies).
+            limits=(
+                Limit("shoulder_hip_knee_deviation_deg", "min", "min_deg"),
+                Limit("trunk_to_vertical_deg", "max", "max_lean_deg"),
+            ),
+            combine="all_available",
+            thresholds={"min_deg": (-2.0, 2.0, 4.0), "max_lean_deg": (8.0, 5.0, 4.0)},
+            aggregate="best",
             # Standing around between sets (turning, walking, bending to the bar) is not a lockout to judge: only
-            # frames where the trunk is near vertical in the image count.
+            # frames where the trunk is near vertical in the image count, and only once a pull has finished (a real
+            # lifter leaning over the bar to set up read as a short lockout).
             only_when=(Gate("trunk_to_vertical_deg", max_value=30.0), Gate("hip_knee_ankle_deg", min_value=150.0)),
+            after_first_rep=True,
             phases=("lockout",),
             views=_SIDE,
             severity=Severity.LOW,

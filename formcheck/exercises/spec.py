@@ -20,7 +20,7 @@ PROFILES = ("gentle", "standard", "strict")
 MOTION_STATES = ("rest", "away", "active", "back")
 
 Direction = Literal["above", "below"]
-Aggregate = Literal["frame", "max", "min", "median", "rise_from_extreme"]
+Aggregate = Literal["frame", "max", "min", "best", "median", "rise_from_extreme"]
 
 
 class Severity(StrEnum):
@@ -79,9 +79,10 @@ class Check:
     a fault when any limit is broken; "all_available" — a fault only when every limit whose feature can be
     measured in that frame is broken (cautious evidence fusion), unjudged when none can. ``aggregate``:
     "frame" judges every frame; "max"/"min" judge the near-extreme (90th/10th percentile, robust to one noisy
-    frame) over each contiguous run of the check's phases; "median" the typical value over such a run (for noisy
-    evidence that separates only on average, like the back outline);
-    "rise_from_extreme" judges how far the feature climbs after the motion driver's deepest frame of the run.
+    frame) over each contiguous run of the check's phases; "best" the near-extreme in the person's favour for each
+    limit (near-max for a lower bound, near-min for an upper bound: a fault only if even the best moment is out);
+    "median" the typical value over such a run (for noisy evidence that separates only on average, like the back
+    outline); "rise_from_extreme" judges how far the feature climbs after the motion driver's deepest frame of the run.
     """
 
     code: str
@@ -99,6 +100,8 @@ class Check:
     # the check is about is not happening, or the landmarks contradict each other (e.g. an ankle above the knee
     # of a standing person is a tracking error, not a shin angle).
     only_when: tuple[Gate, ...] = ()
+    # Judge only after the first rep has ended: the finish of a rep, not the set-up before the first one.
+    after_first_rep: bool = False
 
 
 @dataclass(frozen=True)
