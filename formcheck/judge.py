@@ -311,7 +311,17 @@ def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tu
                 joints.append(joint)
     if not joints:
         return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
+    return hidden_joints_reason_and_fix(joints)
+
+
+def hidden_joints_reason_and_fix(joints: list[Joint]) -> tuple[str, str]:
+    """(reason, fix) for joints the camera cannot see: step back when limbs leave the frame, else unblock them."""
     names = " and ".join(_JOINT_PLURAL[joint] for joint in joints)
     if set(joints) & _OUT_OF_FRAME_JOINTS:
         return f"{names} not visible", f"step back: {names} not visible"
     return f"{names} not visible", f"make sure nothing hides your {names} from the camera"
+
+
+def view_fix(view: View) -> str:
+    """What the person can do so the camera sees them from ``view``."""
+    return _VIEW_FIX[view]

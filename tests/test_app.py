@@ -250,11 +250,32 @@ def test_about_page_lists_every_exercise() -> None:
     assert [expander.label for expander in app.expander] == ["Bird dog", "Deadlift", "Glute bridge", "Plank", "Squat"]
 
 
+def test_live_page_offers_the_exercises_and_waits_for_start() -> None:
+    # streamlit-webrtc needs a real server session (tests/test_browser.py drives it with a fake webcam); here a
+    # stand-in reports a camera that has not been started.
+    script = (
+        "from types import SimpleNamespace\n"
+        "from formcheck.app.pages import live_page\n"
+        "live_page.webrtc_streamer = lambda **_: SimpleNamespace(state=SimpleNamespace(playing=False))\n"
+        "live_page.render()\n"
+    )
+    app = AppTest.from_string(script, default_timeout=TIMEOUT_S).run()
+    assert not app.exception
+    assert "does not diagnose" in app.info[0].value
+    exercise = app.selectbox(key="live_exercise")
+    assert set(exercise.options) == {"Bird dog", "Deadlift", "Glute bridge", "Plank", "Squat"}
+    assert app.toggle(key="live_voice").value is True
+    assert any("Press START" in info.value for info in app.info)
+    exercise.set_value("plank").run()
+    assert not app.exception
+
+
 def test_app_modules_do_not_import_mediapipe() -> None:
     """The model loads when a video is analysed, not when the app (or a test) imports the page code."""
     code = (
         "import sys\n"
         "import formcheck.app.components, formcheck.app.pages.review_page, formcheck.app.pages.about_page\n"
+        "import formcheck.app.pages.live_page\n"
         "import formcheck.pdf_report\n"
         "print('mediapipe' in sys.modules)\n"
     )

@@ -196,3 +196,64 @@ def shrink_png(png: bytes) -> bytes:
         out = io.BytesIO()
         small.save(out, format="PNG", optimize=True)
         return out.getvalue()
+
+
+LIVE_SAMPLE = "squat_forward_lean_20.mp4"  # side view, two reps, a clear forward lean; the fake camera loops it
+LIVE_TIMEOUT_S = 240
+
+
+def y4m_from(video: Path, out: Path) -> Path:
+    """Chromium's fake webcam reads raw YUV4MPEG2 frames (it loops the file)."""
+    import av  # noqa: PLC0415
+
+    with av.open(str(video)) as source, av.open(str(out), "w", format="yuv4mpegpipe") as target:
+        decoded = source.streams.video[0]
+        stream = target.add_stream("rawvideo", rate=round(float(decoded.average_rate or 20)))
+        stream.width, stream.height, stream.pix_fmt = decoded.width, decoded.height, "yuv420p"
+        for frame in source.decode(decoded):
+            for packet in stream.encode(frame.reformat(format="yuv420p")):
+                target.mux(packet)
+        for packet in stream.encode():
+            target.mux(packet)
+    return out
+
+
+def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
+    sample = REPO / "sample_videos" / LIVE_SAMPLE
+    if not sample.is_file():
+        pytest.skip(f"{sample} is missing")
+    camera = y4m_from(sample, tmp_path / "camera.y4m")
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
+
+    fake_camera = [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={camera}",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1700})
+            page.goto(f"{app_url}/live")
+            expect(page.get_by_text("Live coach").first).to_be_visible(timeout=60_000)
+            page.get_by_test_id("stSelectbox").filter(has_text="Exercise").click()
+            page.get_by_role("option", name="Squat").click()
+            webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
+            webrtc.get_by_text("START").click(timeout=60_000)
+
+            reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
+            expect(reps_metric).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
+            deadline = time.monotonic() + LIVE_TIMEOUT_S
+            reps = 0
+            while time.monotonic() < deadline and reps < 2:
+                text = reps_metric.get_by_test_id("stMetricValue").inner_text().strip()
+                reps = int(text) if text.isdigit() else 0
+                page.wait_for_timeout(1000)
+            assert reps >= 2, f"the live page counted {reps} reps of a looping two-rep clip"
+            expect(page.get_by_text("Keep your chest up").first).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
+            page.screenshot(path=str(tmp_path / "live.png"))
+            webrtc.get_by_text("STOP").click()
+        finally:
+            browser.close()
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (DOCS_SCREENSHOTS / "live.png").write_bytes(shrink_png((tmp_path / "live.png").read_bytes()))

@@ -11,6 +11,7 @@ prints a traceback when the garbage collector closes them instead).
 from __future__ import annotations
 
 import atexit
+import concurrent.futures.thread  # noqa: F401 - registers its exit hook before ours, so ours runs first (see below)
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,14 @@ class LandmarkerPool:
 
     @contextmanager
     def lease(self, settings: LandmarkerSettings) -> Iterator[LeasedLandmarker]:
+        leased = self.acquire(settings)
+        try:
+            yield leased
+        finally:
+            self.release(leased)
+
+    def acquire(self, settings: LandmarkerSettings) -> LeasedLandmarker:
+        """A landmarker for one video (or one live session) until :meth:`release`; prefer :meth:`lease`."""
         with self._lock:
             free = self._free.setdefault(settings, [])
             leased = free.pop() if free else None
@@ -71,11 +80,11 @@ class LandmarkerPool:
             with self._lock:
                 self._all.append(leased)
         leased.start_video()
-        try:
-            yield leased
-        finally:
-            with self._lock:
-                self._free[settings].append(leased)
+        return leased
+
+    def release(self, leased: LeasedLandmarker) -> None:
+        with self._lock:
+            self._free.setdefault(leased.settings, []).append(leased)
 
     def loaded(self) -> int:
         """How many landmarkers this pool has created (for tests and diagnostics)."""

@@ -1,0 +1,134 @@
+"""Live page: exercise in front of the webcam with the skeleton, one cue at a time (text and voice), reps and hold.
+
+The browser sends the camera over WebRTC to this computer (streamlit-webrtc; nothing leaves it), each frame goes
+through :class:`formcheck.live_video.LiveSession`, and the page polls the session for the numbers and the lines to
+speak (the browser's own speech synthesis says them).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import av
+import numpy as np
+import streamlit as st
+import streamlit.components.v1 as html_components
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+from formcheck.app import components
+from formcheck.app.components import MODEL_HELP, PROFILE_HELP
+from formcheck.exercises import EXERCISES, PROFILES
+from formcheck.live import CUE_COOLDOWN_S, LiveSettings, LiveState
+
+if TYPE_CHECKING:
+    from formcheck.live_video import LiveSession  # imports mediapipe: only once the page is opened
+
+SESSION_KEY = "formcheck_live_session"
+POLL_S = 0.3  # how often the page refreshes the numbers beside the video
+LIVE_MODELS = ("full", "lite")  # heavy is too slow for live video on a laptop CPU
+
+
+def render() -> None:
+    st.title("Live coach")
+    components.coaching_note()
+    st.markdown(
+        "Set the camera to your **side**, at about hip height, 2–4 m away, with your **whole body** in view. "
+        "Choose the exercise, press **START**, allow the camera, and step into place: formcheck shows one cue at a "
+        "time and says it aloud (mute below). The video stays on this computer."
+    )
+    settings, model, voice = _controls()
+    session = _session(settings, model)
+    context = webrtc_streamer(
+        key="live-coach",
+        mode=WebRtcMode.SENDRECV,
+        video_frame_callback=_callback(session),
+        media_stream_constraints={"video": True, "audio": False},
+        rtc_configuration={"iceServers": []},  # camera and server on this computer: no relay needed
+        async_processing=True,
+    )
+    status = st.empty()
+    speech = st.empty()
+    if not context.state.playing:
+        status.info("Press START to begin. Allow the browser to use your camera when it asks.")
+        return
+    while context.state.playing:
+        state, lines = session.snapshot()
+        _show(status, state, settings)
+        if voice and lines:
+            _speak(speech, lines[-1])
+        time.sleep(POLL_S)
+
+
+def _controls() -> tuple[LiveSettings, str, bool]:
+    names = list(EXERCISES)
+    left, middle, right = st.columns(3)
+    exercise = left.selectbox("Exercise", names, format_func=lambda name: EXERCISES[name].title, key="live_exercise")
+    profile = middle.selectbox(
+        "Strictness",
+        PROFILES,
+        index=PROFILES.index("standard"),
+        format_func=lambda name: PROFILE_HELP[name],
+        key="live_profile",
+    )
+    model = right.selectbox("Body model", LIVE_MODELS, format_func=lambda name: MODEL_HELP[name], key="live_model")
+    voice_col, cooldown_col = st.columns(2)
+    voice = voice_col.toggle("Speak the cues", value=True, key="live_voice")
+    cooldown = cooldown_col.slider(
+        "Repeat a cue at most every … seconds", 3, 30, int(CUE_COOLDOWN_S), key="live_cooldown"
+    )
+    return LiveSettings(str(exercise), str(profile), float(cooldown)), str(model), bool(voice)
+
+
+def _session(settings: LiveSettings, model: str) -> LiveSession:
+    """One session per settings: changing the exercise (or model) starts a fresh count."""
+    current: LiveSession | None = st.session_state.get(SESSION_KEY)
+    if current is not None and current.settings == settings and current.model == model:
+        return current
+    if current is not None:
+        current.close()
+    from formcheck.live_video import LiveSession  # noqa: PLC0415 - mediapipe loads when the live page is used
+
+    session = LiveSession(settings, model)
+    st.session_state[SESSION_KEY] = session
+    return session
+
+
+def _callback(session: LiveSession) -> Any:
+    def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
+        t_ms = frame.time * 1000.0 if frame.time is not None else None
+        image = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+        shown = session.process(image, t_ms)
+        return av.VideoFrame.from_ndarray(shown, format="rgb24")
+
+    return on_frame
+
+
+def _show(status: Any, state: LiveState | None, settings: LiveSettings) -> None:
+    with status.container():
+        if state is None:
+            st.info("Waiting for the camera…")
+            return
+        exercise = EXERCISES[settings.exercise]
+        reps, hold, good = st.columns(3)
+        reps.metric("Reps", state.reps)
+        if exercise.motion.times_holds:
+            hold.metric("Hold", f"{state.hold_s:.0f} s")
+            good.metric("Good-form time", f"{state.good_form_s:.0f} s")
+        if state.cue:
+            st.warning(state.cue.text)
+        elif state.setup:
+            st.info(f"Camera set-up: {state.setup}")
+        elif state.person_found:
+            st.success("Looking good — keep going.")
+
+
+def _speak(placeholder: Any, line: str) -> None:
+    script = (
+        "<script>const say = window.parent.speechSynthesis || window.speechSynthesis;"
+        f"say.cancel(); say.speak(new SpeechSynthesisUtterance({json.dumps(line)}));</script>"
+        f"<!-- {time.monotonic()} -->"  # new content each time, so the component runs the script again
+    )
+    with placeholder:
+        html_components.html(script, height=0)

@@ -1,0 +1,265 @@
+"""Live coaching: one webcam frame's landmarks in, what to show and say now out.
+
+Pure core (no cv2, mediapipe or streamlit). Each frame's landmarks are gated (low visibility, outside the frame) and
+smoothed causally with the One-Euro filter, kept in a rolling window, and judged with the same analysis as a recorded
+video (:func:`formcheck.analysis.analyze_sequence`): a cue live means exactly what it means in a report. Times are
+seconds since the session's first frame; the caller's clock (``t_ms``) must increase.
+
+What the person gets: at most one cue at a time (the most severe fault happening now), a line to speak only when a
+cue is new or its cooldown has passed, reps counted once each, the hold timer (total and good-form time, which stops
+while any fault is active) and camera set-up guidance when the checks cannot see what they need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from formcheck.analysis import analyze_sequence
+from formcheck.exercises import get_exercise
+from formcheck.exercises.spec import Exercise, Severity
+from formcheck.features import FEATURES, Body, Joint, joint_landmark
+from formcheck.geometry import View, classify_view
+from formcheck.judge import hidden_joints_reason_and_fix, view_fix
+from formcheck.report import Report
+from formcheck.smoothing import OneEuroFilter, gate_visibility
+from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
+
+LIVE_WINDOW_S = 20.0  # history judged at each update: longer than any rep, short enough to judge in milliseconds
+ANALYSIS_INTERVAL_S = 0.2  # judge five times a second; frames in between only update the skeleton
+CUE_COOLDOWN_S = 6.0  # the same cue is not spoken again sooner than this
+MIN_SPEECH_GAP_S = 2.5  # nor any two lines closer than this
+SETUP_LOOKBACK_S = 1.5  # set-up guidance looks at this much of the latest video
+WINDOW_EDGE_S = 0.5  # a rep that starts this close to the window's start is an artefact of the cut
+FINAL_CUE_SHOW_S = 3.0  # a verdict on a finished phase (e.g. "sit deeper" after the bottom) stays this long
+_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
+_NOBODY = "Step into view: the camera cannot see you"
+
+
+@dataclass(frozen=True)
+class LiveSettings:
+    exercise: str
+    profile: str = "standard"
+    cue_cooldown_s: float = CUE_COOLDOWN_S
+    window_s: float = LIVE_WINDOW_S
+
+
+@dataclass(frozen=True)
+class LiveCue:
+    code: str
+    text: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What to show (and say) after a frame."""
+
+    t_s: float
+    reps: int
+    phase: str
+    in_hold: bool
+    hold_s: float  # the current (or last) hold, all of it
+    good_form_s: float  # the part of it without any fault
+    cue: LiveCue | None
+    say: str | None  # a line to speak now, else None
+    setup: str | None  # camera set-up guidance, else None
+    faults_now: tuple[str, ...]
+    person_found: bool
+
+
+@dataclass
+class _Window:
+    """Smoothed landmarks of the latest ``window_s`` seconds."""
+
+    t_ms: list[float] = field(default_factory=list)
+    landmarks: list[FloatArray] = field(default_factory=list)
+    world: list[FloatArray] = field(default_factory=list)
+
+    def add(self, t_ms: float, landmarks: FloatArray, world: FloatArray, window_s: float) -> None:
+        self.t_ms.append(t_ms)
+        self.landmarks.append(landmarks)
+        self.world.append(world)
+        while self.t_ms and self.t_ms[0] < t_ms - window_s * 1000.0:
+            del self.t_ms[0], self.landmarks[0], self.world[0]
+
+
+class LiveCoach:
+    """Feed it every frame with :meth:`push`; it keeps the session's reps, hold time and spoken cues."""
+
+    def __init__(self, settings: LiveSettings, width: int, height: int) -> None:
+        self.settings = settings
+        self.spec: Exercise = get_exercise(settings.exercise)
+        self._size = (width, height)
+        self._window = _Window()
+        self._image_filter = OneEuroFilter()
+        self._world_filter = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
+        self._start_ms: float | None = None
+        self._last_analysis_s = -np.inf
+        self._reps = 0
+        self._last_rep_end_s = -np.inf  # caller's clock, seconds
+        self._hold_s = 0.0
+        self._good_form_s = 0.0
+        self._spoken_at: dict[str, float] = {}
+        self._announced: set[tuple[str, float]] = set()  # (code, start) of verdicts on finished phase runs
+        self._showing_until: dict[str, float] = {}
+        self._last_spoken_s = -np.inf
+        self._state = LiveState(0.0, 0, "", False, 0.0, 0.0, None, None, None, (), False)
+
+    def push(self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None) -> LiveState:
+        """One frame: (33, 5) normalised landmarks and (33, 3) world landmarks, or None when nobody was found."""
+        if self._start_ms is None:
+            self._start_ms = t_ms
+        if self._window.t_ms and t_ms <= self._window.t_ms[-1]:
+            return self._state  # a repeated or out-of-order frame: nothing new to judge
+        smoothed, smoothed_world = self._smooth(t_ms, landmarks, world)
+        self._window.add(t_ms, smoothed, smoothed_world, self.settings.window_s)
+        t_s = (t_ms - self._start_ms) / 1000.0
+        if t_s - self._last_analysis_s < ANALYSIS_INTERVAL_S:
+            return replace(self._state, say=None)  # said once, on the update that decided it
+        self._state = self._analyse(t_s)
+        return self._state
+
+    @property
+    def latest_landmarks(self) -> FloatArray | None:
+        """The smoothed (33, 5) landmarks of the newest frame (NaN where hidden), for drawing the skeleton."""
+        return self._window.landmarks[-1] if self._window.landmarks else None
+
+    def _smooth(
+        self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None
+    ) -> tuple[FloatArray, FloatArray]:
+        if landmarks is None or world is None:
+            empty_landmarks, empty_world = empty_pose_arrays(1)
+            return empty_landmarks[0], empty_world[0]
+        frame = gate_visibility(self._sequence([t_ms], [landmarks], [world]))
+        gated, gated_world = frame.landmarks[0].copy(), frame.world[0]
+        gated[:, :3] = self._image_filter(t_ms, gated[:, :3])
+        return gated, self._world_filter(t_ms, gated_world)
+
+    def _sequence(self, t_ms: list[float], landmarks: list[FloatArray], world: list[FloatArray]) -> PoseSequence:
+        times = np.asarray(t_ms, dtype=np.float64)
+        fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
+        width, height = self._size
+        return PoseSequence(times, np.asarray(landmarks), np.asarray(world), width, height, fps)
+
+    def _analyse(self, t_s: float) -> LiveState:
+        window = self._window
+        sequence = self._sequence(window.t_ms, window.landmarks, window.world)
+        report = analyze_sequence(sequence, self.spec.name, self.settings.profile)
+        dt_s = 0.0 if np.isinf(self._last_analysis_s) else t_s - self._last_analysis_s
+        self._last_analysis_s = t_s
+        self._count_reps(report)
+        table = report.frames
+        phase = str(table.phase[-1]) if table is not None and table.phase.size else ""
+        faults_now = self._faults_now(report, t_s)
+        in_hold = self._time_hold(phase, faults_now, dt_s)
+        cue = self._cue(faults_now)
+        setup = None if cue else self._setup_hint(sequence, report)
+        person_found = bool(np.any(~np.isnan(window.landmarks[-1][:, 0])))
+        say = self._line_to_say(t_s, cue, setup)
+        return LiveState(
+            t_s, self._reps, phase, in_hold, self._hold_s, self._good_form_s, cue, say, setup, faults_now, person_found
+        )
+
+    def _count_reps(self, report: Report) -> None:
+        """Count each rep once, as it completes; the window's cut can fake a rep at its start, so those are skipped."""
+        window_start_s = self._window.t_ms[0] / 1000.0  # report times are the caller's clock, in seconds
+        for rep in report.reps:
+            if rep.end_s > self._last_rep_end_s + 1e-6 and rep.start_s >= window_start_s + WINDOW_EDGE_S:
+                self._reps += 1
+                self._last_rep_end_s = rep.end_s
+
+    def _faults_now(self, report: Report, t_s: float) -> tuple[str, ...]:
+        """Frame-by-frame faults active at the newest frame, plus verdicts on phase runs that just finished.
+
+        A check judged over a whole phase run (depth over the bottom, extension over the top) has no verdict until
+        the run ends: judged on the part seen so far, every squat would be "shallow" on its way down.
+        """
+        table = report.frames
+        if table is None or not table.active_faults:
+            return ()
+        per_run = {check.code for check in self.spec.checks if check.aggregate != "frame"}
+        newest_s = float(table.t_s[-1])
+        for fault in report.faults:
+            key = (fault.code, round(fault.start_s, 3))
+            just_finished = newest_s - FINAL_CUE_SHOW_S <= fault.end_s <= newest_s  # not an old run cut by the window
+            if fault.code in per_run and just_finished and key not in self._announced:
+                self._announced.add(key)
+                self._showing_until[fault.code] = t_s + FINAL_CUE_SHOW_S
+        finished = {code for code, until in self._showing_until.items() if until >= t_s}
+        ongoing = {code for code in table.active_faults[-1] if code not in per_run}
+        return tuple(sorted(ongoing | finished))
+
+    def _time_hold(self, phase: str, faults_now: tuple[str, ...], dt_s: float) -> bool:
+        motion = self.spec.motion
+        in_hold = motion.times_holds and phase == motion.phase_names["active"]
+        if in_hold and not self._state.in_hold:
+            self._hold_s = self._good_form_s = 0.0  # a new hold starts from zero
+        if in_hold:
+            self._hold_s += dt_s
+            if not faults_now:
+                self._good_form_s += dt_s
+        return in_hold
+
+    def _cue(self, faults_now: tuple[str, ...]) -> LiveCue | None:
+        if not faults_now:
+            return None
+        order = [check.code for check in self.spec.checks]
+        code = min(faults_now, key=lambda c: (_SEVERITY_ORDER[self.spec.check(c).severity], order.index(c)))
+        check = self.spec.check(code)
+        return LiveCue(code, check.cue, str(check.severity))
+
+    def _setup_hint(self, sequence: PoseSequence, report: Report) -> str | None:
+        recent = sequence.t_s >= sequence.t_s[-1] - SETUP_LOOKBACK_S
+        found = ~np.isnan(sequence.landmarks[recent][:, :, 0]).all(axis=1)
+        if found.mean() < 0.5:
+            return _NOBODY
+        needed = self._main_view()
+        if report.frames is None:
+            return None
+        views, _ = classify_view(report.frames.features["camera_yaw_deg"][recent][found])
+        if np.mean(views == needed.value) < 0.5:
+            return _sentence(view_fix(needed))
+        hidden = self._hidden_joints(sequence, _rows(found, recent), needed)
+        return _sentence(hidden_joints_reason_and_fix(hidden)[1]) if hidden else None
+
+    def _main_view(self) -> View:
+        """The view most of the exercise's checks need."""
+        views = [check.views[0] for check in self.spec.checks]
+        return max(set(views), key=views.count)
+
+    def _hidden_joints(self, sequence: PoseSequence, frames: np.ndarray, view: View) -> list[Joint]:
+        body = Body.from_sequence(sequence)
+        hidden: list[Joint] = []
+        for check in self.spec.checks:
+            if view not in check.views:
+                continue
+            for limit in check.limits:
+                for joint in FEATURES[limit.feature].joints:
+                    landmark = int(joint_landmark(joint, body.near))
+                    if joint not in hidden and np.isnan(sequence.landmarks[frames, landmark, 0]).mean() > 0.5:
+                        hidden.append(joint)
+        return hidden
+
+    def _line_to_say(self, t_s: float, cue: LiveCue | None, setup: str | None) -> str | None:
+        key, line = (cue.code, cue.text) if cue else ("setup", setup) if setup else (None, None)
+        if key is None or line is None:
+            return None
+        if t_s - self._spoken_at.get(key, -np.inf) < self.settings.cue_cooldown_s:
+            return None
+        if t_s - self._last_spoken_s < MIN_SPEECH_GAP_S:
+            return None
+        self._spoken_at[key] = self._last_spoken_s = t_s
+        return line
+
+
+def _rows(found: np.ndarray, recent: np.ndarray) -> np.ndarray:
+    """Spread a mask over the recent frames back over the whole window."""
+    full = np.zeros(len(recent), dtype=bool)
+    full[np.flatnonzero(recent)[found]] = True
+    return full
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]

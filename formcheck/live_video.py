@@ -1,0 +1,90 @@
+"""The live path's edge: webcam frames (RGB) in, frames with the skeleton, cue, reps and hold timer out.
+
+MediaPipe runs here in VIDEO mode (tracking) on the session's own monotonic clock; everything it decides comes from
+:class:`formcheck.live.LiveCoach`. Frames arrive on the video thread; the page reads :meth:`LiveSession.snapshot`
+from its own thread, so the shared state sits behind a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from formcheck.live import LiveCoach, LiveSettings, LiveState
+from formcheck.pose.landmarker import LandmarkerSettings, RunningMode
+from formcheck.pose.pool import POOL, LeasedLandmarker
+from formcheck.render import OverlayState, draw_overlay
+from formcheck.types import NUM_LANDMARKS
+from formcheck.video import RgbImage
+
+
+class LiveSession:
+    """One person in front of one camera, for one exercise: frames in, annotated frames out."""
+
+    def __init__(self, settings: LiveSettings, model: str = "lite") -> None:
+        self.settings = settings
+        self.model = model
+        self._landmarker_settings = LandmarkerSettings(model, RunningMode.VIDEO)
+        self._lock = threading.Lock()
+        self._landmarker: LeasedLandmarker | None = None
+        self._coach: LiveCoach | None = None
+        self._state: LiveState | None = None
+        self._to_say: list[str] = []
+        self._clock_start = time.monotonic()
+        self._last_ms = -1
+
+    def process(self, image: RgbImage, t_ms: float | None = None) -> RgbImage:
+        """Find the person, update the coaching, and draw it on a copy of ``image``.
+
+        ``t_ms``: the frame's capture time (a webcam frame's presentation time); default: the arrival time.
+        """
+        with self._lock:
+            now_ms = t_ms if t_ms is not None else (time.monotonic() - self._clock_start) * 1000.0
+            t_ms = max(self._last_ms + 1, round(now_ms))
+            self._last_ms = t_ms
+            coach = self._coach_for(image)
+            poses = self._detector().detect(image, t_ms)
+            pose = poses[0] if poses else None
+            state = coach.push(float(t_ms), pose.landmarks if pose else None, pose.world if pose else None)
+            self._state = state
+            if state.say:
+                self._to_say.append(state.say)
+            landmarks = coach.latest_landmarks
+        shown = landmarks if landmarks is not None else np.full((NUM_LANDMARKS, 5), np.nan)
+        return draw_overlay(image, shown, self._overlay(coach, state))
+
+    def snapshot(self) -> tuple[LiveState | None, list[str]]:
+        """The latest state and the lines to speak since the last call."""
+        with self._lock:
+            lines, self._to_say = self._to_say, []
+            return self._state, lines
+
+    def close(self) -> None:
+        with self._lock:
+            if self._landmarker is not None:
+                POOL.release(self._landmarker)
+                self._landmarker = None
+
+    def _coach_for(self, image: RgbImage) -> LiveCoach:
+        if self._coach is None:
+            height, width = image.shape[:2]
+            self._coach = LiveCoach(self.settings, width, height)
+        return self._coach
+
+    def _detector(self) -> LeasedLandmarker:
+        if self._landmarker is None:
+            self._landmarker = POOL.acquire(self._landmarker_settings)
+        return self._landmarker
+
+    @staticmethod
+    def _overlay(coach: LiveCoach, state: LiveState) -> OverlayState:
+        message = state.cue.text if state.cue else state.setup
+        return OverlayState(
+            reps_done=state.reps,
+            good_hold_s=state.good_form_s if coach.spec.motion.times_holds else None,
+            cue=message,
+            fault_active=state.cue is not None,
+            title=coach.spec.title,
+        )

@@ -1,0 +1,86 @@
+"""Live coaching core: frames fed one at a time, as a webcam would, give the same judgement as a recorded clip."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from formcheck.live import CUE_COOLDOWN_S, LiveCoach, LiveSettings, LiveState
+from formcheck.testing.scenarios import SCENARIOS, plank_pose, timeline
+from formcheck.testing.synthetic_pose import Camera, render_sequence
+from formcheck.types import Landmark, PoseSequence
+
+
+def replay(sequence: PoseSequence, exercise: str, cooldown_s: float = CUE_COOLDOWN_S) -> list[LiveState]:
+    coach = LiveCoach(LiveSettings(exercise, cue_cooldown_s=cooldown_s), sequence.width, sequence.height)
+    return [
+        coach.push(float(sequence.t_ms[i]), sequence.landmarks[i], sequence.world[i])
+        for i in range(sequence.num_frames)
+    ]
+
+
+def spoken(states: list[LiveState]) -> list[str]:
+    return [state.say for state in states if state.say]
+
+
+@pytest.mark.parametrize("exercise", ["squat", "deadlift", "glute_bridge", "bird_dog"])
+def test_clean_reps_are_counted_once_each_and_nothing_is_said(exercise: str) -> None:
+    scenario = SCENARIOS[exercise]
+    states = replay(scenario.build(), exercise)
+    assert states[-1].reps == scenario.expected_reps
+    assert [s.reps for s in states] == sorted(s.reps for s in states)  # never goes back
+    assert spoken(states) == []
+    assert all(state.cue is None for state in states)
+
+
+def test_a_fault_is_cued_and_spoken_once_per_cooldown() -> None:
+    states = replay(SCENARIOS["squat"].build("forward_lean"), "squat", cooldown_s=60.0)
+    cued = {state.cue.code for state in states if state.cue}
+    assert cued == {"forward_lean"}
+    assert spoken(states) == ["Keep your chest up — sit down between your heels rather than folding forward."]
+    assert states[-1].reps == 3
+    # with a short cooldown it is repeated, one rep's fault at a time, never twice within the cooldown
+    again = replay(SCENARIOS["squat"].build("forward_lean"), "squat", cooldown_s=2.5)
+    times = [state.t_s for state in again if state.say]
+    assert len(times) >= 2
+    assert np.all(np.diff(times) >= 2.5)
+
+
+def _plank_with_sag(sag_s: float) -> PoseSequence:
+    moments = timeline(1, 1.0, 0.3, 6.0, 0.3)
+    first = next(i for i, m in enumerate(moments) if m.segment == "active")
+    sagging = range(first + 60, first + 60 + round(sag_s * 30))
+    poses = [plank_pose(replace(m, within=0.5 if i in sagging else 0.0), "hips_sag") for i, m in enumerate(moments)]
+    return render_sequence(poses)
+
+
+def test_the_hold_timer_counts_only_good_form_time() -> None:
+    clean = replay(_plank_with_sag(0.0), "plank")
+    held = max(state.hold_s for state in clean)
+    assert held == pytest.approx(6.0, abs=0.4)
+    assert max(state.good_form_s for state in clean) == pytest.approx(held, abs=0.01)
+    sagging = replay(_plank_with_sag(2.0), "plank")
+    last_hold = max(sagging, key=lambda state: state.hold_s)
+    assert last_hold.hold_s == pytest.approx(held, abs=0.4)
+    assert last_hold.hold_s - last_hold.good_form_s == pytest.approx(2.0, abs=0.5)
+    assert any(state.cue and state.cue.code == "hips_sag" for state in sagging)
+
+
+def test_set_up_guidance_when_the_camera_cannot_see_what_the_checks_need() -> None:
+    poses = [SCENARIOS["plank"].pose(m, None) for m in SCENARIOS["plank"].moments()]
+    hidden_ankles = render_sequence(poses, hidden=(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
+    assert replay(hidden_ankles, "plank")[-1].setup == "Step back: ankles not visible"
+    facing = render_sequence(poses, Camera(yaw_deg=0.0))
+    assert replay(facing, "plank")[-1].setup == "Turn so your side faces the camera"
+    side_on = render_sequence(poses)
+    assert replay(side_on, "plank")[-1].setup is None
+
+
+def test_nobody_in_view_asks_the_person_to_step_in() -> None:
+    coach = LiveCoach(LiveSettings("squat"), 640, 480)
+    states = [coach.push(t * 33.0, None, None) for t in range(60)]
+    assert states[-1].setup == "Step into view: the camera cannot see you"
+    assert not states[-1].person_found
+    assert spoken(states) == ["Step into view: the camera cannot see you"]
