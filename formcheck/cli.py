@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "formcheck.commands.synth",
     "formcheck.commands.bench_angles",
     "formcheck.commands.evaluate",
+    "formcheck.commands.clients",
 )
 
 log = logging.getLogger("formcheck")

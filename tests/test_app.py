@@ -275,7 +275,7 @@ def test_app_modules_do_not_import_mediapipe() -> None:
     code = (
         "import sys\n"
         "import formcheck.app.components, formcheck.app.pages.review_page, formcheck.app.pages.about_page\n"
-        "import formcheck.app.pages.live_page\n"
+        "import formcheck.app.pages.live_page, formcheck.app.pages.clients_page\n"
         "import formcheck.pdf_report\n"
         "print('mediapipe' in sys.modules)\n"
     )

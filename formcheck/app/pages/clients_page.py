@@ -1,0 +1,170 @@
+"""Clients page, for a trainer or physiotherapist: clients, batch review of their videos, history and trends, and
+corrections to wrong calls. Everything is kept in the workspace database (:mod:`formcheck.workspace`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from formcheck.app import components, runtime
+from formcheck.app.inputs import ACCEPTED_TYPES, check_upload, store_upload
+from formcheck.app.review import Choice
+from formcheck.app.summary import exercise_title, fault_title
+from formcheck.workspace import SetRecord, Workspace, WorkspaceError, default_db
+
+CLIENT_KEY = "trainer_client"
+
+
+def render() -> None:
+    st.title("Clients")
+    components.coaching_note()
+    try:
+        workspace = _workspace()
+    except WorkspaceError as error:
+        st.error(f"{error}. Set FORMCHECK_DB to a writable file, or move the broken file away.")
+        return
+    client_name = _choose_client(workspace)
+    if client_name is None:
+        st.info("Add your first client above. Their reviewed sets, progress and your corrections are kept here.")
+        return
+    client = workspace.client(client_name)
+    _review_new_videos(workspace, client_name)
+    sets = workspace.sets(client)
+    if not sets:
+        st.info(f"No sets reviewed for {client.name} yet: upload their videos above.")
+        return
+    _history(sets)
+    _trend(sets)
+    _corrections(workspace, sets)
+
+
+@st.cache_resource
+def _open_workspace(path: str) -> Workspace:
+    return Workspace(Path(path))
+
+
+def _workspace() -> Workspace:
+    return _open_workspace(str(default_db()))
+
+
+def _choose_client(workspace: Workspace) -> str | None:
+    names = [client.name for client in workspace.clients()]
+    pick, add = st.columns([2, 1])
+    with add.form("add_client", clear_on_submit=True, border=False):
+        new_name = st.text_input("New client", placeholder="Name")
+        if st.form_submit_button("Add client") and new_name.strip():
+            names.append(workspace.add_client(new_name).name)
+            st.session_state[CLIENT_KEY] = new_name.strip()
+    if not names:
+        return None
+    chosen = pick.selectbox("Client", sorted(set(names), key=str.lower), key=CLIENT_KEY)
+    return str(chosen) if chosen else None
+
+
+def _review_new_videos(workspace: Workspace, client_name: str) -> None:
+    with st.expander("Review new videos", expanded=not workspace.sets(workspace.client(client_name))):
+        choice = components.settings_panel()
+        uploads = st.file_uploader(
+            "Videos of one or more sets", type=list(ACCEPTED_TYPES), accept_multiple_files=True, key="trainer_uploads"
+        )
+        if not uploads or not st.button(f"Review {len(uploads)} video(s)", type="primary"):
+            return
+        config = runtime.config()
+        stored, names = [], []
+        for upload in uploads:
+            problem = check_upload(upload.name, upload.size, config.max_upload_bytes)
+            if problem is not None:
+                st.warning(f"{upload.name}: {problem.message}")
+                continue
+            stored.append(store_upload(upload, upload.name, config.cache_dir / "trainer").path)
+            names.append(upload.name)
+        _run_batch(workspace, client_name, stored, names, choice)
+
+
+def _run_batch(workspace: Workspace, client_name: str, videos: list[Path], names: list[str], choice: Choice) -> None:
+    from formcheck.batch import review_batch  # noqa: PLC0415 - mediapipe loads when work starts
+    from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415
+
+    settings = AnalysisSettings(exercise=choice.exercise, model=choice.model, profile=choice.profile)
+    bar = st.progress(0.0, text="Starting…")
+
+    def progress(done: int, total: int, name: str) -> None:
+        bar.progress(done / max(total, 1), text=f"{done} of {total} reviewed" + (f" — now {name}" if name else ""))
+
+    outcomes = review_batch(workspace, workspace.client(client_name), videos, settings, progress, names=names)
+    for outcome, name in zip(outcomes, names, strict=True):
+        if outcome.status == "failed":
+            st.warning(f"{name}: {outcome.message}")
+    done = sum(o.status == "done" for o in outcomes)
+    skipped = sum(o.status == "skipped" for o in outcomes)
+    st.success(f"{done} set(s) reviewed, {skipped} already in {client_name}'s history.")
+
+
+def _history(sets: list[SetRecord]) -> None:
+    st.subheader("History")
+    rows = [
+        {
+            "Set": record.id,
+            "Recorded": record.recorded_at[:10],
+            "Video": record.video_name,
+            "Exercise": exercise_title(record.exercise) if record.exercise else "—",
+            "Reps": record.reps,
+            "Clean reps": _percent(record.clean_rep_share()),
+            "Faults": ", ".join(sorted({fault_title(code) for code in record.faults()})) or "none",
+            "Corrected": len(record.corrections),
+            "Status": "reviewed" if record.status == "done" else f"failed: {record.error}",
+        }
+        for record in sets
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    history = [{"id": r.id, "video": r.video_name, "recorded_at": r.recorded_at, "report": r.report} for r in sets]
+    st.download_button(
+        "History (JSON)", json.dumps({"client": sets[0].client, "sets": history}, indent=2), "history.json"
+    )
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{100 * share:.0f}%"
+
+
+def _trend(sets: list[SetRecord]) -> None:
+    points = [
+        {"recorded": r.recorded_at[:19], "exercise": exercise_title(r.exercise), "clean": r.clean_rep_share()}
+        for r in sets
+        if r.exercise and r.clean_rep_share() is not None
+    ]
+    if len(points) < 2:
+        return
+    st.subheader("Progress")
+    chart = (
+        alt.Chart(pd.DataFrame(points))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("recorded:T", title="Recorded"),
+            y=alt.Y("clean:Q", title="Share of clean reps", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("exercise:N", title="Exercise"),
+        )
+    )
+    st.altair_chart(chart, use_container_width=True)
+
+
+def _corrections(workspace: Workspace, sets: list[SetRecord]) -> None:
+    reviewed = [record for record in sets if record.report and record.report.get("faults")]
+    if not reviewed:
+        return
+    st.subheader("Correct a call")
+    st.caption("If formcheck called a fault that was not there, say so: the history and trends leave it out.")
+    record = st.selectbox(
+        "Set", reviewed, format_func=lambda r: f"#{r.id} {r.recorded_at[:10]} {r.video_name}", key="correct_set"
+    )
+    codes = sorted({fault["code"] for fault in record.report["faults"]}) if record and record.report else []
+    code = st.selectbox("Call", codes, format_func=fault_title, key="correct_code")
+    note = st.text_input("Why (optional)", key="correct_note")
+    if record is not None and code and st.button("This call is wrong"):
+        workspace.correct(record.id, str(code), "not_a_fault", note=note)
+        st.success(f"Noted: no {fault_title(str(code)).lower()} in set #{record.id}.")
+        st.rerun()

@@ -1,0 +1,157 @@
+"""A trainer's workspace: clients, resumable batches, corrections, and data that survives failures."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from formcheck.batch import find_videos, review_batch
+from formcheck.pipeline import AnalysisSettings
+from formcheck.video import VideoError
+from formcheck.workspace import Workspace, WorkspaceError
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def report(faults_per_rep: list[list[str]], exercise: str = "squat") -> dict[str, Any]:
+    reps = [{"index": i + 1, "faults": codes} for i, codes in enumerate(faults_per_rep)]
+    faults = [{"code": code, "rep": rep["index"]} for rep in reps for code in rep["faults"]]
+    return {"schema": "formcheck.report/1", "exercise": exercise, "reps": reps, "faults": faults}
+
+
+def test_sets_corrections_and_failures_persist(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "workspace.db"
+    with Workspace(path) as workspace:
+        anna = workspace.add_client("Anna", "knee surgery 2025")
+        assert workspace.add_client(" Anna ") == anna  # adding again is harmless
+        first = workspace.save_set(anna, "a.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard",
+                                   report=report([["forward_lean"], []]))  # fmt: skip
+        workspace.save_set(anna, "b.mp4", "bb", "2026-02-01T10:00:00+00:00", "full", "standard", error="no person")
+        # a failed re-run never replaces a finished review
+        assert workspace.save_set(anna, "a.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard",
+                                  error="decoder crashed") == first  # fmt: skip
+        workspace.correct(first, "forward_lean", "not_a_fault", rep=1, note="camera tilted")
+        workspace.correct(first, "heels_lift", "missed", rep=2)
+        with pytest.raises(WorkspaceError, match="no rounded_back call"):
+            workspace.correct(first, "rounded_back", "not_a_fault")
+    with Workspace(path) as reopened:
+        sets = reopened.sets(reopened.client("Anna"))
+    assert [s.video_name for s in sets] == ["a.mp4", "b.mp4"]
+    done, failed = sets
+    assert done.status == "done" and done.reps == 2
+    assert done.faults() == ["heels_lift"]
+    assert done.clean_rep_share() == 1.0  # the only faulty rep's call was wrong (a missed fault has no rep table)
+    assert failed.status == "failed" and failed.error == "no person" and failed.faults() == []
+
+
+def test_unknown_client_and_broken_database_are_plain_errors(tmp_path: Path) -> None:
+    with Workspace(tmp_path / "w.db") as workspace:
+        with pytest.raises(WorkspaceError, match="no client called 'Bob'"):
+            workspace.client("Bob")
+        with pytest.raises(WorkspaceError, match="needs a name"):
+            workspace.add_client("  ")
+    broken = tmp_path / "broken.db"
+    broken.write_text("not a database")
+    with pytest.raises(WorkspaceError, match="cannot open the workspace database"):
+        Workspace(broken)
+
+
+def _fake_analyse(calls: list[str], fail: set[str], interrupt: set[str]) -> Any:
+    def analyse(video: Path, settings: AnalysisSettings) -> Any:
+        calls.append(video.name)
+        if video.name in interrupt:
+            raise KeyboardInterrupt
+        if video.name in fail:
+            raise VideoError(f"{video.name}: not a readable video file")
+        fake_report = SimpleNamespace(
+            to_json_dict=lambda: report([[]]), summary_text=lambda: f"Squat — {video.name}\nmore"
+        )
+        return SimpleNamespace(report=fake_report)
+
+    return analyse
+
+
+def test_a_batch_resumes_and_one_bad_video_does_not_stop_it(tmp_path: Path) -> None:
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    for name in ("1.mp4", "2.mov", "3.mp4", "notes.txt"):
+        (folder / name).write_bytes(name.encode() * 10)
+    videos = find_videos([folder])
+    assert [v.name for v in videos] == ["1.mp4", "2.mov", "3.mp4"]
+    settings = AnalysisSettings()
+    with Workspace(tmp_path / "w.db") as workspace:
+        client = workspace.add_client("Anna")
+        calls: list[str] = []
+        with pytest.raises(KeyboardInterrupt):
+            review_batch(workspace, client, videos, settings, analyse=_fake_analyse(calls, set(), {"3.mp4"}))
+        assert [s.video_name for s in workspace.sets(client)] == ["1.mp4", "2.mov"]  # saved before the interrupt
+        calls.clear()
+        outcomes = review_batch(workspace, client, videos, settings, analyse=_fake_analyse(calls, {"3.mp4"}, set()))
+        assert [o.status for o in outcomes] == ["skipped", "skipped", "failed"]
+        assert calls == ["3.mp4"]
+        assert "not a readable video" in outcomes[2].message
+        assert [s.status for s in workspace.sets(client)] == ["done", "done", "failed"]
+
+
+@pytest.mark.slow
+def test_batch_history_and_correct_on_the_command_line(tmp_path: Path) -> None:
+    db = str(tmp_path / "w.db")
+    sample = REPO / "sample_videos" / "squat_forward_lean_20.mp4"
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "formcheck", *args, "--db", db], capture_output=True, text=True, check=False
+        )
+
+    batch = cli("batch", "Anna", str(sample), str(REPO / "README.md"))
+    assert batch.returncode == 1, batch.stderr  # one of the two was not a video
+    assert "done     squat_forward_lean_20.mp4" in batch.stdout
+    assert "failed   README.md" in batch.stdout and "Traceback" not in batch.stderr
+    assert "already reviewed" in cli("batch", "Anna", str(sample)).stdout
+    history = cli("history", "Anna", "--json", str(tmp_path / "h.json"))
+    assert "squat, 2 reps, 0% clean reps; forward_lean" in history.stdout
+    set_id = json.loads((tmp_path / "h.json").read_text())["sets"][0]["id"]
+    corrected = cli("correct", str(set_id), "forward_lean", "--note", "camera tilted")
+    assert "100% clean reps; no faults" in corrected.stdout
+    assert cli("history", "Bob").stderr.strip() == "formcheck: no client called 'Bob' (clients: Anna)"
+    with sqlite3.connect(db) as raw:  # the file is an ordinary SQLite database other tools can read
+        assert raw.execute("SELECT count(*) FROM corrections").fetchone()[0] == 1
+
+
+def test_clients_page_shows_history_and_takes_a_correction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    db = tmp_path / "page.db"
+    monkeypatch.setenv("FORMCHECK_DB", str(db))
+    script = "from formcheck.app.pages.clients_page import render\nrender()\n"
+    app = AppTest.from_string(script, default_timeout=60).run()
+    assert not app.exception
+    assert any("Add your first client" in info.value for info in app.info)
+    app.text_input[0].input("Anna")
+    app.button[0].click().run()
+    assert app.selectbox(key="trainer_client").value == "Anna"
+
+    with Workspace(db) as workspace:
+        anna = workspace.client("Anna")
+        for day, faults in (("01", [["forward_lean"], ["forward_lean"]]), ("15", [["forward_lean"], []])):
+            workspace.save_set(anna, f"squat-{day}.mp4", day, f"2026-03-{day}T09:00:00+00:00", "full", "standard",
+                               report=report(faults))  # fmt: skip
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["Video"]) == ["squat-01.mp4", "squat-15.mp4"]
+    assert list(table["Clean reps"]) == ["0%", "50%"]
+    assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")  # the progress chart
+    next(button for button in app.button if button.label == "This call is wrong").click().run()
+    assert not app.exception
+    with Workspace(db) as workspace:
+        first = workspace.sets(workspace.client("Anna"))[0]
+    assert [c.fault_code for c in first.corrections] == ["forward_lean"]
+    assert first.faults() == [] and first.clean_rep_share() == 1.0
