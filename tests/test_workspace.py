@@ -155,3 +155,24 @@ def test_clients_page_shows_history_and_takes_a_correction(tmp_path: Path, monke
         first = workspace.sets(workspace.client("Anna"))[0]
     assert [c.fault_code for c in first.corrections] == ["forward_lean"]
     assert first.faults() == [] and first.clean_rep_share() == 1.0
+
+
+@pytest.mark.slow
+def test_a_batch_spread_over_a_local_ray_cluster(tmp_path: Path) -> None:
+    pytest.importorskip("ray")
+    videos = [REPO / "sample_videos" / "squat_forward_lean_20.mp4", REPO / "README.md"]
+    with Workspace(tmp_path / "w.db") as workspace:
+        client = workspace.add_client("Anna")
+        seen: list[tuple[int, int]] = []
+        outcomes = review_batch(
+            workspace, client, videos, AnalysisSettings(), lambda done, total, _: seen.append((done, total)),
+            cluster="local",
+        )  # fmt: skip
+        assert [o.status for o in outcomes] == ["done", "failed"]
+        assert outcomes[1].message.startswith("README.md: not a readable video file")
+        assert seen[-1] == (2, 2)
+        (done,) = [s for s in workspace.sets(client) if s.status == "done"]
+        assert done.exercise == "squat" and done.reps == 2 and set(done.faults()) == {"forward_lean"}
+        # the same batch again: nothing is sent to the cluster
+        again = review_batch(workspace, client, videos[:1], AnalysisSettings(), cluster="local")
+        assert [o.status for o in again] == ["skipped"]

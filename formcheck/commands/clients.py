@@ -39,6 +39,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     batch.add_argument("--profile", default="standard", choices=PROFILES)
     add_model_argument(batch)
     add_fps_argument(batch)
+    batch.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        default=None,
+        help="spread the videos over a Ray cluster: its address, 'auto' (this machine's cluster) or 'local' "
+        "(start one here); needs the cluster extra",
+    )
     _add_db(batch)
     batch.set_defaults(handler=run_batch)
 
@@ -89,7 +96,7 @@ def run_batch(args: argparse.Namespace) -> int:
     with _open(args) as workspace:
         client = workspace.add_client(args.client)
         try:
-            outcomes = review_batch(workspace, client, videos, settings, progress)
+            outcomes = review_batch(workspace, client, videos, settings, progress, cluster=args.cluster)
         finally:
             bar.close()
     for outcome in outcomes:
