@@ -52,6 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(levelname)s: %(message)s" if args.verbose else "%(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("fontTools").setLevel(logging.WARNING)  # font subsetting in PDF reports chats at INFO
     try:
         code: int = args.handler(args)
     except FormcheckError as error:

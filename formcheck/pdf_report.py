@@ -26,6 +26,7 @@ from formcheck.app.summary import (
     summarize,
 )
 from formcheck.report import Report
+from formcheck.workspace import Correction, SetRecord
 
 _FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"),)
 _FAMILY = "DejaVu"
@@ -199,3 +200,104 @@ def _unjudged_section(document: _Document, report: Report) -> None:
         document.paragraph(f"{fault_title(entry.check)}: {entry.reason} ({entry.seconds:.1f} s).", bold=True)
         document.paragraph(f"Set-up fix: {fix}.")
         document.ln(1)
+
+
+@dataclass(frozen=True)
+class ClientSet:
+    """One row of a client's history, as the progress report prints it."""
+
+    recorded: str
+    video: str
+    exercise: str
+    reps: int
+    clean_share: float | None
+    faults: Sequence[str]
+    corrections: Sequence[str]  # "forward_lean: not a fault — camera tilted"
+
+
+def build_client_pdf(
+    client: str, sets: Sequence[ClientSet], progress_plot: ReportImage | None = None, created: datetime | None = None
+) -> bytes:
+    """A client's progress report (history, most frequent faults, clean-rep trend) as PDF bytes."""
+    document = _Document()
+    document.set_title(f"formcheck progress: {client}")
+    document.set_creator("formcheck")
+    document.add_page()
+    document.heading(f"formcheck progress — {client}", size=17)
+    when = (created or datetime.now()).strftime("%d %B %Y")
+    span = f"{sets[0].recorded} to {sets[-1].recorded}" if sets else "no sets yet"
+    document.paragraph(f"{len(sets)} reviewed set(s), {span} · written {when}", size=9)
+    document.ln(2)
+    document.set_fill_color(255, 244, 214)
+    document.set_font(document.body_font, "", 9)
+    document.multi_cell(
+        0, 5, document.text_for_font(COACHING_NOTE), fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    counts: dict[str, int] = {}
+    for item in sets:
+        for code in set(item.faults):
+            counts[code] = counts.get(code, 0) + 1
+    if counts:
+        document.heading("Most frequent faults")
+        ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        document.rows([{"Fault": fault_title(code), "Sets with it": n} for code, n in ranked])
+    if progress_plot is not None:
+        document.heading("Clean reps over time")
+        document.picture(progress_plot, _PAGE_WIDTH_MM)
+    document.heading("History")
+    document.rows(
+        [
+            {
+                "Recorded": item.recorded,
+                "Video": item.video,
+                "Exercise": item.exercise,
+                "Reps": item.reps,
+                "Clean reps": "-" if item.clean_share is None else f"{item.clean_share:.0%}",
+                "Faults": ", ".join(sorted({fault_title(code) for code in item.faults})) or "none",
+            }
+            for item in sets
+        ]
+    )
+    corrected = [(item, line) for item in sets for line in item.corrections]
+    if corrected:
+        document.heading("Calls corrected by the trainer")
+        for item, line in corrected:
+            document.paragraph(f"{item.recorded} {item.video}: {line}")
+    return bytes(document.output())
+
+
+def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
+    """:func:`build_client_pdf` for a client's sets from the workspace (failed sets are left out)."""
+    from formcheck.app.figures import progress_png  # noqa: PLC0415 - matplotlib loads only for a report
+    from formcheck.app.summary import exercise_title  # noqa: PLC0415
+
+    reviewed = [record for record in records if record.status == "done"]
+    rows = [
+        ClientSet(
+            recorded=record.recorded_at[:10],
+            video=record.video_name,
+            exercise=exercise_title(record.exercise),
+            reps=record.reps,
+            clean_share=record.clean_rep_share(),
+            faults=record.faults(),
+            corrections=[_correction_line(c) for c in record.corrections],
+        )
+        for record in reviewed
+    ]
+    points = [
+        (record.recorded_at, exercise_title(record.exercise), share)
+        for record in reviewed
+        if (share := record.clean_rep_share()) is not None
+    ]
+    plot = None
+    if len(points) >= 2:
+        png = progress_png(points)
+        plot = ReportImage("Share of reps without a fault, per reviewed set (after corrections).", png, 975, 338)
+    return build_client_pdf(client, rows, plot)
+
+
+def _correction_line(correction: Correction) -> str:
+    verdict = "not a fault" if correction.verdict == "not_a_fault" else "missed by formcheck"
+    rep = f" (rep {correction.rep})" if correction.rep is not None else ""
+    note = f" — {correction.note}" if correction.note else ""
+    return f"{fault_title(correction.fault_code)}{rep}: {verdict}{note}"

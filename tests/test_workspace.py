@@ -149,6 +149,7 @@ def test_clients_page_shows_history_and_takes_a_correction(tmp_path: Path, monke
     assert list(table["Video"]) == ["squat-01.mp4", "squat-15.mp4"]
     assert list(table["Clean reps"]) == ["0%", "50%"]
     assert app.get("arrow_vega_lite_chart") or app.get("vega_lite_chart")  # the progress chart
+    assert {"Progress report (PDF)", "History (JSON)"} <= {button.label for button in app.get("download_button")}
     next(button for button in app.button if button.label == "This call is wrong").click().run()
     assert not app.exception
     with Workspace(db) as workspace:
@@ -176,3 +177,29 @@ def test_a_batch_spread_over_a_local_ray_cluster(tmp_path: Path) -> None:
         # the same batch again: nothing is sent to the cluster
         again = review_batch(workspace, client, videos[:1], AnalysisSettings(), cluster="local")
         assert [o.status for o in again] == ["skipped"]
+
+
+def test_progress_report_pdf_lists_history_trend_and_corrections(tmp_path: Path) -> None:
+    import io  # noqa: PLC0415
+
+    import pypdf  # noqa: PLC0415
+
+    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415
+
+    with Workspace(tmp_path / "w.db") as workspace:
+        anna = workspace.add_client("Anna")
+        for day, faults in (("01", [["forward_lean"], ["forward_lean"]]), ("15", [["forward_lean"], []])):
+            workspace.save_set(anna, f"squat-{day}.mp4", day, f"2026-03-{day}T09:00:00+00:00", "full", "standard",
+                               report=report(faults))  # fmt: skip
+        workspace.save_set(anna, "broken.mp4", "zz", "2026-03-20T09:00:00+00:00", "full", "standard", error="bad")
+        first = workspace.sets(anna)[0].id
+        workspace.correct(first, "forward_lean", "not_a_fault", rep=2, note="knee brace")
+        pdf = client_progress_pdf("Anna", workspace.sets(anna))
+    assert pdf.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "formcheck progress — Anna" in text and "2 reviewed set(s)" in text
+    assert "Clean reps over time" in text  # two sets with reps: the trend plot is in
+    assert "Forward lean (rep 2): not a fault — knee brace" in text
+    assert "broken.mp4" not in text
+    assert sum(len(page.images) for page in reader.pages) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +19,7 @@ _FAULT_COLOUR = "#eb4632"
 _LINE_COLOUR = "#1f5f99"
 _LIMIT_COLOUR = "#b07000"
 _SIZE_IN = (7.5, 2.6)
+_DATE_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # matplotlib's date numbers count days from here
 _DPI = 130
 
 
@@ -75,4 +77,23 @@ def fault_timeline_png(report: Report) -> bytes:
     axes.set_xlabel("time (s)")
     if not groups:
         axes.text(0.5, 0.5, "no faults", transform=axes.transAxes, ha="center", va="center")
+    return _png(figure)
+
+
+def progress_png(points: list[tuple[str, str, float]]) -> bytes:
+    """Share of clean reps per reviewed set over time: (ISO date, exercise title, share 0..1), one line per exercise."""
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    figure = Figure(figsize=_SIZE_IN, dpi=_DPI, layout="constrained")
+    axes = figure.add_subplot()
+    for exercise in sorted({exercise for _, exercise, _ in points}):
+        mine = sorted((datetime.fromisoformat(when), share) for when, name, share in points if name == exercise)
+        days = [(when - _DATE_EPOCH).total_seconds() / 86400.0 for when, _ in mine]  # matplotlib's date numbers
+        axes.plot(days, [100 * share for _, share in mine], marker="o", label=exercise)
+    axes.xaxis_date()
+    axes.set_ylim(0, 105)
+    axes.set_ylabel("clean reps (%)", fontsize=8)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=7, loc="lower right")
+    figure.autofmt_xdate()
     return _png(figure)

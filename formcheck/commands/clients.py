@@ -52,6 +52,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history = subparsers.add_parser("history", help="a client's reviewed sets and progress over time")
     history.add_argument("client")
     history.add_argument("--json", type=Path, metavar="OUT", help="also write the history as JSON")
+    history.add_argument("--pdf", type=Path, metavar="OUT", help="also write a progress report to share (PDF)")
     _add_db(history)
     history.set_defaults(handler=run_history)
 
@@ -123,6 +124,11 @@ def run_history(args: argparse.Namespace) -> int:
         rows = [_history_json(record) for record in sets]
         args.json.write_text(json.dumps({"client": args.client, "sets": rows}, indent=2) + "\n", encoding="utf-8")
         log.info("wrote %s", args.json)
+    if args.pdf:
+        from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
+
+        args.pdf.write_bytes(client_progress_pdf(args.client, sets))
+        log.info("wrote %s", args.pdf)
     return 0
 
 

@@ -122,9 +122,22 @@ def _history(sets: list[SetRecord]) -> None:
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
     history = [{"id": r.id, "video": r.video_name, "recorded_at": r.recorded_at, "report": r.report} for r in sets]
-    st.download_button(
+    pdf_col, json_col = st.columns(2)
+    pdf_col.download_button(
+        "Progress report (PDF)",
+        _progress_pdf(sets[0].client, tuple(sets)),
+        f"formcheck-{sets[0].client}.pdf",
+        mime="application/pdf",
+    )
+    json_col.download_button(
         "History (JSON)", json.dumps({"client": sets[0].client, "sets": history}, indent=2), "history.json"
     )
+
+
+def _progress_pdf(client: str, sets: tuple[SetRecord, ...]) -> bytes:
+    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
+
+    return client_progress_pdf(client, sets)
 
 
 def _percent(share: float | None) -> str:
