@@ -384,3 +384,20 @@ def test_review_sample_with_the_real_model(monkeypatch: pytest.MonkeyPatch) -> N
         "Per-frame data (CSV)",
         "Annotated video (MP4)",
     ]
+
+
+def test_a_review_can_be_saved_to_a_clients_history(
+    deadlift_video: Path, deadlift_sequence: PoseSequence, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from formcheck.workspace import Workspace  # noqa: PLC0415
+
+    monkeypatch.setenv("FORMCHECK_DB", str(tmp_path / "workspace.db"))
+    monkeypatch.setattr(review, "run_pose_model", FakeModel(deadlift_sequence))
+    app = open_app(deadlift_video)
+    app.text_input(key="save_client").input("Anna").run()
+    next(button for button in app.button if button.label == "Save this review").click().run()
+    assert not app.exception
+    assert any("in Anna's history" in str(success.value) for success in app.success)
+    with Workspace(tmp_path / "workspace.db") as workspace:
+        (saved,) = workspace.sets(workspace.client("Anna"))
+    assert saved.video_name == "my deadlift.mp4" and saved.reps == 3 and "rounded_back" in saved.faults()

@@ -14,8 +14,10 @@ def render() -> None:
     components.coaching_note()
     st.markdown(
         """
-formcheck watches one recorded set, finds your body in every frame with MediaPipe Pose Landmarker, and checks the
-positions that matter most for your back. Everything runs on this computer; your video is not sent anywhere.
+formcheck watches one recorded set (**Review a set**) or your webcam (**Live coach**), finds your body in every frame
+with MediaPipe Pose Landmarker, and checks the positions that matter most for your back. Trainers keep their clients'
+reviews, corrections and progress on the **Clients** page. Everything runs on this computer; your video is not sent
+anywhere.
 
 **How to film**
 - Put the camera to your side, at about hip height, 2–4 m away, so your whole body — head to feet — is in frame.

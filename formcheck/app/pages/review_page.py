@@ -177,11 +177,33 @@ def _results(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
     components.downloads(
         stem, report_json(report), frames_csv(report), lambda: service.pdf(video, judged, choice, stills), annotated
     )
+    _save_to_client(video, judged, choice)
     st.divider()
     st.caption(
         "formcheck coaches technique from what one camera can see; it is not a medical assessment. "
         "Stop if an exercise hurts, and check with a health professional if you have a back condition."
     )
+
+
+def _save_to_client(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
+    """Keep this review in a client's history (the Clients page), for trainers reviewing one video at a time."""
+    from formcheck.workspace import Workspace, WorkspaceError, default_db, now_iso  # noqa: PLC0415
+
+    with st.expander("Save to a client's history"):
+        name = st.text_input("Client", placeholder="Name (new or existing)", key="save_client")
+        if not st.button("Save this review", disabled=not name.strip()):
+            return
+        try:
+            with Workspace(default_db()) as workspace:
+                client = workspace.add_client(name)
+                set_id = workspace.save_set(
+                    client, video.name, video.sha256, now_iso(), choice.model, choice.profile,
+                    report=judged.report.to_json_dict(),
+                )  # fmt: skip
+        except WorkspaceError as error:
+            st.error(str(error), icon=":material/error:")
+            return
+        st.success(f"Saved as set #{set_id} in {client.name}'s history (see the Clients page).")
 
 
 def _annotated_video(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> Path | None:
