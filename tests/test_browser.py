@@ -200,6 +200,16 @@ def shrink_png(png: bytes) -> bytes:
 
 LIVE_SAMPLE = "squat_forward_lean_20.mp4"  # side view, two reps, a clear forward lean; the fake camera loops it
 LIVE_TIMEOUT_S = 240
+# Records what the page asks the browser to say (headless Chromium has no voices): every frame shares the top
+# window's list, because the cue's script runs in a component iframe and speaks through window.parent.
+SPEECH_RECORDER = """
+(() => {
+  const top = window.top;
+  top.__spoken = top.__spoken || [];
+  const recorder = { speak: (utterance) => top.__spoken.push(utterance.text), cancel: () => {} };
+  Object.defineProperty(window, "speechSynthesis", { value: recorder, configurable: true });
+})();
+"""
 
 
 def y4m_from(video: Path, out: Path) -> Path:
@@ -234,6 +244,7 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1700})
+            page.add_init_script(SPEECH_RECORDER)
             page.goto(f"{app_url}/live")
             expect(page.get_by_text("Live coach").first).to_be_visible(timeout=60_000)
             page.get_by_test_id("stSelectbox").filter(has_text="Exercise").click()
@@ -251,6 +262,9 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
                 page.wait_for_timeout(1000)
             assert reps >= 2, f"the live page counted {reps} reps of a looping two-rep clip"
             expect(page.get_by_text("Keep your chest up").first).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
+            page.wait_for_function("(window.__spoken || []).length > 0", timeout=30_000)
+            spoken = page.evaluate("window.__spoken")
+            assert any(line.startswith("Keep your chest up") for line in spoken), spoken
             page.screenshot(path=str(tmp_path / "live.png"))
             webrtc.get_by_text("STOP").click()
         finally:
