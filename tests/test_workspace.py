@@ -117,7 +117,8 @@ def test_batch_history_and_correct_on_the_command_line(tmp_path: Path) -> None:
     assert "already reviewed" in cli("batch", "Anna", str(sample)).stdout
     history = cli("history", "Anna", "--json", str(tmp_path / "h.json"))
     assert "squat, 2 reps, 0% clean reps; forward_lean" in history.stdout
-    set_id = json.loads((tmp_path / "h.json").read_text())["sets"][0]["id"]
+    sets = json.loads((tmp_path / "h.json").read_text())["sets"]
+    (set_id,) = [row["id"] for row in sets if row["video"] == sample.name]  # ordered by file time, not by argument
     corrected = cli("correct", str(set_id), "forward_lean", "--note", "camera tilted")
     assert "100% clean reps; no faults" in corrected.stdout
     assert cli("history", "Bob").stderr.strip() == "formcheck: no client called 'Bob' (clients: Anna)"
