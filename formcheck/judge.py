@@ -231,6 +231,8 @@ def _aggregate_value(
     check: Check, evaluation: _LimitEval, start: int, stop: int, usable: BoolArray, progress: FloatArray
 ) -> float:
     judged_values = np.where(usable, evaluation.values[start:stop], np.nan)
+    if np.all(np.isnan(judged_values)):
+        return float("nan")  # this limit could not be measured in the run (numpy would warn on an empty median)
     how = check.aggregate
     if how == "best":  # the reading most in the person's favour: near-max for a lower bound, near-min for an upper
         how = "max" if evaluation.limit.kind == "min" else "min"
