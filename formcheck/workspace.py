@@ -156,15 +156,17 @@ def now_iso() -> str:
 class Workspace:
     """The SQLite file at ``path`` (created with its folders when missing)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = 30.0) -> None:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
+            # Wait for another writer (the app and a command-line batch may share the file) before giving up.
+            self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.executescript(_SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # new file: create it
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(_SCHEMA)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except (OSError, sqlite3.DatabaseError) as error:
             raise WorkspaceError(f"cannot open the workspace database {self.path}: {error}") from error
 
@@ -179,9 +181,16 @@ class Workspace:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+        """One change, all or nothing; a database problem (locked, full disk) becomes a plain WorkspaceError."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise WorkspaceError(f"the workspace {self.path} is busy or not writable ({error}); try again") from error
         try:
             yield self._db
+        except sqlite3.DatabaseError as error:
+            self._db.execute("ROLLBACK")
+            raise WorkspaceError(f"could not save to the workspace {self.path}: {error}") from error
         except BaseException:
             self._db.execute("ROLLBACK")
             raise

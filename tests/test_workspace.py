@@ -204,3 +204,19 @@ def test_progress_report_pdf_lists_history_trend_and_corrections(tmp_path: Path)
     assert "Forward lean (rep 2): not a fault — knee brace" in text
     assert "broken.mp4" not in text
     assert sum(len(page.images) for page in reader.pages) == 1
+
+
+def test_a_busy_workspace_is_a_plain_error_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "w.db"
+    with Workspace(path) as workspace:
+        workspace.add_client("Anna")
+    other_writer = sqlite3.connect(path, isolation_level=None)
+    other_writer.execute("BEGIN EXCLUSIVE")  # e.g. a batch on the command line saving a set right now
+    try:
+        with Workspace(path, busy_timeout_s=0.2) as waiting, pytest.raises(WorkspaceError, match="busy or not"):
+            waiting.add_client("Bob")
+    finally:
+        other_writer.execute("ROLLBACK")
+        other_writer.close()
+    with Workspace(path) as reopened:
+        assert [c.name for c in reopened.clients()] == ["Anna"]
