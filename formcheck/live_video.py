@@ -16,7 +16,7 @@ from formcheck.live import LiveCoach, LiveSettings, LiveState
 from formcheck.pose.landmarker import LandmarkerSettings, RunningMode
 from formcheck.pose.pool import POOL, LeasedLandmarker
 from formcheck.render import OverlayState, draw_overlay
-from formcheck.types import NUM_LANDMARKS
+from formcheck.types import NUM_LANDMARKS, FormcheckError
 from formcheck.video import RgbImage
 
 
@@ -32,6 +32,7 @@ class LiveSession:
         self._coach: LiveCoach | None = None
         self._state: LiveState | None = None
         self._to_say: list[str] = []
+        self._problem: str | None = None  # why frames cannot be analysed (e.g. a damaged model file), for the page
         self._clock_start = time.monotonic()
         self._last_ms = -1
 
@@ -45,7 +46,11 @@ class LiveSession:
             t_ms = max(self._last_ms + 1, round(now_ms))
             self._last_ms = t_ms
             coach = self._coach_for(image)
-            poses = self._detector().detect(image, t_ms)
+            try:
+                poses = self._detector().detect(image, t_ms)
+            except FormcheckError as error:  # the video keeps playing; the page says what is wrong
+                self._problem = str(error)
+                return image
             pose = poses[0] if poses else None
             state = coach.push(float(t_ms), pose.landmarks if pose else None, pose.world if pose else None)
             self._state = state
@@ -60,6 +65,11 @@ class LiveSession:
         with self._lock:
             lines, self._to_say = self._to_say, []
             return self._state, lines
+
+    @property
+    def problem(self) -> str | None:
+        """Why frames cannot be analysed, if they cannot."""
+        return self._problem
 
     def close(self) -> None:
         with self._lock:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -84,3 +85,17 @@ def test_nobody_in_view_asks_the_person_to_step_in() -> None:
     assert states[-1].setup == "Step into view: the camera cannot see you"
     assert not states[-1].person_found
     assert spoken(states) == ["Step into view: the camera cannot see you"]
+
+
+def test_a_damaged_model_leaves_the_video_playing_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from formcheck import live_video  # noqa: PLC0415 - imports mediapipe
+    from formcheck.live_video import LiveSession  # noqa: PLC0415
+    from formcheck.pose.pool import LandmarkerPool  # noqa: PLC0415
+
+    monkeypatch.setenv("FORMCHECK_MODELS_DIR", str(tmp_path))  # no model files here
+    monkeypatch.setattr(live_video, "POOL", LandmarkerPool())  # not one loaded earlier in this process
+    session = LiveSession(LiveSettings("squat"), model="lite")
+    frame = np.full((120, 160, 3), 90, np.uint8)
+    assert session.process(frame, 0.0) is frame
+    assert session.problem is not None and "missing" in session.problem
+    session.close()

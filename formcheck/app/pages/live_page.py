@@ -55,6 +55,10 @@ def render() -> None:
         return
     while context.state.playing:
         state, lines = session.snapshot()
+        if session.problem:
+            status.error(f"formcheck cannot analyse the video: {session.problem}", icon=":material/error:")
+            time.sleep(POLL_S)
+            continue
         _show(status, state, settings)
         if voice and lines:
             _speak(speech, lines[-1])
