@@ -371,6 +371,25 @@ def _limb_reach(body: Body) -> FloatArray:
     return np.asarray(np.minimum(arm, leg), dtype=np.float64)
 
 
+def _world_angle_deg(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
+    """Angle a–b–c in 3-D (degrees): the same from any camera direction."""
+    u, v = a - b, c - b
+    norms = np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
+    cosine = np.sum(u * v, axis=-1) / np.where(norms > 1e-12, norms, np.nan)
+    return np.asarray(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))), dtype=np.float64)
+
+
+def _world_knee_minus_hip(body: Body) -> FloatArray:
+    per_side = [
+        _world_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
+        - _world_angle_deg(*(body.world_at(j, side) for j in (Joint.SHOULDER, Joint.HIP, Joint.KNEE)))
+        for side in (Side.LEFT, Side.RIGHT)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a side never seen is NaN on both: the mean is NaN
+        return np.asarray(np.nanmean(per_side, axis=0), dtype=np.float64)
+
+
 def _arm_raise_asymmetry(body: Body) -> FloatArray:
     left, right = _world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST)
     return np.asarray(left - right, dtype=np.float64)
@@ -417,6 +436,13 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "knee angle minus hip angle: large in a hip hinge (knees soft, hips folded), small when squatting",
         (Joint.SHOULDER, *_LEG),
         _knee_minus_hip_angle,
+    ),
+    Feature(
+        "world_knee_minus_hip_deg",
+        "knee_minus_hip_angle_deg from 3-D world landmarks, both sides averaged: any view (exercise recognition)",
+        (Joint.SHOULDER, *_LEG),
+        _world_knee_minus_hip,
+        sides="both",
     ),
     Feature(
         "elbow_deg",

@@ -30,6 +30,8 @@ DEEPEST_SHARE = 0.1
 DEADLIFT_MAX_WRIST_HEIGHT_NORM = 0.5
 DEADLIFT_MIN_HIP_HEIGHT_NORM = 0.6
 WRIST_WEIGHT = 0.7
+HINGE_WEIGHT = 0.3  # knees bent much less than the hips fold: a hinge, whatever the hands hold
+HINGE_MIN_KNEE_MINUS_HIP_DEG = 30.0
 # Face down with the elbows bending and straightening through this range (10th–90th percentile) is a push-up, which
 # formcheck does not judge: a plank holds its elbows still (real planks: ≤ 20°; real push-ups: 50–90°).
 PUSHUP_MIN_ELBOW_RANGE_DEG = 40.0
@@ -87,11 +89,19 @@ def _deadlift_probability(features: Mapping[str, FloatArray]) -> float | None:
     deep = shoulder <= np.nanquantile(shoulder, DEEPEST_SHARE)
     wrist = _median_where(deep, features["wrist_height_norm"])
     hips = _median_where(deep, features["hip_height_norm"])
+    hinge = _median_where(deep, features["world_knee_minus_hip_deg"])
     wrist_vote = _logistic((DEADLIFT_MAX_WRIST_HEIGHT_NORM - wrist) / 0.08) if np.isfinite(wrist) else 0.5
     hip_vote = _logistic((hips - DEADLIFT_MIN_HIP_HEIGHT_NORM) / 0.04) if np.isfinite(hips) else 0.5
     # Hands low at the bottom is the stronger sign (a bar on the floor); hip height separates hinge from squat
     # less reliably, since a squatted deadlift (a fault we must still judge) sits the hips low too.
-    return WRIST_WEIGHT * wrist_vote + (1.0 - WRIST_WEIGHT) * hip_vote
+    deadlift = WRIST_WEIGHT * wrist_vote + (1.0 - WRIST_WEIGHT) * hip_vote
+    # A clear hinge shape (hips folded far more than the knees bend) moves an undecided clip toward the deadlift,
+    # e.g. a hinge with the hands only to the knees. One-sided: world landmarks of real lifters behind a loaded bar
+    # often read the knees as bent as the hips, so its absence is not evidence against a deadlift.
+    if np.isfinite(hinge):
+        clear_hinge = 2.0 * _logistic((hinge - HINGE_MIN_KNEE_MINUS_HIP_DEG) / 6.0) - 1.0
+        deadlift += (1.0 - deadlift) * HINGE_WEIGHT * max(0.0, clear_hinge)
+    return deadlift
 
 
 def _looks_like_pushups(features: Mapping[str, FloatArray]) -> bool:

@@ -1,10 +1,17 @@
-"""Recognition refuses push-ups rather than judging them as planks."""
+"""Recognition refuses push-ups rather than judging them as planks, and tells a hinge from a squat."""
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
 
-from formcheck.recognize import PUSHUP_MIN_ELBOW_RANGE_DEG, _looks_like_pushups
+import numpy as np
+import pytest
+
+from formcheck import recognize
+from formcheck.features import Body, compute_features
+from formcheck.recognize import PUSHUP_MIN_ELBOW_RANGE_DEG, _looks_like_pushups, recognize_exercise
+from formcheck.testing.scenarios import SCENARIOS
+from formcheck.types import Landmark, PoseSequence
 
 
 def test_bending_elbows_face_down_are_pushups() -> None:
@@ -18,3 +25,26 @@ def test_a_steady_plank_is_not() -> None:
     assert not _looks_like_pushups(plank)
     shifting = {"elbow_deg": np.r_[np.full(100, 170.0), np.full(20, 170.0 - PUSHUP_MIN_ELBOW_RANGE_DEG - 20)]}
     assert not _looks_like_pushups(shifting)  # a brief change of grip is not a set of push-ups
+
+
+def _hands_on_knees(sequence: PoseSequence) -> PoseSequence:
+    """The same movement with the hands just above the knees (a hinge without a bar, as in the rendered clips)."""
+    landmarks, world = sequence.landmarks.copy(), sequence.world.copy()
+    for side in ("LEFT", "RIGHT"):
+        wrist, knee, hip = (Landmark[f"{side}_{joint}"] for joint in ("WRIST", "KNEE", "HIP"))
+        landmarks[:, wrist, :3] = 0.7 * landmarks[:, knee, :3] + 0.3 * landmarks[:, hip, :3]
+        world[:, wrist] = 0.7 * world[:, knee] + 0.3 * world[:, hip]
+    return replace(sequence, landmarks=landmarks, world=world)
+
+
+def test_a_hinge_with_the_hands_at_the_knees_is_a_deadlift(monkeypatch: pytest.MonkeyPatch) -> None:
+    hinge = _hands_on_knees(SCENARIOS["deadlift"].build())
+    features = compute_features(Body.from_sequence(hinge))
+    deepest = features["shoulder_height_norm"] <= np.nanquantile(features["shoulder_height_norm"], 0.1)
+    assert np.nanmedian(features["wrist_height_norm"][deepest]) > 0.5  # the hands alone do not say "deadlift"
+    assert recognize_exercise(features).exercise == "deadlift"
+    monkeypatch.setattr(recognize, "HINGE_WEIGHT", 0.0)
+    assert recognize_exercise(features).exercise != "deadlift"  # hands and hips alone leave it undecided
+    monkeypatch.undo()
+    forward_lean = compute_features(Body.from_sequence(SCENARIOS["squat"].build("forward_lean")))
+    assert recognize_exercise(forward_lean).exercise == "squat"  # a leaning squat is not mistaken for a hinge
