@@ -107,7 +107,7 @@ def wait_until_healthy(url: str, server: subprocess.Popen[bytes], log: Path) -> 
 def app_url(tmp_path: Path) -> Iterator[str]:
     port = free_port()
     log = tmp_path / "streamlit.log"
-    env = {**os.environ, "FORMCHECK_APP_CACHE": str(tmp_path / "cache")}
+    env = {**os.environ, "FORMCHECK_APP_CACHE": str(tmp_path / "cache"), "FORMCHECK_DB": str(tmp_path / "workspace.db")}
     command = [
         sys.executable,
         "-m",
@@ -271,3 +271,28 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
             browser.close()
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (DOCS_SCREENSHOTS / "live.png").write_bytes(shrink_png((tmp_path / "live.png").read_bytes()))
+
+
+def test_a_trainer_reviews_several_videos_for_a_client(app_url: str, tmp_path: Path) -> None:
+    videos = [REPO / "sample_videos" / name for name in ("squat_forward_lean_20.mp4", "squat_clean_side.mp4")]
+    if not all(video.is_file() for video in videos):
+        pytest.skip("the squat sample videos are missing")
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"{app_url}/clients")
+            expect(page.get_by_text("Add your first client")).to_be_visible(timeout=60_000)
+            page.get_by_placeholder("Name").fill("Anna")
+            page.get_by_text("Add client").click()
+            page.locator("input[type=file]").set_input_files([str(video) for video in videos])
+            page.get_by_role("button", name="Review 2 video(s)").click()
+            expect(page.get_by_text("2 set(s) reviewed")).to_be_visible(timeout=REVIEW_TIMEOUT_S * 1000)
+            table = page.get_by_test_id("stDataFrame")
+            expect(table).to_be_visible()
+            expect(page.get_by_text("Progress report (PDF)")).to_be_visible()
+            page.screenshot(path=str(tmp_path / "clients.png"))
+        finally:
+            browser.close()
