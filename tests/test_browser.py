@@ -293,6 +293,9 @@ def test_a_trainer_reviews_several_videos_for_a_client(app_url: str, tmp_path: P
             table = page.get_by_test_id("stDataFrame")
             expect(table).to_be_visible()
             expect(page.get_by_text("Progress report (PDF)")).to_be_visible()
+            page.wait_for_timeout(1000)  # let the table settle
             page.screenshot(path=str(tmp_path / "clients.png"))
         finally:
             browser.close()
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (DOCS_SCREENSHOTS / "clients.png").write_bytes(shrink_png((tmp_path / "clients.png").read_bytes()))
