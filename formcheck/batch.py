@@ -8,7 +8,6 @@ other (each analysis already uses every core), or spread over a Ray cluster (:mo
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from formcheck.cluster import SetResult
+from formcheck.files import file_sha256
 from formcheck.types import FormcheckError
 from formcheck.video import VIDEO_SUFFIXES
 from formcheck.workspace import Client, Workspace
@@ -44,14 +44,6 @@ def find_videos(paths: Iterable[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
-
-
-def video_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def recorded_at(path: Path) -> str:
@@ -105,7 +97,7 @@ def _plan(
     workspace: Workspace, client: Client, index: int, video: Path, name: str, settings: AnalysisSettings
 ) -> _Todo | BatchOutcome:
     try:
-        sha256, filmed = video_sha256(video), recorded_at(video)
+        sha256, filmed = file_sha256(video), recorded_at(video)
     except OSError as error:
         return BatchOutcome(video, "failed", None, f"cannot read {video}: {error.strerror or error}")
     if workspace.has_set(client, sha256, settings.model, settings.profile):
@@ -129,11 +121,10 @@ def _here(
         if progress is not None:
             progress(item.index, total, item.name)
         try:
-            report = analyse(item.video, settings).report
+            result = SetResult.of(item.index, analyse(item.video, settings).report)
         except FormcheckError as error:
-            yield SetResult(item.index, None, "", str(error))
-            continue
-        yield SetResult(item.index, report.to_json_dict(), report.summary_text().splitlines()[0], None)
+            result = SetResult.failed(item.index, str(error))
+        yield result
 
 
 def _on_cluster(cluster: str, todo: Sequence[_Todo], settings: AnalysisSettings) -> Iterator[SetResult]:

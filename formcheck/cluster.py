@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from formcheck.report import Report
 from formcheck.types import FormcheckError
 
 LOCAL = "local"  # start a Ray instance on this machine (all its cores)
@@ -28,6 +29,14 @@ class SetResult:
     report: dict[str, Any] | None
     summary: str
     error: str | None
+
+    @classmethod
+    def of(cls, index: int, report: Report) -> SetResult:
+        return cls(index, report.to_json_dict(), report.summary_text().splitlines()[0], None)
+
+    @classmethod
+    def failed(cls, index: int, reason: str) -> SetResult:
+        return cls(index, None, "", reason)
 
 
 def require_ray() -> Any:
@@ -66,7 +75,7 @@ def analyse_on_cluster(address: str, videos: Sequence[tuple[int, Path]], setting
         try:
             result: SetResult = ray.get(done[0])
         except Exception as error:  # noqa: BLE001 - a crashed worker is one failed set, never the whole batch
-            result = SetResult(index, None, "", f"the worker analysing it failed: {type(error).__name__}")
+            result = SetResult.failed(index, f"the worker analysing it failed: {type(error).__name__}")
         yield result
 
 
@@ -81,5 +90,5 @@ def _analyse_bytes(index: int, data: bytes, name: str, settings: Any) -> SetResu
         try:
             report = analyze_video(path, settings).report
         except FormcheckError as error:
-            return SetResult(index, None, "", str(error).replace(str(path), name))
-    return SetResult(index, report.to_json_dict(), report.summary_text().splitlines()[0], None)
+            return SetResult.failed(index, str(error).replace(str(path), name))
+    return SetResult.of(index, report)

@@ -15,7 +15,6 @@ one place that runs the model, and it caches raw landmarks per clip so re-tuning
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import math
 import os
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from formcheck.files import file_sha256
 from formcheck.report import Report
 from formcheck.types import FormcheckError, PoseSequence
 
@@ -389,11 +389,7 @@ def default_cache_dir() -> Path:
 
 
 def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:20]
+    return file_sha256(path)[:20]
 
 
 def cache_key(path: Path, model: str, fps: float | None) -> str:

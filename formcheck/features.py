@@ -371,18 +371,11 @@ def _limb_reach(body: Body) -> FloatArray:
     return np.asarray(np.minimum(arm, leg), dtype=np.float64)
 
 
-def _world_angle_deg(a: FloatArray, b: FloatArray, c: FloatArray) -> FloatArray:
-    """Angle a–b–c in 3-D (degrees): the same from any camera direction."""
-    u, v = a - b, c - b
-    norms = np.linalg.norm(u, axis=-1) * np.linalg.norm(v, axis=-1)
-    cosine = np.sum(u * v, axis=-1) / np.where(norms > 1e-12, norms, np.nan)
-    return np.asarray(np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0))), dtype=np.float64)
-
-
 def _world_knee_minus_hip(body: Body) -> FloatArray:
+    # 3-D angles from world landmarks read the same from any camera direction.
     per_side = [
-        _world_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
-        - _world_angle_deg(*(body.world_at(j, side) for j in (Joint.SHOULDER, Joint.HIP, Joint.KNEE)))
+        geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
+        - geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.SHOULDER, Joint.HIP, Joint.KNEE)))
         for side in (Side.LEFT, Side.RIGHT)
     ]
     with warnings.catch_warnings():

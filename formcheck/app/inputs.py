@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from formcheck.files import file_sha256
+
 ACCEPTED_TYPES = ("mp4", "mov", "webm", "avi", "mkv")
 _CHUNK_BYTES = 1 << 20
 _KEEP_STORED_VIDEOS = 20  # uploads kept on disk; older ones are removed when a new one arrives
@@ -105,11 +107,7 @@ def stored_from_path(path: Path, name: str | None = None) -> StoredVideo:
 
 @lru_cache(maxsize=64)
 def _file_sha256(path: str, _mtime_ns: int, _size: int) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK_BYTES):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)
 
 
 def list_samples(folder: Path) -> list[Path]:
