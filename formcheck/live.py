@@ -12,6 +12,8 @@ while any fault is active) and camera set-up guidance when the checks cannot see
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -23,7 +25,7 @@ from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View, classify_view
 from formcheck.judge import hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report
-from formcheck.smoothing import OneEuroFilter, gate_visibility
+from formcheck.smoothing import LiveSmoother
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
 
 LIVE_WINDOW_S = 20.0  # history judged at each update: longer than any rep, short enough to judge in milliseconds
@@ -35,6 +37,7 @@ WINDOW_EDGE_S = 0.5  # a rep that starts this close to the window's start is an 
 FINAL_CUE_SHOW_S = 3.0  # a verdict on a finished phase (e.g. "sit deeper" after the bottom) stays this long
 _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 _NOBODY = "Step into view: the camera cannot see you"
+_NO_POSE, _NO_WORLD = (rows[0] for rows in empty_pose_arrays(1))
 
 
 @dataclass(frozen=True)
@@ -73,16 +76,18 @@ class LiveState:
 class _Window:
     """Smoothed landmarks of the latest ``window_s`` seconds."""
 
-    t_ms: list[float] = field(default_factory=list)
-    landmarks: list[FloatArray] = field(default_factory=list)
-    world: list[FloatArray] = field(default_factory=list)
+    t_ms: deque[float] = field(default_factory=deque)
+    landmarks: deque[FloatArray] = field(default_factory=deque)
+    world: deque[FloatArray] = field(default_factory=deque)
 
     def add(self, t_ms: float, landmarks: FloatArray, world: FloatArray, window_s: float) -> None:
         self.t_ms.append(t_ms)
         self.landmarks.append(landmarks)
         self.world.append(world)
-        while self.t_ms and self.t_ms[0] < t_ms - window_s * 1000.0:
-            del self.t_ms[0], self.landmarks[0], self.world[0]
+        while self.t_ms[0] < t_ms - window_s * 1000.0:
+            self.t_ms.popleft()
+            self.landmarks.popleft()
+            self.world.popleft()
 
 
 class LiveCoach:
@@ -93,8 +98,10 @@ class LiveCoach:
         self.spec: Exercise = get_exercise(settings.exercise)
         self._size = (width, height)
         self._window = _Window()
-        self._image_filter = OneEuroFilter()
-        self._world_filter = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
+        self._smoother = LiveSmoother()
+        # Per exercise, fixed: checks judged over a whole phase run, and the order cues are preferred in.
+        self._per_run = frozenset(check.code for check in self.spec.checks if check.aggregate != "frame")
+        self._cue_rank = {check.code: (_SEVERITY_ORDER[check.severity], i) for i, check in enumerate(self.spec.checks)}
         self._start_ms: float | None = None
         self._last_analysis_s = -np.inf
         self._reps = 0
@@ -130,18 +137,16 @@ class LiveCoach:
         self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None
     ) -> tuple[FloatArray, FloatArray]:
         if landmarks is None or world is None:
-            empty_landmarks, empty_world = empty_pose_arrays(1)
-            return empty_landmarks[0], empty_world[0]
-        frame = gate_visibility(self._sequence([t_ms], [landmarks], [world]))
-        gated, gated_world = frame.landmarks[0].copy(), frame.world[0]
-        gated[:, :3] = self._image_filter(t_ms, gated[:, :3])
-        return gated, self._world_filter(t_ms, gated_world)
+            return _NO_POSE, _NO_WORLD  # never written to: shared by every frame without a person
+        return self._smoother(t_ms, landmarks, world)
 
-    def _sequence(self, t_ms: list[float], landmarks: list[FloatArray], world: list[FloatArray]) -> PoseSequence:
-        times = np.asarray(t_ms, dtype=np.float64)
+    def _sequence(
+        self, t_ms: Iterable[float], landmarks: Iterable[FloatArray], world: Iterable[FloatArray]
+    ) -> PoseSequence:
+        times = np.fromiter(t_ms, dtype=np.float64)
         fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
         width, height = self._size
-        return PoseSequence(times, np.asarray(landmarks), np.asarray(world), width, height, fps)
+        return PoseSequence(times, np.stack(list(landmarks)), np.stack(list(world)), width, height, fps)
 
     def _analyse(self, t_s: float) -> LiveState:
         window = self._window
@@ -179,16 +184,15 @@ class LiveCoach:
         table = report.frames
         if table is None or not table.active_faults:
             return ()
-        per_run = {check.code for check in self.spec.checks if check.aggregate != "frame"}
         newest_s = float(table.t_s[-1])
         for fault in report.faults:
             key = (fault.code, round(fault.start_s, 3))
             just_finished = newest_s - FINAL_CUE_SHOW_S <= fault.end_s <= newest_s  # not an old run cut by the window
-            if fault.code in per_run and just_finished and key not in self._announced:
+            if fault.code in self._per_run and just_finished and key not in self._announced:
                 self._announced.add(key)
                 self._showing_until[fault.code] = t_s + FINAL_CUE_SHOW_S
         finished = {code for code, until in self._showing_until.items() if until >= t_s}
-        ongoing = {code for code in table.active_faults[-1] if code not in per_run}
+        ongoing = {code for code in table.active_faults[-1] if code not in self._per_run}
         return tuple(sorted(ongoing | finished))
 
     def _time_hold(self, phase: str, faults_now: tuple[str, ...], dt_s: float) -> bool:
@@ -205,8 +209,7 @@ class LiveCoach:
     def _cue(self, faults_now: tuple[str, ...]) -> LiveCue | None:
         if not faults_now:
             return None
-        order = [check.code for check in self.spec.checks]
-        code = min(faults_now, key=lambda c: (_SEVERITY_ORDER[self.spec.check(c).severity], order.index(c)))
+        code = min(faults_now, key=self._cue_rank.__getitem__)
         check = self.spec.check(code)
         return LiveCue(code, check.cue, str(check.severity))
 

@@ -14,16 +14,19 @@ import numpy as np
 
 from formcheck.live import LiveCoach, LiveSettings, LiveState
 from formcheck.pose.landmarker import LandmarkerSettings, RunningMode
+from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.pool import POOL, LeasedLandmarker
 from formcheck.render import OverlayState, draw_overlay
 from formcheck.types import NUM_LANDMARKS, FormcheckError
 from formcheck.video import RgbImage
 
+_NO_POSE = np.full((NUM_LANDMARKS, 5), np.nan)  # drawn as no skeleton; never written to
+
 
 class LiveSession:
     """One person in front of one camera, for one exercise: frames in, annotated frames out."""
 
-    def __init__(self, settings: LiveSettings, model: str = "lite") -> None:
+    def __init__(self, settings: LiveSettings, model: str = DEFAULT_MODEL) -> None:
         self.settings = settings
         self.model = model
         self._landmarker_settings = LandmarkerSettings(model, RunningMode.VIDEO)
@@ -57,8 +60,7 @@ class LiveSession:
             if state.say:
                 self._to_say.append(state.say)
             landmarks = coach.latest_landmarks
-        shown = landmarks if landmarks is not None else np.full((NUM_LANDMARKS, 5), np.nan)
-        return draw_overlay(image, shown, self._overlay(coach, state))
+        return draw_overlay(image, landmarks if landmarks is not None else _NO_POSE, self._overlay(coach, state))
 
     def snapshot(self) -> tuple[LiveState | None, list[str]]:
         """The latest state and the lines to speak since the last call."""

@@ -31,12 +31,17 @@ def gate_visibility(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_
     visibility, and a check must not judge a limb it cannot see."""
     landmarks = sequence.landmarks.copy()
     world = sequence.world.copy()
-    xy = landmarks[:, :, :2]
-    outside = np.any((xy < -FRAME_MARGIN) | (xy > 1.0 + FRAME_MARGIN), axis=2)
-    hidden = ~(landmarks[:, :, 3] >= min_visibility) | outside
+    hidden = _unseen(landmarks, min_visibility)
     landmarks[:, :, :3][hidden] = np.nan
     world[hidden] = np.nan
     return replace(sequence, landmarks=landmarks, world=world)
+
+
+def _unseen(landmarks: FloatArray, min_visibility: float) -> np.ndarray:
+    """Points (any leading shape, last axis x, y, z, visibility, …) below ``min_visibility`` or outside the frame."""
+    xy = landmarks[..., :2]
+    outside = np.any((xy < -FRAME_MARGIN) | (xy > 1.0 + FRAME_MARGIN), axis=-1)
+    return np.asarray(~(landmarks[..., 3] >= min_visibility) | outside)
 
 
 def interpolate_gaps(values: FloatArray, t_ms: FloatArray, max_gap_ms: float = DEFAULT_MAX_GAP_MS) -> FloatArray:
@@ -149,13 +154,29 @@ def _blend(previous: FloatArray, current: FloatArray, alpha: FloatArray) -> Floa
     return np.asarray(alpha * current + (1.0 - alpha) * previous, dtype=np.float64)
 
 
+class LiveSmoother:
+    """The live path for one frame at a time: visibility and out-of-frame gating, then causal One-Euro filters."""
+
+    def __init__(self, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> None:
+        self.min_visibility = min_visibility
+        self._image = OneEuroFilter()
+        self._world = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
+
+    def __call__(self, t_ms: float, landmarks: FloatArray, world: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(33, 5) landmarks and (33, 3) world landmarks of one frame, gated and smoothed (new arrays)."""
+        hidden = _unseen(landmarks, self.min_visibility)
+        gated = landmarks.copy()
+        gated[hidden, :3] = np.nan
+        gated_world = np.where(hidden[:, None], np.nan, world)
+        gated[:, :3] = self._image(t_ms, gated[:, :3])
+        return gated, self._world(t_ms, gated_world)
+
+
 def smooth_live(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> PoseSequence:
     """The live path applied to a whole sequence (what a webcam session would have seen), for tests and replays."""
-    gated = gate_visibility(sequence, min_visibility)
-    image_filter, world_filter = OneEuroFilter(), OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
-    landmarks = gated.landmarks.copy()
-    world = gated.world.copy()
+    smoother = LiveSmoother(min_visibility)
+    landmarks = sequence.landmarks.copy()
+    world = sequence.world.copy()
     for i, t in enumerate(sequence.t_ms):
-        landmarks[i, :, :3] = image_filter(float(t), gated.landmarks[i, :, :3])
-        world[i] = world_filter(float(t), gated.world[i])
-    return replace(gated, landmarks=landmarks, world=world)
+        landmarks[i], world[i] = smoother(float(t), sequence.landmarks[i], sequence.world[i])
+    return replace(sequence, landmarks=landmarks, world=world)
