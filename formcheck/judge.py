@@ -128,7 +128,7 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
     for check in exercise.checks:
         params = thresholds[check.code]
         evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
-        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames) & _after_rep(check, frames)
+        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
         view_ok = np.isin(frames.views, [str(view) for view in check.views])
         judgeable, violated = _combine(check, evals)
         judged = in_phase & view_ok & judgeable
@@ -143,21 +143,16 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
 
 
 def _situation(check: Check, frames: Frames) -> BoolArray:
-    """Frames where the check's ``only_when`` ranges hold (NaN counts as holding: visibility gating decides)."""
+    """Frames where the check's ``only_when`` ranges hold (NaN counts as holding: visibility gating decides), and,
+    for ``after_first_rep`` checks, only once the first rep has ended."""
     ok = np.ones(len(frames.t_s), dtype=bool)
     for gate in check.only_when:
         value = frames.features[gate.feature]
         with np.errstate(invalid="ignore"):
             ok &= ~((value < gate.min_value) | (value > gate.max_value))
-    return ok
-
-
-def _after_rep(check: Check, frames: Frames) -> BoolArray:
-    """Frames the check may look at: all, or for ``after_first_rep`` checks only those after the first rep ended."""
-    allowed = np.ones(len(frames.t_s), dtype=bool)
     if check.after_first_rep:
-        allowed[: frames.track.reps[0].stop if frames.track.reps else len(allowed)] = False
-    return allowed
+        ok[: frames.track.reps[0].stop if frames.track.reps else len(ok)] = False
+    return ok
 
 
 def _worst(evaluation: _LimitEval, start: int, stop: int, mask: BoolArray) -> float:

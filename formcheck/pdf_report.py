@@ -110,6 +110,15 @@ class _Document(FPDF):
                 table.row([self.text_for_font(str(value)) for value in row.values()])
         self.ln(2)
 
+    def coaching_note(self) -> None:
+        """The coaching-not-diagnosis note, on a pale yellow band."""
+        self.ln(2)
+        self.set_fill_color(255, 244, 214)
+        self.set_font(self.body_font, "", 9)
+        self.multi_cell(
+            0, 5, self.text_for_font(COACHING_NOTE), fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
+
     def picture(self, image: ReportImage, width_mm: float, max_height_mm: float = 110.0) -> None:
         if image.width_px > 0 and image.height_px > 0:
             width_mm = min(width_mm, max_height_mm * image.width_px / image.height_px)
@@ -143,12 +152,7 @@ def build_pdf(
     document.paragraph(" · ".join(part for part in details if part), size=9)
     if summary.recognised and summary.confidence is not None and report.exercise is not None:
         document.paragraph(f"Exercise recognised automatically ({summary.confidence:.0%} sure).", size=9)
-    document.ln(2)
-    document.set_fill_color(255, 244, 214)
-    document.set_font(document.body_font, "", 9)
-    document.multi_cell(
-        0, 5, document.text_for_font(COACHING_NOTE), fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    document.coaching_note()
 
     document.heading("Summary")
     document.paragraph(summary.headline)
@@ -227,12 +231,7 @@ def build_client_pdf(
     when = (created or datetime.now()).strftime("%d %B %Y")
     span = f"{sets[0].recorded} to {sets[-1].recorded}" if sets else "no sets yet"
     document.paragraph(f"{len(sets)} reviewed set(s), {span} · written {when}", size=9)
-    document.ln(2)
-    document.set_fill_color(255, 244, 214)
-    document.set_font(document.body_font, "", 9)
-    document.multi_cell(
-        0, 5, document.text_for_font(COACHING_NOTE), fill=True, padding=2, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
+    document.coaching_note()
     counts: dict[str, int] = {}
     for item in sets:
         for code in set(item.faults):

@@ -14,7 +14,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -271,35 +271,21 @@ class Workspace:
         return int(row[0])
 
     def sets(self, client: Client) -> list[SetRecord]:
-        """The client's sets, oldest recording first."""
-        rows = self._db.execute(
-            "SELECT id FROM sets WHERE client_id = ? ORDER BY recorded_at, id", (client.id,)
-        ).fetchall()
-        return [self.set(int(row[0])) for row in rows]
+        """The client's sets, oldest recording first (two queries, however many sets)."""
+        rows = self._db.execute(_SET_QUERY + "WHERE s.client_id = ? ORDER BY s.recorded_at, s.id", (client.id,))
+        records = [_set_record(row) for row in rows]
+        corrections: dict[int, list[Correction]] = {}
+        for row in self._db.execute(
+            _CORRECTION_QUERY + "WHERE set_id IN (SELECT id FROM sets WHERE client_id = ?) ORDER BY id", (client.id,)
+        ):
+            corrections.setdefault(row[1], []).append(Correction(*row))
+        return [replace(record, corrections=tuple(corrections.get(record.id, ()))) for record in records]
 
     def set(self, set_id: int) -> SetRecord:
-        row = self._db.execute(
-            "SELECT s.id, c.name, s.video_name, s.video_sha256, s.recorded_at, s.analysed_at, s.model, s.profile, "
-            "s.status, s.error, s.report_json FROM sets s JOIN clients c ON c.id = s.client_id WHERE s.id = ?",
-            (set_id,),
-        ).fetchone()
+        row = self._db.execute(_SET_QUERY + "WHERE s.id = ?", (set_id,)).fetchone()
         if row is None:
             raise WorkspaceError(f"no set with id {set_id}")
-        report = json.loads(row[10]) if row[10] else None
-        return SetRecord(
-            id=row[0],
-            client=row[1],
-            video_name=row[2],
-            video_sha256=row[3],
-            recorded_at=row[4],
-            analysed_at=row[5],
-            model=row[6],
-            profile=row[7],
-            status=row[8],
-            error=row[9],
-            report=report,
-            corrections=self.corrections(set_id),
-        )
+        return replace(_set_record(row), corrections=self.corrections(set_id))
 
     # --- corrections -----------------------------------------------------------------------------------------
 
@@ -319,9 +305,34 @@ class Workspace:
         return int(cursor.lastrowid or 0)
 
     def corrections(self, set_id: int) -> tuple[Correction, ...]:
-        rows = self._db.execute(
-            "SELECT id, set_id, fault_code, rep, verdict, note, created_at FROM corrections WHERE set_id = ? "
-            "ORDER BY id",
-            (set_id,),
-        )
+        rows = self._db.execute(_CORRECTION_QUERY + "WHERE set_id = ? ORDER BY id", (set_id,))
         return tuple(Correction(*row) for row in rows)
+
+    def set_count(self, client: Client) -> int:
+        return int(self._db.execute("SELECT count(*) FROM sets WHERE client_id = ?", (client.id,)).fetchone()[0])
+
+
+_SET_QUERY = (
+    "SELECT s.id, c.name, s.video_name, s.video_sha256, s.recorded_at, s.analysed_at, s.model, s.profile, "
+    "s.status, s.error, s.report_json FROM sets s JOIN clients c ON c.id = s.client_id "
+)
+_CORRECTION_QUERY = "SELECT id, set_id, fault_code, rep, verdict, note, created_at FROM corrections "
+
+
+def _set_record(row: tuple[Any, ...]) -> SetRecord:
+    """A row of :data:`_SET_QUERY` (without its corrections)."""
+    set_id, client, video_name, sha256, recorded_at, analysed_at, model, profile, status, error, report_json = row
+    return SetRecord(
+        id=set_id,
+        client=client,
+        video_name=video_name,
+        video_sha256=sha256,
+        recorded_at=recorded_at,
+        analysed_at=analysed_at,
+        model=model,
+        profile=profile,
+        status=status,
+        error=error,
+        report=json.loads(report_json) if report_json else None,
+        corrections=(),
+    )

@@ -76,7 +76,7 @@ def run_clients(args: argparse.Namespace) -> int:
             client = workspace.add_client(args.add, args.notes)
             log.info("client %s (id %d)", client.name, client.id)
         for client in workspace.clients():
-            sys.stdout.write(f"{client.name}\t{len(workspace.sets(client))} sets\t{client.notes}\n")
+            sys.stdout.write(f"{client.name}\t{workspace.set_count(client)} sets\t{client.notes}\n")
     return 0
 
 

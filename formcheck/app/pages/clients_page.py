@@ -32,7 +32,7 @@ def render() -> None:
         st.info("Add your first client above. Their reviewed sets, progress and your corrections are kept here.")
         return
     client = workspace.client(client_name)
-    _review_new_videos(workspace, client_name)
+    _review_new_videos(workspace, client_name, first=workspace.set_count(client) == 0)
     sets = workspace.sets(client)
     if not sets:
         st.info(f"No sets reviewed for {client.name} yet: upload their videos above.")
@@ -65,8 +65,8 @@ def _choose_client(workspace: Workspace) -> str | None:
     return str(chosen) if chosen else None
 
 
-def _review_new_videos(workspace: Workspace, client_name: str) -> None:
-    with st.expander("Review new videos", expanded=not workspace.sets(workspace.client(client_name))):
+def _review_new_videos(workspace: Workspace, client_name: str, first: bool) -> None:
+    with st.expander("Review new videos", expanded=first):
         choice = components.settings_panel()
         uploads = st.file_uploader(
             "Videos of one or more sets", type=list(ACCEPTED_TYPES), accept_multiple_files=True, key="trainer_uploads"
