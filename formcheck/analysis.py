@@ -56,6 +56,7 @@ def analyze_sequence(
             return _ask_to_choose(recognition, base, t_s, features)
         exercise, source, confidence = recognition.exercise, "recognised", recognition.confidence
     spec = get_exercise(exercise)
+    features = _without_implausible_frames(spec, features)
     thresholds = resolve_thresholds(spec, profile, overrides)
     track = track_motion(spec.motion, features, t_s)
     frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
@@ -72,6 +73,14 @@ def analyze_sequence(
         variant=_variant(spec, track, features),
         frames=_frame_table(track, judgement.faults, features, t_s),
     )
+
+
+def _without_implausible_frames(spec: Exercise, features: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
+    """Every reading of a frame whose pose the exercise rules out (see ``Exercise.plausible``) becomes unknown."""
+    implausible = np.zeros(len(features[spec.motion.driver]), dtype=bool)
+    for gate in spec.plausible:
+        implausible |= gate.rejects(features[gate.feature])
+    return {name: np.where(implausible, np.nan, values) for name, values in features.items()}
 
 
 def _duration_s(t_s: FloatArray) -> float:

@@ -28,7 +28,9 @@ from formcheck.report import Report
 from formcheck.types import FormcheckError, PoseSequence
 
 # Bump when the extractor's output changes meaning, so stale cached landmarks are not reused.
-CACHE_VERSION = "2"  # bump whenever extraction changes what it stores (2: crowd probe on key frames, landmarker pool)
+# Bump whenever extraction changes what it stores (2: crowd probe on key frames, landmarker pool; 3: rotated-retry
+# back-off, which changes frames near a lost pose).
+CACHE_VERSION = "3"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 ANY_FAULT = "any_fault"
 # Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.

@@ -75,6 +75,7 @@ class Body:
     visibility: FloatArray  # (T, 33)
     near: Side
     back_bulge: FloatArray | None
+    t_s: FloatArray  # (T,) seconds
 
     @classmethod
     def from_sequence(cls, seq: PoseSequence) -> Body:
@@ -84,6 +85,7 @@ class Body:
             visibility=seq.visibility,
             near=geometry.dominant_near_side(seq.landmarks),
             back_bulge=seq.back_bulge,
+            t_s=np.asarray(seq.t_s, dtype=np.float64),
         )
 
     @property
@@ -334,6 +336,24 @@ def _shoulder_height(body: Body) -> FloatArray:
     return np.asarray((_floor_y(body) - shoulder_mid[:, 1]) / np.where(total > 1e-9, total, np.nan), dtype=np.float64)
 
 
+# The shoulders' up-and-down travel is measured over the past 0.8 s: push-ups (one every 1-2 s) move them through
+# most of their range within it, a held plank only breathes. Looking back only keeps the recorded and live
+# verdicts the same; a hold is timed from the moment the person has settled.
+BOB_WINDOW_S = 0.8
+
+
+def _shoulder_bob(body: Body) -> FloatArray:
+    height = _shoulder_height(body)
+    starts = np.searchsorted(body.t_s, body.t_s - BOB_WINDOW_S)
+    travel = np.full(len(height), np.nan)
+    for frame, start in enumerate(starts):
+        window = height[start : frame + 1]
+        window = window[np.isfinite(window)]
+        if window.size >= 3:
+            travel[frame] = window.max() - window.min()
+    return travel
+
+
 def _wrist_height(body: Body) -> FloatArray:
     height, leg = _world_leg(body)
     wrist_above_hip = body.world_at(Joint.HIP)[:, 1] - body.world_at(Joint.WRIST)[:, 1]
@@ -472,6 +492,12 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
         (Joint.SHOULDER, *_LEG),
         _shoulder_height,
+    ),
+    Feature(
+        "shoulder_bob_norm",
+        "how far shoulder_height_norm travelled in the past 0.8 s: held planks ≤ 0.08, push-ups 0.1-0.25",
+        (Joint.SHOULDER, *_LEG),
+        _shoulder_bob,
     ),
     Feature(
         "wrist_height_norm",

@@ -19,7 +19,7 @@ from formcheck.exercises.spec import Check, Exercise, Limit
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View
 from formcheck.reps import MotionTrack, frame_step_s, runs, span_end_s
-from formcheck.types import FloatArray, Landmark
+from formcheck.types import BoolArray, FloatArray, Landmark
 
 MIN_VISIBILITY = 0.5
 MERGE_GAP_S = 0.25
@@ -30,7 +30,6 @@ ROBUST_EXTREME_PERCENTILE = 10.0
 # Unjudged time shorter than this (a blink at a phase boundary) is not worth telling the person about.
 MIN_UNJUDGED_S = 0.3
 
-BoolArray = npt.NDArray[np.bool_]
 
 _VIEW_FIX = {
     View.SIDE: "turn so your side faces the camera",
@@ -147,9 +146,7 @@ def _situation(check: Check, frames: Frames) -> BoolArray:
     for ``after_first_rep`` checks, only once the first rep has ended."""
     ok = np.ones(len(frames.t_s), dtype=bool)
     for gate in check.only_when:
-        value = frames.features[gate.feature]
-        with np.errstate(invalid="ignore"):
-            ok &= ~((value < gate.min_value) | (value > gate.max_value))
+        ok &= ~gate.rejects(frames.features[gate.feature])
     if check.after_first_rep:
         ok[: frames.track.reps[0].stop if frames.track.reps else len(ok)] = False
     return ok
@@ -204,14 +201,19 @@ def _aggregate_faults(
     step = frame_step_s(frames.t_s)
     spans: list[FaultSpan] = []
     for start, stop in runs(in_phase):
+        if check.aggregate == "rise_from_extreme" and stop == len(frames.t_s):
+            continue  # the clip ends before this run does: how the rise goes on cannot be told yet
         usable = judged[start:stop]
         # A verdict on a whole run needs enough of it judged, and for long enough: on real video a view change or
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
         if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
             continue
-        readings = [
-            (e, _aggregate_value(check, e, start, stop, usable, frames.track.progress[start:stop])) for e in evals
-        ]
+        depth = (
+            frames.track.progress[start:stop]
+            if check.rise_from_lowest is None
+            else -frames.features[check.rise_from_lowest][start:stop]
+        )
+        readings = [(e, _aggregate_value(check, e, start, stop, usable, depth)) for e in evals]
         measured = [(e, value) for e, value in readings if not np.isnan(value)]
         broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
         # "any": one broken limit decides; "all_available": every limit that could be measured must be broken.
@@ -223,7 +225,7 @@ def _aggregate_faults(
 
 
 def _aggregate_value(
-    check: Check, evaluation: _LimitEval, start: int, stop: int, usable: BoolArray, progress: FloatArray
+    check: Check, evaluation: _LimitEval, start: int, stop: int, usable: BoolArray, depth: FloatArray
 ) -> float:
     judged_values = np.where(usable, evaluation.values[start:stop], np.nan)
     if np.all(np.isnan(judged_values)):
@@ -238,8 +240,8 @@ def _aggregate_value(
         return float(np.nanpercentile(judged_values, ROBUST_EXTREME_PERCENTILE))
     if how == "median":
         return float(np.nanmedian(judged_values))
-    # rise_from_extreme: how far the feature climbs after the frame where the motion went deepest.
-    deepest = int(np.nanargmax(np.where(usable, progress, np.nan))) if np.any(usable & ~np.isnan(progress)) else 0
+    # rise_from_extreme: how far the feature climbs after the deepest frame (largest ``depth``).
+    deepest = int(np.nanargmax(np.where(usable, depth, np.nan))) if np.any(usable & ~np.isnan(depth)) else 0
     after = judged_values[deepest:]
     if np.isnan(judged_values[deepest]) or np.all(np.isnan(after)):
         return float("nan")

@@ -106,6 +106,27 @@ def test_deadlift_lockout_hyperextension(skeleton: Skeleton) -> None:
     assert angles["hip_line_deviation_deg"] == pytest.approx(12.0, abs=1e-6)
 
 
+def _trunk_rise_after_the_bottom(skeleton: Skeleton, faults: dict[str, float]) -> tuple[float, float]:
+    """(how far the trunk tips over beyond its angle at the bar, how far the hips rise meanwhile / hip height)."""
+    motion = build_motion(ClipPlan("deadlift", "conventional", faults), skeleton)
+    end = float(motion.reps[0]["end_s"])
+    frames = [pose(skeleton, spec) for spec in motion.specs]
+    trunk = np.array([angles_2d(sagittal_points(frame.landmarks), "left")["trunk_to_vertical_deg"] for frame in frames])
+    hip_z = np.array([frame.heads["upperleg01.L"][2] for frame in frames])
+    first_rep = motion.t_s < end
+    bottom = int(np.argmin(np.where(first_rep, hip_z, np.inf)))  # at the bar: the hips at their lowest
+    tipped = int(np.argmax(np.where(first_rep & (np.arange(len(trunk)) > bottom), trunk, -np.inf)))
+    return trunk[tipped] - trunk[bottom], (hip_z[tipped] - hip_z[bottom]) / hip_z[0]
+
+
+def test_deadlift_hips_rise_first_tips_the_trunk_over_by_its_magnitude(skeleton: Skeleton) -> None:
+    tipped, hips_rose = _trunk_rise_after_the_bottom(skeleton, {"hips_rise_first": 15.0})
+    assert tipped == pytest.approx(15.0, abs=1.0)  # the legs are part-way straight at the peak, so 2-D ≈ planted
+    assert hips_rose > 0.1
+    clean_tipped, _ = _trunk_rise_after_the_bottom(skeleton, {})
+    assert clean_tipped < 0.5
+
+
 def test_squat_shallow_depth(skeleton: Skeleton) -> None:
     motion = build_motion(ClipPlan("squat", "bodyweight", {"shallow_depth": 30.0}), skeleton)
     thighs = []

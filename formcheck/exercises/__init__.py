@@ -78,6 +78,8 @@ def _validate_check(exercise: Exercise, check: Check) -> None:
         raise _fail(exercise.name, f"{where} needs at least one view")
     for gate in check.only_when:
         _check_feature(exercise.name, f"{where} only_when", gate.feature)
+    if check.rise_from_lowest is not None:
+        _check_feature(exercise.name, f"{where} rise_from_lowest", check.rise_from_lowest)
 
 
 def validate_exercise(exercise: Exercise) -> None:
@@ -86,7 +88,8 @@ def validate_exercise(exercise: Exercise) -> None:
         raise _fail(exercise.name, f"phase_names must name exactly {MOTION_STATES}")
     if len(set(exercise.phases)) != len(exercise.phases):
         raise _fail(exercise.name, "two motion states share a phase name")
-    for name in (motion.driver, motion.side_feature, *(gate.feature for gate in motion.gates)):
+    gates = (*motion.gates, *exercise.plausible)
+    for name in (motion.driver, motion.side_feature, *(gate.feature for gate in gates)):
         if name is not None:
             _check_feature(exercise.name, "motion", name)
     passes_enter_first = motion.enter > motion.exit if motion.active_when == "above" else motion.enter < motion.exit

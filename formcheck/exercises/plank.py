@@ -8,7 +8,7 @@ _SIDE = (View.SIDE,)
 EXERCISE = Exercise(
     name="plank",
     title="Plank",
-    description="Hold = face down, legs straight, body within 30° of horizontal for at least 2 s.",
+    description="Hold = face down, legs straight, body within 30° of horizontal and still for at least 2 s.",
     motion=Motion(
         driver="body_to_horizontal_deg",
         active_when="below",
@@ -18,7 +18,13 @@ EXERCISE = Exercise(
         counts_reps=False,
         times_holds=True,
         min_hold_s=2.0,
-        gates=(Gate("ventral_downward_ratio", min_value=0.5), Gate("hip_knee_ankle_deg", min_value=140.0)),
+        gates=(
+            Gate("ventral_downward_ratio", min_value=0.5),
+            Gate("hip_knee_ankle_deg", min_value=140.0),
+            # A hold is still: held real planks move the shoulders by at most 0.08 within a second (breathing,
+            # tracking), push-ups by 0.1-0.25, so push-ups are not timed or judged as a plank.
+            Gate("shoulder_bob_norm", max_value=0.10),
+        ),
     ),
     checks=(
         Check(

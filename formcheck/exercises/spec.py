@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
+import numpy as np
+
 from formcheck.geometry import View
+from formcheck.types import BoolArray, FloatArray
 
 PROFILES = ("gentle", "standard", "strict")
 
@@ -36,6 +39,11 @@ class Gate:
     feature: str
     min_value: float = float("-inf")
     max_value: float = float("inf")
+
+    def rejects(self, values: FloatArray) -> BoolArray:
+        """Frames whose reading is known and outside the range (an unknown reading is not rejected)."""
+        with np.errstate(invalid="ignore"):
+            return np.asarray((values < self.min_value) | (values > self.max_value), dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -82,7 +90,8 @@ class Check:
     frame) over each contiguous run of the check's phases; "best" the near-extreme in the person's favour for each
     limit (near-max for a lower bound, near-min for an upper bound: a fault only if even the best moment is out);
     "median" the typical value over such a run (for noisy evidence that separates only on average, like the back
-    outline); "rise_from_extreme" judges how far the feature climbs after the motion driver's deepest frame of the run.
+    outline); "rise_from_extreme" judges how far the feature climbs after the run's deepest frame: where the motion
+    driver went furthest, or where the feature ``rise_from_lowest`` is lowest.
     """
 
     code: str
@@ -102,6 +111,7 @@ class Check:
     only_when: tuple[Gate, ...] = ()
     # Judge only after the first rep has ended: the finish of a rep, not the set-up before the first one.
     after_first_rep: bool = False
+    rise_from_lowest: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +144,9 @@ class Exercise:
     variant: Variant | None = None
     description: str = ""
     extra: Mapping[str, str] = field(default_factory=dict)
+    # A pose outside these ranges cannot happen in this exercise (a knee folded flat mid-deadlift): it is a tracking
+    # error, and the frame is treated as one without a pose. Unknown readings (NaN) pass.
+    plausible: tuple[Gate, ...] = ()
 
     @property
     def phases(self) -> tuple[str, ...]:

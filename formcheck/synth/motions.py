@@ -41,7 +41,7 @@ FAULTS: dict[str, tuple[str, ...]] = {
 # (unit, what the magnitude means)
 FAULT_UNITS: dict[str, tuple[str, str]] = {
     "rounded_back": ("deg", "thoracolumbar flexion (spine04…spine01) added at the bottom of the hinge"),
-    "hips_rise_first": ("deg", "extra trunk lean vs the clean lift at mid-ascent, legs extending first"),
+    "hips_rise_first": ("deg", "trunk tipped further over than at the bar early in the ascent, legs extending first"),
     "bar_drift": ("cm", "horizontal distance the hands (bar) drift forward of the clean path at the bottom"),
     "lockout_hyperextension": ("deg", "lean back at lockout: shoulder–hip–ankle bent with the hips forward"),
     "incomplete_lockout": ("deg", "hip flexion left at the top: shoulder–hip–ankle short of straight"),
@@ -210,8 +210,11 @@ def _deadlift(plan: ClipPlan, skeleton: Skeleton) -> Motion:  # noqa: PLR0912, P
         if "knee_dominant" in f:
             intensity["knee_dominant"][i] = knee_extra
         if "hips_rise_first" in f and phase == "ascent":
-            bump = f["hips_rise_first"] * math.sin(math.pi * x)
-            trunk = max(trunk, trunk + bump)
+            # The hips shoot up while the shoulders stay down: the legs straighten first and the trunk tips further
+            # over than it was at the bar, by the magnitude at x = 0.3, before the back lifts alone. (A trunk that
+            # merely keeps its angle while the knees extend is a correct pull off the floor.)
+            bump = f["hips_rise_first"] * math.sin(math.pi * min(1.0, x / 0.6)) ** 2
+            trunk = 58.0 * (1.0 - ease((x - 0.3) / 0.7)) - 0.7 * knee_extra + bump
             intensity["hips_rise_first"][i] = bump
         # Top-of-rep faults: weight 1 at lockout (end of ascent and the pause), 0 at the bottom.
         top = 0.0

@@ -93,7 +93,9 @@ def squat_pose(m: Moment, fault: str | None) -> StickPose:
 
 def deadlift_pose(m: Moment, fault: str | None) -> StickPose:
     p = m.progress
-    shin, thigh_elevation, trunk = (68.0, 5.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
+    # A squatted "deadlift": shins forward 40°, thighs near level, knee at ~65° (within the exercise's plausible
+    # range, which stops at a 45° knee).
+    shin, thigh_elevation, trunk = (40.0, 10.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
     # Standing pose (trunk, thigh, shin) the lifter rises to after a rep: faulty lockouts change it.
     top = {"lockout_hyperextension": (-15.0, 180.0, 180.0), "incomplete_lockout": (10.0, 175.0, 185.0)}
     finished = m.rep > 0 and (m.segment in ("back", "rest") or (m.segment == "away" and m.rep > 1))
