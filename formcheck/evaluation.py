@@ -33,6 +33,7 @@ from formcheck.types import FormcheckError, PoseSequence
 CACHE_VERSION = "3"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 ANY_FAULT = "any_fault"
+ALL_EXERCISES, ALL_FAULTS = "all", "all_faults"
 # Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.
 SIDE_MAX_YAW_DEG = 20.0
 
@@ -159,10 +160,23 @@ class Scores:
     errors: int
     by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
 
+    @property
+    def pooled(self) -> FaultScore:
+        """Every (clip, fault code) decision of ``per_fault`` counted together (micro-average)."""
+        return FaultScore(
+            ALL_EXERCISES,
+            ALL_FAULTS,
+            sum(row.tp for row in self.per_fault),
+            sum(row.fp for row in self.per_fault),
+            sum(row.fn for row in self.per_fault),
+            sum(row.support for row in self.per_fault),
+        )
+
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "per_fault": [row.to_json_dict() for row in self.per_fault],
             "any_fault": [row.to_json_dict() for row in self.any_fault],
+            "pooled_faults": self.pooled.to_json_dict(),
             "rep_count_exact": _rate_json(self.rep_count_exact),
             "clean_clip_false_cues": {
                 "clips": self.clean_clips,

@@ -66,6 +66,10 @@ def test_per_fault_precision_recall_f1_and_support() -> None:
     anyf = scores.any_fault[0]
     assert (anyf.tp, anyf.fp, anyf.fn, anyf.support) == (3, 1, 1, 4)
     assert scores.clean_clips == 1 and scores.clean_clips_with_cues == 1 and scores.clean_clip_cues == 1
+    # Pooled over every (clip, code) decision: heels 1/2/1 + lean 1/0/0.
+    pooled = scores.pooled
+    assert (pooled.tp, pooled.fp, pooled.fn, pooled.support) == (2, 2, 1, 3)
+    assert scores.to_json_dict()["pooled_faults"]["f1"] == pytest.approx(4 / 7, abs=1e-4)
 
 
 def test_undefined_ratios_are_none_and_listed_codes_appear() -> None:

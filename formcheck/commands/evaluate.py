@@ -223,7 +223,7 @@ def format_scores(scores: Scores) -> str:
         "",
         f"{'exercise':<14}{'fault':<24}{'prec':>6}{'recall':>8}{'F1':>6}{'support':>9}{'tp/fp/fn':>11}",
     ]
-    for row in (*scores.per_fault, *scores.any_fault):
+    for row in (*scores.per_fault, *scores.any_fault, scores.pooled):
         lines.append(
             f"{row.exercise:<14}{row.fault:<24}{_cell(row.precision):>6}{_cell(row.recall):>8}{_cell(row.f1):>6}"
             f"{row.support:>9}{f'{row.tp}/{row.fp}/{row.fn}':>11}"
