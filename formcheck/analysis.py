@@ -36,7 +36,7 @@ def analyze_sequence(
     body = Body.from_sequence(seq)
     features = compute_features(body)
     t_s = np.asarray(seq.t_s, dtype=np.float64)
-    views, clip_view = _views(features["camera_yaw_deg"], seq.has_pose())
+    _, clip_view = _views(features["camera_yaw_deg"], seq.has_pose())
     base = Report(
         exercise=None,
         exercise_source="given",
@@ -57,6 +57,7 @@ def analyze_sequence(
         exercise, source, confidence = recognition.exercise, "recognised", recognition.confidence
     spec = get_exercise(exercise)
     features = _without_implausible_frames(spec, features)
+    views, clip_view = _views(features["camera_yaw_deg"], seq.has_pose(), spec.side_view_min_yaw_deg)
     thresholds = resolve_thresholds(spec, profile, overrides)
     track = track_motion(spec.motion, features, t_s)
     frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
@@ -66,6 +67,7 @@ def analyze_sequence(
         exercise=spec.name,
         exercise_source=source,
         recognition_confidence=confidence,
+        view=clip_view,
         reps=_reps(spec, track, judgement, features, t_s),
         holds=_holds(track, judgement.faults, t_s),
         faults=tuple(_fault(spec, span) for span in judgement.faults),
@@ -87,8 +89,10 @@ def _duration_s(t_s: FloatArray) -> float:
     return float(t_s[-1] - t_s[0] + frame_step_s(t_s)) if len(t_s) else 0.0
 
 
-def _views(yaw_deg: FloatArray, has_pose: npt.NDArray[np.bool_]) -> tuple[npt.NDArray[np.str_], str]:
-    views, _ = geometry.classify_view(yaw_deg)
+def _views(
+    yaw_deg: FloatArray, has_pose: npt.NDArray[np.bool_], side_min_yaw_deg: float = geometry.SIDE_VIEW_MIN_YAW_DEG
+) -> tuple[npt.NDArray[np.str_], str]:
+    views, _ = geometry.classify_view(yaw_deg, side_min_yaw_deg)
     known = views[has_pose & (views != "")]
     if known.size == 0:
         return views, "unknown"

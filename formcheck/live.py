@@ -221,7 +221,8 @@ class LiveCoach:
         needed = self._main_view()
         if report.frames is None:
             return None
-        views, _ = classify_view(report.frames.features["camera_yaw_deg"][recent][found])
+        yaw = report.frames.features["camera_yaw_deg"][recent][found]
+        views, _ = classify_view(yaw, self.spec.side_view_min_yaw_deg)
         if np.mean(views == needed.value) < 0.5:
             return _sentence(view_fix(needed))
         hidden = self._hidden_joints(sequence, _rows(found, recent), needed)

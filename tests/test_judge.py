@@ -285,3 +285,16 @@ def test_push_ups_are_not_timed_or_judged_as_a_plank() -> None:
     assert np.nanmax(report.frames.features["shoulder_bob_norm"]) > 0.1
     assert report.holds == ()
     assert report.faults == ()
+
+
+def test_floor_exercises_need_a_squarer_side_view_than_standing_ones() -> None:
+    # A camera 22° off the side: a squat is still judged from it, a plank is not (a body on the floor reads more
+    # side-on than it is, see geometry.SIDE_VIEW_MIN_YAW_FLOOR_DEG).
+    squat = analyze_sequence(SCENARIOS["squat"].build("forward_lean", Camera(yaw_deg=68.0)), exercise="squat")
+    assert squat.view == "side" and {fault.code for fault in squat.faults} == {"forward_lean"}
+    plank = analyze_sequence(SCENARIOS["plank"].build("hips_sag", Camera(yaw_deg=68.0)), exercise="plank")
+    assert plank.view == "oblique" and plank.faults == ()
+    sag = next(entry for entry in plank.unjudged if entry.check == "hips_sag")
+    assert sag.fix == "turn so your side faces the camera"
+    squarer = analyze_sequence(SCENARIOS["plank"].build("hips_sag", Camera(yaw_deg=80.0)), exercise="plank")
+    assert [fault.code for fault in squarer.faults] == ["hips_sag"]

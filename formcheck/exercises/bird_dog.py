@@ -4,7 +4,7 @@ A rep's side is the side of the reaching arm ("left" = left arm with right leg).
 """
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
-from formcheck.geometry import View
+from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 
 _SIDE = (View.SIDE,)
 
@@ -80,4 +80,5 @@ EXERCISE = Exercise(
         Metric("mean_leg_elevation_deg", "leg_elevation_deg", "mean", phases=("extended",)),
         Metric("max_pelvis_roll_deg", "pelvis_roll_deg", "max", phases=("extended",)),
     ),
+    side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
 )

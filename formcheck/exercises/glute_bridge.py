@@ -1,7 +1,7 @@
 """Glute bridge: hips lifted from lying on the back, knees bent; side view, knees from the front."""
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
-from formcheck.geometry import View
+from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 
 _SIDE = (View.SIDE,)
 
@@ -75,4 +75,5 @@ EXERCISE = Exercise(
         Metric("top_knee_angle_deg", "hip_knee_ankle_deg", "mean", phases=("top",)),
         Metric("top_hip_lift_deg", "hip_lift_deg", "max", phases=("top",)),
     ),
+    side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
 )

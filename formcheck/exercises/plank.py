@@ -1,7 +1,7 @@
 """Plank hold, forearm or high (straight-arm), judged from the side."""
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Motion, Severity, Variant
-from formcheck.geometry import View
+from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 
 _SIDE = (View.SIDE,)
 
@@ -89,4 +89,5 @@ EXERCISE = Exercise(
         ),
     ),
     variant=Variant(feature="elbow_deg", split=135.0, below="forearm", above="high"),
+    side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
 )

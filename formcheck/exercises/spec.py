@@ -14,7 +14,7 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.geometry import View
+from formcheck.geometry import SIDE_VIEW_MIN_YAW_DEG, View
 from formcheck.types import BoolArray, FloatArray
 
 PROFILES = ("gentle", "standard", "strict")
@@ -147,6 +147,8 @@ class Exercise:
     # A pose outside these ranges cannot happen in this exercise (a knee folded flat mid-deadlift): it is a tracking
     # error, and the frame is treated as one without a pose. Unknown readings (NaN) pass.
     plausible: tuple[Gate, ...] = ()
+    # Estimated camera yaw from which frames count as a side view (see formcheck.geometry.camera_yaw_deg).
+    side_view_min_yaw_deg: float = SIDE_VIEW_MIN_YAW_DEG
 
     @property
     def phases(self) -> tuple[str, ...]:
