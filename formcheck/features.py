@@ -344,14 +344,15 @@ BOB_WINDOW_S = 0.8
 
 def _shoulder_bob(body: Body) -> FloatArray:
     height = _shoulder_height(body)
+    frames = np.arange(len(height))
     starts = np.searchsorted(body.t_s, body.t_s - BOB_WINDOW_S)
-    travel = np.full(len(height), np.nan)
-    for frame, start in enumerate(starts):
-        window = height[start : frame + 1]
-        window = window[np.isfinite(window)]
-        if window.size >= 3:
-            travel[frame] = window.max() - window.min()
-    return travel
+    depth = int(np.max(frames - starts, initial=0)) + 1
+    # (T, depth) table of each frame's trailing window, NaN outside it.
+    back = frames[:, None] - np.arange(depth)[None, :]
+    window = np.where(back >= starts[:, None], height[np.clip(back, 0, None)], np.nan)
+    enough = np.sum(np.isfinite(window), axis=1) >= 3
+    travel = np.nanmax(window, axis=1) - np.nanmin(window, axis=1)  # all-NaN windows warn (compute_features mutes)
+    return np.asarray(np.where(enough, travel, np.nan), dtype=np.float64)
 
 
 def _wrist_height(body: Body) -> FloatArray:
