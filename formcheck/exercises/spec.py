@@ -34,7 +34,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Gate:
-    """The body must be in this range for the motion to be tracked at all (e.g. lying face up for a bridge)."""
+    """A range one feature must be in: for the motion to be tracked at all (lying face up for a bridge), for a check
+    to apply (``Check.only_when``) or for a pose to be possible in the exercise (``Exercise.plausible``)."""
 
     feature: str
     min_value: float = float("-inf")
@@ -111,6 +112,7 @@ class Check:
     only_when: tuple[Gate, ...] = ()
     # Judge only after the first rep has ended: the finish of a rep, not the set-up before the first one.
     after_first_rep: bool = False
+    # rise_from_extreme only: measure from the frame where this feature is lowest, not the motion's deepest frame.
     rise_from_lowest: str | None = None
 
 
