@@ -340,6 +340,8 @@ def _shoulder_height(body: Body) -> FloatArray:
 # most of their range within it, a held plank only breathes. Looking back only keeps the recorded and live
 # verdicts the same; a hold is timed from the moment the person has settled.
 BOB_WINDOW_S = 0.8
+# Held real planks move the shoulders by at most 0.08 in that time (breathing, tracking), push-ups by 0.1-0.25.
+STILL_MAX_SHOULDER_BOB_NORM = 0.10
 
 
 def _shoulder_bob(body: Body) -> FloatArray:

@@ -2,8 +2,9 @@
 
 Each frame with a pose gets a posture: *upright* (standing or hinged: the ankle–shoulder line within 40° of
 vertical), *supine* (face up, lying), *quadruped* (face down, hips high over the ankles) or *prone* (face down,
-hips low: a plank). Upright clips are split into deadlift and squat at their deepest frames: a deadlift holds the
-bar low (wrists below ~half leg length) and keeps the hips high, a squat sits the hips down.
+hips low and the shoulders still: a plank; bobbing shoulders are push-ups and count for no posture). Upright clips
+are split into deadlift and squat at their deepest frames: a deadlift holds the bar low (wrists below ~half leg
+length) and keeps the hips high, a squat sits the hips down.
 
 Confidence is a probability-like score in [0, 1]; below :data:`MIN_CONFIDENCE` the caller should ask the person to
 choose instead of guessing.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
 from formcheck.types import FloatArray
 
 MIN_CONFIDENCE = 0.6
@@ -66,12 +68,14 @@ def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
         supine = lying & (facing_down <= -FACE_DOWN_MIN_RATIO)
         prone = lying & (facing_down >= FACE_DOWN_MIN_RATIO)
         quadruped = prone & (hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM)
+        # Face down with the shoulders bobbing is push-ups, not a plank: such frames count for no posture.
+        moving = features["shoulder_bob_norm"] > STILL_MAX_SHOULDER_BOB_NORM
     total = max(int(known.sum()), 1)
     return {
         "upright": upright.sum() / total,
         "supine": supine.sum() / total,
         "quadruped": quadruped.sum() / total,
-        "prone": (prone & ~quadruped).sum() / total,
+        "prone": (prone & ~quadruped & ~moving).sum() / total,
     }
 
 

@@ -20,7 +20,7 @@ from formcheck.exercises import (
 )
 from formcheck.exercises.spec import Limit
 from formcheck.features import BOB_WINDOW_S
-from formcheck.testing.scenarios import SCENARIOS, Moment, plank_pose, timeline
+from formcheck.testing.scenarios import SCENARIOS, Moment, plank_pose, push_ups, timeline
 from formcheck.testing.synthetic_pose import Camera, render_sequence
 from formcheck.types import FormcheckError, Landmark
 
@@ -270,18 +270,8 @@ def test_hips_rise_first_is_not_judged_on_a_pull_the_clip_cuts_off() -> None:
 
 def test_push_ups_are_not_timed_or_judged_as_a_plank() -> None:
     poses = [plank_pose(m, None, high=True) for m in SCENARIOS["plank"].moments()]
-    still = render_sequence(poses)
-    assert len(analyze_sequence(still, exercise="plank").holds) == 1
-    # The same straight body, lowered and pushed up once every 1.5 s by 25 cm at the shoulders (the hips follow
-    # half-way, hands and feet stay put): push-ups.
-    pushing = render_sequence(poses)
-    drop_m = 0.125 * (1.0 - np.cos(2.0 * np.pi * np.asarray(pushing.t_s) / 1.5))
-    upper = list(range(int(Landmark.LEFT_WRIST)))  # face, shoulders, elbows
-    hips = [int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]
-    for points, share in ((upper, 1.0), (hips, 0.5)):
-        pushing.world[:, points, 1] += share * drop_m[:, None]  # world y points down
-        pushing.landmarks[:, points, 1] += share * drop_m[:, None] * 0.3  # ~0.3 of the image height a metre
-    report = analyze_sequence(pushing, exercise="plank")
+    assert len(analyze_sequence(render_sequence(poses), exercise="plank").holds) == 1
+    report = analyze_sequence(push_ups(), exercise="plank")  # the same body, pushing up every 1.5 s
     assert np.nanmax(report.frames.features["shoulder_bob_norm"]) > 0.1
     assert report.holds == ()
     assert report.faults == ()

@@ -10,7 +10,7 @@ import pytest
 from formcheck import recognize
 from formcheck.features import Body, compute_features
 from formcheck.recognize import PUSHUP_MIN_ELBOW_RANGE_DEG, _looks_like_pushups, recognize_exercise
-from formcheck.testing.scenarios import SCENARIOS
+from formcheck.testing.scenarios import SCENARIOS, push_ups
 from formcheck.types import Landmark, PoseSequence
 
 
@@ -25,6 +25,14 @@ def test_a_steady_plank_is_not() -> None:
     assert not _looks_like_pushups(plank)
     shifting = {"elbow_deg": np.r_[np.full(100, 170.0), np.full(20, 170.0 - PUSHUP_MIN_ELBOW_RANGE_DEG - 20)]}
     assert not _looks_like_pushups(shifting)  # a brief change of grip is not a set of push-ups
+
+
+def test_a_single_push_up_is_not_recognised_as_a_plank() -> None:
+    # The elbow-swing rule does not fire (the arms here stay straight); the bobbing shoulders say it is no plank.
+    pushing = recognize_exercise(compute_features(Body.from_sequence(push_ups(period_s=3.0))))
+    assert pushing.exercise is None
+    still = recognize_exercise(compute_features(Body.from_sequence(SCENARIOS["plank"].build(None))))
+    assert still.exercise == "plank"
 
 
 def _hands_on_knees(sequence: PoseSequence) -> PoseSequence:

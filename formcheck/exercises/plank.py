@@ -1,6 +1,7 @@
 """Plank hold, forearm or high (straight-arm), judged from the side."""
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Motion, Severity, Variant
+from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 
 _SIDE = (View.SIDE,)
@@ -21,9 +22,8 @@ EXERCISE = Exercise(
         gates=(
             Gate("ventral_downward_ratio", min_value=0.5),
             Gate("hip_knee_ankle_deg", min_value=140.0),
-            # A hold is still: held real planks move the shoulders by at most 0.08 within a second (breathing,
-            # tracking), push-ups by 0.1-0.25, so push-ups are not timed or judged as a plank.
-            Gate("shoulder_bob_norm", max_value=0.10),
+            # A hold is still, so push-ups are not timed or judged as a plank.
+            Gate("shoulder_bob_norm", max_value=STILL_MAX_SHOULDER_BOB_NORM),
         ),
     ),
     checks=(

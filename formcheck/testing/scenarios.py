@@ -24,7 +24,7 @@ from formcheck.testing.synthetic_pose import (
     direction,
     render_sequence,
 )
-from formcheck.types import PoseSequence
+from formcheck.types import Landmark, PoseSequence
 
 FPS = 30.0
 
@@ -231,3 +231,17 @@ def expected_sides(scenario: Scenario) -> list[str]:
 
 
 __all__ = ["FPS", "SCENARIOS", "Moment", "Scenario", "expected_sides", "timeline"]
+
+
+def push_ups(period_s: float = 1.5, drop_m: float = 0.25) -> PoseSequence:
+    """A straight-armed plank body lowered and pushed up again every ``period_s`` (shoulders ``drop_m`` down at the
+    bottom, hips half of that; hands and feet stay put): push-ups, which formcheck must not take for a plank."""
+    poses = [plank_pose(m, None, high=True) for m in SCENARIOS["plank"].moments()]
+    pushing = render_sequence(poses)
+    drop = 0.5 * drop_m * (1.0 - np.cos(2.0 * np.pi * np.asarray(pushing.t_s) / period_s))
+    upper = list(range(int(Landmark.LEFT_WRIST)))  # face, shoulders, elbows
+    hips = [int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]
+    for points, share in ((upper, 1.0), (hips, 0.5)):
+        pushing.world[:, points, 1] += share * drop[:, None]  # world y points down
+        pushing.landmarks[:, points, 1] += share * drop[:, None] * 0.3  # ~0.3 of the image height a metre
+    return pushing
