@@ -16,6 +16,7 @@ from formcheck import geometry
 from formcheck.exercises import EXERCISES, Overrides, get_exercise, resolve_thresholds
 from formcheck.exercises.spec import Exercise
 from formcheck.features import Body, compute_features
+from formcheck.geometry import View
 from formcheck.judge import FaultSpan, Frames, Judgement, judge
 from formcheck.recognize import Recognition, recognize_exercise
 from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged
@@ -36,7 +37,7 @@ def analyze_sequence(
     body = Body.from_sequence(seq)
     features = compute_features(body)
     t_s = np.asarray(seq.t_s, dtype=np.float64)
-    _, clip_view = _views(features["camera_yaw_deg"], seq.has_pose())
+    _, clip_view = exercise_views(None, features, seq.has_pose())
     base = Report(
         exercise=None,
         exercise_source="given",
@@ -57,7 +58,7 @@ def analyze_sequence(
         exercise, source, confidence = recognition.exercise, "recognised", recognition.confidence
     spec = get_exercise(exercise)
     features = _without_implausible_frames(spec, features)
-    views, clip_view = _views(features["camera_yaw_deg"], seq.has_pose(), spec.side_view_min_yaw_deg)
+    views, clip_view = exercise_views(spec, features, seq.has_pose())
     thresholds = resolve_thresholds(spec, profile, overrides)
     track = track_motion(spec.motion, features, t_s)
     frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
@@ -89,10 +90,18 @@ def _duration_s(t_s: FloatArray) -> float:
     return float(t_s[-1] - t_s[0] + frame_step_s(t_s)) if len(t_s) else 0.0
 
 
-def _views(
-    yaw_deg: FloatArray, has_pose: npt.NDArray[np.bool_], side_min_yaw_deg: float = geometry.SIDE_VIEW_MIN_YAW_DEG
+def exercise_views(
+    spec: Exercise | None, features: Mapping[str, FloatArray], has_pose: npt.NDArray[np.bool_]
 ) -> tuple[npt.NDArray[np.str_], str]:
-    views, _ = geometry.classify_view(yaw_deg, side_min_yaw_deg)
+    """Per-frame view for judging ``spec`` (None: before the exercise is known) and the clip's most common view.
+
+    A frame counts as a side view when the estimated camera yaw reaches the exercise's side-view boundary and its
+    ``side_view_requires`` readings agree; otherwise it is oblique.
+    """
+    side_min = geometry.SIDE_VIEW_MIN_YAW_DEG if spec is None else spec.side_view_min_yaw_deg
+    views, _ = geometry.classify_view(features["camera_yaw_deg"], side_min)
+    for gate in () if spec is None else spec.side_view_requires:
+        views = np.where((views == View.SIDE.value) & gate.rejects(features[gate.feature]), View.OBLIQUE.value, views)
     known = views[has_pose & (views != "")]
     if known.size == 0:
         return views, "unknown"

@@ -225,6 +225,33 @@ def _leg_elevation(body: Body) -> FloatArray:
     return np.asarray(np.max(_leg_elevations(body), axis=0), dtype=np.float64)
 
 
+# A thigh within this angle of straight down (knee under the hip) is seen at its full length from any camera yaw.
+_HANGING_THIGH_MAX_DEG = 20.0
+_RATIO_HALF_WINDOW_S = 1.0
+
+
+def _raised_thigh_length_ratio(body: Body) -> FloatArray:
+    """Image length of the higher thigh over the clip's hanging-thigh length (median of thighs hanging straight
+    down, which no camera yaw foreshortens). A thigh reaching back level reads ~1 from the side and shrinks as the
+    camera turns toward the head or feet (0.4-0.7 from 45°): it tells a turned camera even when the body's yaw
+    estimate cannot (see geometry.SIDE_VIEW_MIN_YAW_FLOOR_DEG)."""
+    thighs = [body.at(Joint.KNEE, side) - body.at(Joint.HIP, side) for side in (Side.LEFT, Side.RIGHT)]
+    lengths = np.stack([np.linalg.norm(thigh, axis=-1) for thigh in thighs])  # (2, T)
+    hanging = np.stack(
+        [np.abs(thigh[:, 0]) < np.tan(np.radians(_HANGING_THIGH_MAX_DEG)) * thigh[:, 1] for thigh in thighs]
+    )
+    if np.count_nonzero(hanging) < _MIN_BASELINE_FRAMES:
+        return np.full(lengths.shape[1], np.nan)
+    reference = float(np.median(lengths[hanging]))
+    knee_y = np.stack([body.at(Joint.KNEE, side)[:, 1] for side in (Side.LEFT, Side.RIGHT)])
+    higher = np.argmin(np.where(np.isnan(knee_y), np.inf, knee_y), axis=0)  # image y grows downward
+    raised = np.take_along_axis(lengths, higher[None, :], axis=0)[0]
+    ratio = np.where(np.take_along_axis(hanging, higher[None, :], axis=0)[0], np.nan, raised / reference)
+    # The camera does not move within a second: bridge frames where the knee was lost with their neighbours' reading.
+    window = _window_table(body.t_s, ratio, _RATIO_HALF_WINDOW_S, _RATIO_HALF_WINDOW_S)
+    return np.asarray(np.nanmedian(window, axis=1), dtype=np.float64)
+
+
 def _axis_roll(body: Body, joint: Joint) -> FloatArray:
     # How far the left–right axis tips out of the horizontal plane (world y is down): a square pelvis reads 0.
     axis = body.world[:, int(joint_landmark(joint, Side.LEFT))] - body.world[:, int(joint_landmark(joint, Side.RIGHT))]
@@ -255,7 +282,7 @@ def _heel_rise(body: Body) -> FloatArray:
     side-view standing frames to learn it from.
     """
     pitch = _foot_pitch_deg(body)
-    yaw = geometry.camera_yaw_deg(body.xy, body.world)
+    yaw = _camera_yaw(body)
     standing = (_hip_height(body) >= _STANDING_MIN_HIP_HEIGHT_NORM) & (np.abs(yaw) >= geometry.SIDE_VIEW_MIN_YAW_DEG)
     baseline = pitch[standing & ~np.isnan(pitch)]
     if len(baseline) < _MIN_BASELINE_FRAMES:
@@ -276,8 +303,15 @@ def _knee_ankle_width(body: Body) -> FloatArray:
     return np.asarray(knees / np.where(ankles > 1e-6, ankles, np.nan), dtype=np.float64)
 
 
+# The camera set-up changes slowly; a per-frame estimate jumps when MediaPipe briefly pulls the far side onto the near
+# one (a bridge filmed 20° off the side read 49-84° within a second, and judged the frames that read side-on).
+_YAW_HALF_WINDOW_S = 0.5
+
+
 def _camera_yaw(body: Body) -> FloatArray:
-    return geometry.camera_yaw_deg(body.xy, body.world)
+    per_frame = geometry.camera_yaw_deg(body.xy, body.world)
+    steady = np.nanmedian(_window_table(body.t_s, per_frame, _YAW_HALF_WINDOW_S, _YAW_HALF_WINDOW_S), axis=1)
+    return np.asarray(np.where(np.isnan(per_frame), np.nan, steady), dtype=np.float64)  # no pose: no view
 
 
 def _back_bulge(body: Body) -> FloatArray:
@@ -345,16 +379,22 @@ STILL_MAX_SHOULDER_BOB_NORM = 0.10
 
 
 def _shoulder_bob(body: Body) -> FloatArray:
-    height = _shoulder_height(body)
-    frames = np.arange(len(height))
-    starts = np.searchsorted(body.t_s, body.t_s - BOB_WINDOW_S)
-    depth = int(np.max(frames - starts, initial=0)) + 1
-    # (T, depth) table of each frame's trailing window, NaN outside it.
-    back = frames[:, None] - np.arange(depth)[None, :]
-    window = np.where(back >= starts[:, None], height[np.clip(back, 0, None)], np.nan)
+    window = _window_table(body.t_s, _shoulder_height(body), BOB_WINDOW_S, 0.0)
     enough = np.sum(np.isfinite(window), axis=1) >= 3
     travel = np.nanmax(window, axis=1) - np.nanmin(window, axis=1)  # all-NaN windows warn (compute_features mutes)
     return np.asarray(np.where(enough, travel, np.nan), dtype=np.float64)
+
+
+def _window_table(t_s: FloatArray, values: FloatArray, before_s: float, after_s: float) -> FloatArray:
+    """(T, W) table: row i holds the values of the frames within ``before_s`` before and ``after_s`` after frame i,
+    NaN elsewhere (reduce it with nan-aware numpy functions)."""
+    frames = np.arange(len(values))
+    first = np.searchsorted(t_s, t_s - before_s)
+    last = np.searchsorted(t_s, t_s + after_s, side="right") - 1
+    behind, ahead = int(np.max(frames - first, initial=0)), int(np.max(last - frames, initial=0))
+    index = frames[:, None] + np.arange(-behind, ahead + 1)[None, :]
+    inside = (index >= first[:, None]) & (index <= last[:, None])
+    return np.where(inside, values[np.clip(index, 0, max(len(values) - 1, 0))], np.nan)
 
 
 def _wrist_height(body: Body) -> FloatArray:
@@ -495,6 +535,13 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
         (Joint.SHOULDER, *_LEG),
         _shoulder_height,
+    ),
+    Feature(
+        "raised_thigh_length_ratio",
+        "image length of the higher thigh over the hanging-thigh length: ~1 from the side, less when turned",
+        (Joint.HIP, Joint.KNEE),
+        _raised_thigh_length_ratio,
+        sides="both",
     ),
     Feature(
         "shoulder_bob_norm",

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from formcheck.analysis import analyze_sequence
+from formcheck.analysis import analyze_sequence, exercise_views
 from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import Exercise, Severity
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
-from formcheck.geometry import View, classify_view
+from formcheck.geometry import View
 from formcheck.judge import hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report
 from formcheck.smoothing import LiveSmoother
@@ -221,8 +221,8 @@ class LiveCoach:
         needed = self._main_view()
         if report.frames is None:
             return None
-        yaw = report.frames.features["camera_yaw_deg"][recent][found]
-        views, _ = classify_view(yaw, self.spec.side_view_min_yaw_deg)
+        recent_features = {name: values[recent][found] for name, values in report.frames.features.items()}
+        views, _ = exercise_views(self.spec, recent_features, np.ones(int(found.sum()), dtype=bool))
         if np.mean(views == needed.value) < 0.5:
             return _sentence(view_fix(needed))
         hidden = self._hidden_joints(sequence, _rows(found, recent), needed)

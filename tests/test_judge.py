@@ -288,3 +288,21 @@ def test_floor_exercises_need_a_squarer_side_view_than_standing_ones() -> None:
     assert sag.fix == "turn so your side faces the camera"
     squarer = analyze_sequence(SCENARIOS["plank"].build("hips_sag", Camera(yaw_deg=80.0)), exercise="plank")
     assert [fault.code for fault in squarer.faults] == ["hips_sag"]
+
+
+def test_a_bird_dog_reach_that_looks_short_is_not_judged_from_the_side() -> None:
+    # On all fours the yaw estimate reads side-on even when the camera is turned; the reaching thigh, shorter in the
+    # image than a hanging one, shows the turn. Shorten every raised thigh in the image to 60 %: the reach is
+    # foreshortened, so the leg height cannot be judged (it would read as this clip's planted leg_too_high).
+    seq = SCENARIOS["bird_dog"].build("leg_too_high")
+    assert {fault.code for fault in analyze_sequence(seq, exercise="bird_dog").faults} == {"leg_too_high"}
+    for hip, knee in ((Landmark.LEFT_HIP, Landmark.LEFT_KNEE), (Landmark.RIGHT_HIP, Landmark.RIGHT_KNEE)):
+        thigh = seq.landmarks[:, knee, :2] - seq.landmarks[:, hip, :2]
+        raised = np.abs(thigh[:, 0]) > np.abs(thigh[:, 1])  # reaching back, not hanging under the hip
+        seq.landmarks[raised, knee, :2] = seq.landmarks[raised, hip, :2] + 0.6 * thigh[raised]
+    report = analyze_sequence(seq, exercise="bird_dog")
+    extended = report.frames.phase == "extended"
+    assert np.nanmax(report.frames.features["raised_thigh_length_ratio"][extended]) < 0.85
+    assert report.faults == ()
+    entry = next(e for e in report.unjudged if e.check == "leg_too_high")
+    assert entry.fix == "turn so your side faces the camera"

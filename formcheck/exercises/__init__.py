@@ -88,7 +88,7 @@ def validate_exercise(exercise: Exercise) -> None:
         raise _fail(exercise.name, f"phase_names must name exactly {MOTION_STATES}")
     if len(set(exercise.phases)) != len(exercise.phases):
         raise _fail(exercise.name, "two motion states share a phase name")
-    gates = (*motion.gates, *exercise.plausible)
+    gates = (*motion.gates, *exercise.plausible, *exercise.side_view_requires)
     for name in (motion.driver, motion.side_feature, *(gate.feature for gate in gates)):
         if name is not None:
             _check_feature(exercise.name, "motion", name)

@@ -36,7 +36,9 @@ EXERCISE = Exercise(
         Check(
             code="over_arch",
             limits=(Limit("shoulder_hip_knee_deviation_deg", "max", "max_deg"),),
-            thresholds={"max_deg": (15.0, 10.0, 6.0)},
+            # Rendered over-arches read ~1.5 times their size (11° → 19°, 15° → 22°, 18° → 28°); clean renders up to
+            # 11.4° on some bodies (the hip landmark sits high on them), correct real bridges -5 to +3°.
+            thresholds={"max_deg": (18.0, 14.0, 10.0)},
             phases=("top",),
             views=_SIDE,
             severity=Severity.HIGH,

@@ -151,6 +151,9 @@ class Exercise:
     plausible: tuple[Gate, ...] = ()
     # Estimated camera yaw from which frames count as a side view (see formcheck.geometry.camera_yaw_deg).
     side_view_min_yaw_deg: float = SIDE_VIEW_MIN_YAW_DEG
+    # Readings a frame must also show to count as a side view (else it is oblique), for exercises whose body the
+    # yaw estimate reads badly.
+    side_view_requires: tuple[Gate, ...] = ()
 
     @property
     def phases(self) -> tuple[str, ...]:
