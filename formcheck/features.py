@@ -231,22 +231,21 @@ _RATIO_HALF_WINDOW_S = 1.0
 
 
 def _raised_thigh_length_ratio(body: Body) -> FloatArray:
-    """Image length of the higher thigh over the clip's hanging-thigh length (median of thighs hanging straight
-    down, which no camera yaw foreshortens). A thigh reaching back level reads ~1 from the side and shrinks as the
-    camera turns toward the head or feet (0.4-0.7 from 45°): it tells a turned camera even when the body's yaw
-    estimate cannot (see geometry.SIDE_VIEW_MIN_YAW_FLOOR_DEG)."""
-    thighs = [body.at(Joint.KNEE, side) - body.at(Joint.HIP, side) for side in (Side.LEFT, Side.RIGHT)]
-    lengths = np.stack([np.linalg.norm(thigh, axis=-1) for thigh in thighs])  # (2, T)
-    hanging = np.stack(
-        [np.abs(thigh[:, 0]) < np.tan(np.radians(_HANGING_THIGH_MAX_DEG)) * thigh[:, 1] for thigh in thighs]
-    )
-    if np.count_nonzero(hanging) < _MIN_BASELINE_FRAMES:
-        return np.full(lengths.shape[1], np.nan)
-    reference = float(np.median(lengths[hanging]))
-    knee_y = np.stack([body.at(Joint.KNEE, side)[:, 1] for side in (Side.LEFT, Side.RIGHT)])
+    """Image length of the higher thigh over that thigh's own length when it hangs straight down (which no camera
+    yaw foreshortens). A thigh reaching back level reads ~1 from the side and shrinks as the camera turns toward
+    the head or feet: it tells a turned camera even when the body's yaw estimate cannot (see
+    geometry.SIDE_VIEW_MIN_YAW_FLOOR_DEG)."""
+    ratios, heights = [], []
+    for side in (Side.LEFT, Side.RIGHT):
+        thigh = body.at(Joint.KNEE, side) - body.at(Joint.HIP, side)
+        length = np.linalg.norm(thigh, axis=-1)
+        hanging = np.abs(thigh[:, 0]) < np.tan(np.radians(_HANGING_THIGH_MAX_DEG)) * thigh[:, 1]
+        reference = float(np.median(length[hanging])) if np.count_nonzero(hanging) >= _MIN_BASELINE_FRAMES else np.nan
+        ratios.append(np.where(hanging, np.nan, length / reference))
+        heights.append(body.at(Joint.KNEE, side)[:, 1])
+    knee_y = np.stack(heights)
     higher = np.argmin(np.where(np.isnan(knee_y), np.inf, knee_y), axis=0)  # image y grows downward
-    raised = np.take_along_axis(lengths, higher[None, :], axis=0)[0]
-    ratio = np.where(np.take_along_axis(hanging, higher[None, :], axis=0)[0], np.nan, raised / reference)
+    ratio = np.take_along_axis(np.stack(ratios), higher[None, :], axis=0)[0]
     # The camera does not move within a second: bridge frames where the knee was lost with their neighbours' reading.
     window = _window_table(body.t_s, ratio, _RATIO_HALF_WINDOW_S, _RATIO_HALF_WINDOW_S)
     return np.asarray(np.nanmedian(window, axis=1), dtype=np.float64)

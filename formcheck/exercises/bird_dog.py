@@ -83,6 +83,6 @@ EXERCISE = Exercise(
     side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
     # On all fours the yaw estimate reads side-on even from 45° (renders: 78-84°), and foreshortened reaches read as
     # a leg too high and an arm too low. The reaching thigh shows the turn: renders within 10° of the side read
-    # 0.93-1.11 of a hanging thigh's length, 20° off 0.66-0.93, 29-53° off 0.20-0.66.
+    # 0.93-1.11 of its hanging length, 14-20° off 0.66-0.93, 24-53° off 0.19-0.83.
     side_view_requires=(Gate("raised_thigh_length_ratio", min_value=0.85),),
 )
