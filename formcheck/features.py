@@ -537,7 +537,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "raised_thigh_length_ratio",
-        "image length of the higher thigh over the hanging-thigh length: ~1 from the side, less when turned",
+        "image length of the higher thigh over its own hanging length: ~1 from the side, less when turned",
         (Joint.HIP, Joint.KNEE),
         _raised_thigh_length_ratio,
         sides="both",
