@@ -192,10 +192,15 @@ def _support_arm_to_vertical(body: Body) -> FloatArray:
     return np.asarray(magnitude * toward_head, dtype=np.float64)
 
 
+# Straight-arm planks read 165-180° at the elbow (renders 167-174°, real 179°). Between 135° and this the arm is
+# in transition or MediaPipe is guessing a hidden wrist (hands behind a box read 125-170°, leaning 14-17°).
+_STRAIGHT_ARM_MIN_ELBOW_DEG = 160.0
+
+
 def _straight_arm_to_vertical(body: Body) -> FloatArray:
     # The same lean, only where a straight arm carries the plank: a wrist under the shoulder is a well-defined
     # point, unlike the loose elbow landmark of a forearm plank, so it can be held to a stricter limit.
-    straight = _elbow(body) > HIGH_PLANK_MIN_ELBOW_DEG
+    straight = _elbow(body) > _STRAIGHT_ARM_MIN_ELBOW_DEG
     return np.asarray(np.where(straight, _support_arm_to_vertical(body), np.nan), dtype=np.float64)
 
 

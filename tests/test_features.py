@@ -116,6 +116,13 @@ def test_straight_arm_lean_only_on_straight_arm_frames() -> None:
     ahead = Limbs(upper_arm=200.0, forearm=200.0, thigh=250.0, shin=250.0, foot=180.0)
     high = features_of(StickPose(trunk=70.0, left=ahead, right=ahead))
     assert high["straight_arm_to_vertical_deg"] == pytest.approx(20.0, abs=1e-5)
+    # An elbow reading 150° on a plank is no firm straight arm (a guessed, hidden wrist reads like this): only the
+    # loose support-arm limit applies to it.
+    kinked = Limbs(upper_arm=200.0, forearm=170.0, thigh=250.0, shin=250.0, foot=180.0)
+    guessed = features_of(StickPose(trunk=70.0, left=kinked, right=kinked))
+    assert guessed["elbow_deg"] == pytest.approx(150.0, abs=1e-5)
+    assert np.isnan(guessed["straight_arm_to_vertical_deg"])
+    assert np.isfinite(guessed["support_arm_to_vertical_deg"])
 
 
 def test_front_view_knee_width_and_yaw() -> None:
