@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from formcheck import geometry
 from formcheck.features import FEATURES, Body, compute_features
 from formcheck.geometry import Side
+from formcheck.testing.scenarios import SCENARIOS
 from formcheck.testing.synthetic_pose import Camera, Limbs, StickPose, render_sequence
+from formcheck.types import Landmark
 
 SIDES = (Side.LEFT, Side.RIGHT)
 
@@ -154,3 +157,16 @@ def test_missing_pose_gives_nan_not_numbers() -> None:
     seq.world[1] = np.nan
     values = compute_features(Body.from_sequence(seq))
     assert all(np.isnan(column[1]) for name, column in values.items() if not name.startswith("back_"))
+
+
+def test_camera_yaw_follows_the_set_up_not_a_frame_that_collapses_the_far_side() -> None:
+    seq = SCENARIOS["plank"].build(None, Camera(yaw_deg=65.0))
+    glitch = slice(100, 104)  # four frames (0.13 s) in which MediaPipe pulls the far side onto the near one
+    for far, near in ((Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER), (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)):
+        seq.landmarks[glitch, far, :2] = seq.landmarks[glitch, near, :2]
+        seq.world[glitch, far, 0] = seq.world[glitch, near, 0]  # all of the shoulder line's width is depth
+    body = Body.from_sequence(seq)
+    assert np.all(geometry.camera_yaw_deg(body.xy, body.world)[glitch] > 85.0)  # this frame alone: side-on
+    yaw = compute_features(body, ("camera_yaw_deg",))["camera_yaw_deg"]
+    assert np.nanmax(yaw) < 70.0
+    assert yaw[102] == pytest.approx(np.nanmedian(yaw), abs=1.0)
