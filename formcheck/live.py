@@ -221,11 +221,11 @@ class LiveCoach:
         needed = self._main_view()
         if report.frames is None:
             return None
-        recent_features = {name: values[recent][found] for name, values in report.frames.features.items()}
-        views, _ = exercise_views(self.spec, recent_features, np.ones(int(found.sum()), dtype=bool))
-        if np.mean(views == needed.value) < 0.5:
+        rows = _rows(found, recent)
+        views, _ = exercise_views(self.spec, report.frames.features, rows)
+        if np.mean(views[rows] == needed.value) < 0.5:
             return _sentence(view_fix(needed))
-        hidden = self._hidden_joints(sequence, _rows(found, recent), needed)
+        hidden = self._hidden_joints(sequence, rows, needed)
         return _sentence(hidden_joints_reason_and_fix(hidden)[1]) if hidden else None
 
     def _main_view(self) -> View:

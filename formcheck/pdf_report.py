@@ -86,6 +86,16 @@ class _Document(FPDF):
                 break
         self.body_font = _FAMILY if self.has_unicode_font else "Helvetica"
 
+    @classmethod
+    def titled(cls, kind: str, subject: str) -> _Document:
+        """A document whose metadata title and first-page heading read "formcheck KIND — SUBJECT"."""
+        document = cls()
+        document.set_title(f"formcheck {kind}: {subject}")
+        document.set_creator("formcheck")
+        document.add_page()
+        document.heading(f"formcheck {kind} — {subject}", size=17)
+        return document
+
     def text_for_font(self, text: str) -> str:
         return text if self.has_unicode_font else text.translate(_ASCII).encode("latin-1", "replace").decode("latin-1")
 
@@ -136,11 +146,7 @@ def build_pdf(
 ) -> bytes:
     """The review as PDF bytes (they start with ``%PDF``)."""
     summary = summarize(report)
-    document = _Document()
-    document.set_title(f"formcheck review: {summary.title}")
-    document.set_creator("formcheck")
-    document.add_page()
-    document.heading(f"formcheck review — {summary.title}", size=17)
+    document = _Document.titled("review", summary.title)
     when = (created or datetime.now()).strftime("%d %B %Y, %H:%M")
     details = [
         f"Video: {video_name}" if video_name else "",
@@ -223,11 +229,7 @@ def build_client_pdf(
     client: str, sets: Sequence[ClientSet], progress_plot: ReportImage | None = None, created: datetime | None = None
 ) -> bytes:
     """A client's progress report (history, most frequent faults, clean-rep trend) as PDF bytes."""
-    document = _Document()
-    document.set_title(f"formcheck progress: {client}")
-    document.set_creator("formcheck")
-    document.add_page()
-    document.heading(f"formcheck progress — {client}", size=17)
+    document = _Document.titled("progress", client)
     when = (created or datetime.now()).strftime("%d %B %Y")
     span = f"{sets[0].recorded} to {sets[-1].recorded}" if sets else "no sets yet"
     document.paragraph(f"{len(sets)} reviewed set(s), {span} · written {when}", size=9)

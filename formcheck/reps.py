@@ -79,8 +79,7 @@ def motion_progress(motion: Motion, features: Mapping[str, FloatArray]) -> Float
     in_gates = np.ones(len(driver), dtype=bool)
     for gate in motion.gates:
         value = features[gate.feature]
-        with np.errstate(invalid="ignore"):
-            in_gates &= (value >= gate.min_value) & (value <= gate.max_value)
+        in_gates &= ~np.isnan(value) & ~gate.rejects(value)  # unlike a check's gates, an unknown reading fails here
     return np.where(in_gates, progress, np.nan)
 
 
