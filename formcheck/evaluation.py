@@ -29,8 +29,8 @@ from formcheck.types import FormcheckError, PoseSequence
 
 # Bump when the extractor's output changes meaning, so stale cached landmarks are not reused.
 # Bump whenever extraction changes what it stores (2: crowd probe on key frames, landmarker pool; 3: rotated-retry
-# back-off, which changes frames near a lost pose).
-CACHE_VERSION = "3"
+# back-off, which changes frames near a lost pose; 4: the back outline is measured on crowd clips too).
+CACHE_VERSION = "4"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 ANY_FAULT = "any_fault"
 ALL_EXERCISES, ALL_FAULTS = "all", "all_faults"

@@ -68,7 +68,19 @@ def detect_in_crop(detector: LeasedLandmarker, image: RgbImage, box: Box) -> Det
     landmarks[:, 0] = (landmarks[:, 0] * crop_w + x0) / width
     landmarks[:, 1] = (landmarks[:, 1] * crop_h + y0) / height
     landmarks[:, 2] = landmarks[:, 2] * crop_w / width
-    return DetectedPose(landmarks, poses[0].world, None)
+    return DetectedPose(landmarks, poses[0].world, _whole_frame_mask(poses[0].mask, (height, width), (x0, y0)))
+
+
+def _whole_frame_mask(
+    crop_mask: np.ndarray | None, frame_shape: tuple[int, int], crop_origin: tuple[int, int]
+) -> np.ndarray | None:
+    """The crop's person mask placed in an empty whole-frame mask (nobody outside the crop: it is the subject's)."""
+    if crop_mask is None:
+        return None
+    mask = np.zeros(frame_shape, dtype=np.float32)
+    x0, y0 = crop_origin
+    mask[y0 : y0 + crop_mask.shape[0], x0 : x0 + crop_mask.shape[1]] = crop_mask
+    return mask
 
 
 class CrowdFollower:

@@ -182,7 +182,7 @@ def _analyse_segment(
 ) -> SegmentResult:
     """Single person: VIDEO-mode tracking. Several people: the subject followed in crops (IMAGE mode, slower)."""
     mode = RunningMode.IMAGE if subject else RunningMode.VIDEO
-    settings = LandmarkerSettings(options.model, mode, segmentation=options.back_outline and subject is None)
+    settings = LandmarkerSettings(options.model, mode, segmentation=options.back_outline)
     result = SegmentResult()
     frames: Iterator[Frame] = prefetch(iter_frames(path, options.target_fps, window[0], window[1]))
     with POOL.lease(settings) as detector, _RotatedRetry(options) as retry:
