@@ -19,7 +19,7 @@ import json
 import math
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -159,6 +159,7 @@ class Scores:
     recognition_unsure: Rate
     errors: int
     by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
+    by_exercise_reps: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> exact rep counts / clips known
 
     @property
     def pooled(self) -> FaultScore:
@@ -177,7 +178,10 @@ class Scores:
             "per_fault": [row.to_json_dict() for row in self.per_fault],
             "any_fault": [row.to_json_dict() for row in self.any_fault],
             "pooled_faults": self.pooled.to_json_dict(),
-            "rep_count_exact": _rate_json(self.rep_count_exact),
+            "rep_count_exact": {
+                **_rate_json(self.rep_count_exact),
+                "by_exercise": {name: _rate_json(rate) for name, rate in sorted(self.by_exercise_reps.items())},
+            },
             "clean_clip_false_cues": {
                 "clips": self.clean_clips,
                 "clips_with_cues": self.clean_clips_with_cues,
@@ -243,6 +247,7 @@ def score(
         ),
         errors=len(pairs) - len(ok),
         by_exercise_clean=_clean_by_exercise(ok),
+        by_exercise_reps=_reps_by_exercise(ok),
     )
 
 
@@ -308,6 +313,15 @@ def _clean_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict
     return result
 
 
+def _reps_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+    result: dict[str, Rate] = {}
+    for clip, pred in pairs:
+        if clip.reps is not None:
+            known = result.get(clip.exercise, Rate(0, 0))
+            result[clip.exercise] = Rate(known.hits + (pred.reps == clip.reps), known.total + 1)
+    return result
+
+
 # ------------------------------------------------------------------------------------------------- reading labels
 
 
@@ -341,11 +355,42 @@ def load_manifest(path: Path, include_unlabeled: bool = False) -> list[LabelledC
                     exercise=row["exercise"].strip(),
                     faults=faults,
                     view=(row.get("view") or "").strip(),
+                    reps=_rep_count(path, file, row.get("reps")),
                     name=file,
                     labelled=not unlabeled,
                 )
             )
     return clips
+
+
+def _rep_count(path: Path, file: str, text: str | None) -> int | None:
+    """A manifest's optional ``reps`` cell: blank means unknown."""
+    if text is None or not text.strip():
+        return None
+    try:
+        count = int(text)
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise FormcheckError(f"{path}: {file}: reps must be a whole number of 0 or more, not {text!r}")
+    return count
+
+
+def with_rep_counts(clips: Sequence[LabelledClip], path: Path) -> list[LabelledClip]:
+    """``clips`` with their true rep counts read from ``path`` (CSV: ``file, reps`` and an optional ``sure``; rows
+    marked ``sure`` = ``no`` are left unknown: an ambiguous count would blur the score). ``file`` is the manifest's."""
+    counts: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"file", "reps"} - set(reader.fieldnames or ())
+        if missing:
+            raise FormcheckError(f"{path}: rep counts lack column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            file = row["file"].strip()
+            count = _rep_count(path, file, row["reps"])
+            if count is not None and (row.get("sure") or "yes").strip().lower() != "no":
+                counts[file] = count
+    return [replace(clip, reps=counts[clip.name]) if clip.name in counts else clip for clip in clips]
 
 
 def load_truth_folder(folder: Path, min_magnitude: float = 0.0) -> list[LabelledClip]:

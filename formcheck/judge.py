@@ -208,11 +208,7 @@ def _aggregate_faults(
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
         if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
             continue
-        depth = (
-            frames.track.progress[start:stop]
-            if check.rise_from_lowest is None
-            else -frames.features[check.rise_from_lowest][start:stop]
-        )
+        depth = _rise_depth(check, frames, start, stop)
         readings = [(e, _aggregate_value(check, e, start, stop, usable, depth)) for e in evals]
         measured = [(e, value) for e, value in readings if not np.isnan(value)]
         broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
@@ -222,6 +218,20 @@ def _aggregate_faults(
         evaluation, value = broken[0]
         spans.append(_span(check, start, stop, value, evaluation.threshold, frames, span_end_s(frames.t_s, stop, step)))
     return spans
+
+
+def _rise_depth(check: Check, frames: Frames, start: int, stop: int) -> FloatArray:
+    """How deep each frame of the run is, for ``rise_from_extreme``: the motion's progress, or the negated
+    ``rise_from_lowest`` feature. All NaN (no verdict) when that feature is unknown where the motion is deepest: then
+    its lowest frame cannot be found (hips hidden behind the plate at the bar), and measuring from the lowest frame
+    that happens to be seen turned a lifter's ordinary pull into a 25° "rise" on real clips."""
+    progress = frames.track.progress[start:stop]
+    if check.rise_from_lowest is None:
+        return progress
+    depth = -frames.features[check.rise_from_lowest][start:stop]
+    if np.all(np.isnan(progress)) or np.isnan(depth[int(np.nanargmax(progress))]):
+        return np.full(stop - start, np.nan)
+    return depth
 
 
 def _aggregate_value(
@@ -241,7 +251,9 @@ def _aggregate_value(
     if how == "median":
         return float(np.nanmedian(judged_values))
     # rise_from_extreme: how far the feature climbs after the deepest frame (largest ``depth``).
-    deepest = int(np.nanargmax(np.where(usable, depth, np.nan))) if np.any(usable & ~np.isnan(depth)) else 0
+    if not np.any(usable & ~np.isnan(depth)):
+        return float("nan")
+    deepest = int(np.nanargmax(np.where(usable, depth, np.nan)))
     after = judged_values[deepest:]
     if np.isnan(judged_values[deepest]) or np.all(np.isnan(after)):
         return float("nan")

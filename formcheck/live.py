@@ -13,7 +13,6 @@ while any fault is active) and camera set-up guidance when the checks cannot see
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -79,15 +78,26 @@ class _Window:
     t_ms: deque[float] = field(default_factory=deque)
     landmarks: deque[FloatArray] = field(default_factory=deque)
     world: deque[FloatArray] = field(default_factory=deque)
+    world_with_hidden: deque[FloatArray] = field(default_factory=deque)
 
-    def add(self, t_ms: float, landmarks: FloatArray, world: FloatArray, window_s: float) -> None:
+    def add(self, t_ms: float, smoothed: tuple[FloatArray, FloatArray, FloatArray], window_s: float) -> None:
+        """``smoothed``: (landmarks, world, world_with_hidden) of one frame, as the live smoother returns them."""
+        tracks = (self.landmarks, self.world, self.world_with_hidden)
         self.t_ms.append(t_ms)
-        self.landmarks.append(landmarks)
-        self.world.append(world)
+        for track, values in zip(tracks, smoothed, strict=True):
+            track.append(values)
         while self.t_ms[0] < t_ms - window_s * 1000.0:
             self.t_ms.popleft()
-            self.landmarks.popleft()
-            self.world.popleft()
+            for track in tracks:
+                track.popleft()
+
+    def sequence(self, width: int, height: int) -> PoseSequence:
+        times = np.fromiter(self.t_ms, dtype=np.float64)
+        fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
+        landmarks, world, world_with_hidden = (
+            np.stack(list(track)) for track in (self.landmarks, self.world, self.world_with_hidden)
+        )
+        return PoseSequence(times, landmarks, world, width, height, fps, world_with_hidden=world_with_hidden)
 
 
 class LiveCoach:
@@ -120,8 +130,7 @@ class LiveCoach:
             self._start_ms = t_ms
         if self._window.t_ms and t_ms <= self._window.t_ms[-1]:
             return self._state  # a repeated or out-of-order frame: nothing new to judge
-        smoothed, smoothed_world = self._smooth(t_ms, landmarks, world)
-        self._window.add(t_ms, smoothed, smoothed_world, self.settings.window_s)
+        self._window.add(t_ms, self._smooth(t_ms, landmarks, world), self.settings.window_s)
         t_s = (t_ms - self._start_ms) / 1000.0
         if t_s - self._last_analysis_s < ANALYSIS_INTERVAL_S:
             return replace(self._state, say=None)  # said once, on the update that decided it
@@ -135,22 +144,14 @@ class LiveCoach:
 
     def _smooth(
         self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None
-    ) -> tuple[FloatArray, FloatArray]:
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
         if landmarks is None or world is None:
-            return _NO_POSE, _NO_WORLD  # never written to: shared by every frame without a person
+            return _NO_POSE, _NO_WORLD, _NO_WORLD  # never written to: shared by every frame without a person
         return self._smoother(t_ms, landmarks, world)
-
-    def _sequence(
-        self, t_ms: Iterable[float], landmarks: Iterable[FloatArray], world: Iterable[FloatArray]
-    ) -> PoseSequence:
-        times = np.fromiter(t_ms, dtype=np.float64)
-        fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
-        width, height = self._size
-        return PoseSequence(times, np.stack(list(landmarks)), np.stack(list(world)), width, height, fps)
 
     def _analyse(self, t_s: float) -> LiveState:
         window = self._window
-        sequence = self._sequence(window.t_ms, window.landmarks, window.world)
+        sequence = window.sequence(*self._size)
         report = analyze_sequence(sequence, self.spec.name, self.settings.profile)
         dt_s = 0.0 if np.isinf(self._last_analysis_s) else t_s - self._last_analysis_s
         self._last_analysis_s = t_s

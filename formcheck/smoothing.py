@@ -88,14 +88,23 @@ def smooth_offline(
     min_visibility: float = DEFAULT_MIN_VISIBILITY,
     max_gap_ms: float = DEFAULT_MAX_GAP_MS,
 ) -> PoseSequence:
-    """Visibility gate → short-gap interpolation → zero-phase low-pass, per landmark coordinate."""
+    """Visibility gate → short-gap interpolation → zero-phase low-pass, per landmark coordinate (the world points
+    are also smoothed without the gate, as ``world_with_hidden``)."""
     gated = gate_visibility(sequence, min_visibility)
     fs_hz = _sample_rate_hz(sequence.t_ms, sequence.fps)
     landmarks = gated.landmarks.copy()
     positions = interpolate_gaps(landmarks[:, :, :3], sequence.t_ms, max_gap_ms)
     landmarks[:, :, :3] = _lowpass_per_landmark(positions, fs_hz, cutoff_hz)
-    world = _lowpass_per_landmark(interpolate_gaps(gated.world, sequence.t_ms, max_gap_ms), fs_hz, cutoff_hz)
-    return replace(gated, landmarks=landmarks, world=world)
+
+    def smooth_world(world: FloatArray) -> FloatArray:
+        return _lowpass_per_landmark(interpolate_gaps(world, sequence.t_ms, max_gap_ms), fs_hz, cutoff_hz)
+
+    return replace(
+        gated,
+        landmarks=landmarks,
+        world=smooth_world(gated.world),
+        world_with_hidden=smooth_world(sequence.world),
+    )
 
 
 def _lowpass_per_landmark(values: FloatArray, fs_hz: float, cutoff_hz: float) -> FloatArray:
@@ -161,15 +170,19 @@ class LiveSmoother:
         self.min_visibility = min_visibility
         self._image = OneEuroFilter()
         self._world = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
+        self._world_with_hidden = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
 
-    def __call__(self, t_ms: float, landmarks: FloatArray, world: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """(33, 5) landmarks and (33, 3) world landmarks of one frame, gated and smoothed (new arrays)."""
+    def __call__(
+        self, t_ms: float, landmarks: FloatArray, world: FloatArray
+    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """(33, 5) landmarks and (33, 3) world landmarks of one frame, gated and smoothed, and the world landmarks
+        smoothed without the gate (see ``PoseSequence.world_with_hidden``); new arrays."""
         hidden = _unseen(landmarks, self.min_visibility)
         gated = landmarks.copy()
         gated[hidden, :3] = np.nan
         gated_world = np.where(hidden[:, None], np.nan, world)
         gated[:, :3] = self._image(t_ms, gated[:, :3])
-        return gated, self._world(t_ms, gated_world)
+        return gated, self._world(t_ms, gated_world), self._world_with_hidden(t_ms, world)
 
 
 def smooth_live(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> PoseSequence:
@@ -177,6 +190,7 @@ def smooth_live(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_VISI
     smoother = LiveSmoother(min_visibility)
     landmarks = sequence.landmarks.copy()
     world = sequence.world.copy()
+    world_with_hidden = sequence.world.copy()
     for i, t in enumerate(sequence.t_ms):
-        landmarks[i], world[i] = smoother(float(t), sequence.landmarks[i], sequence.world[i])
-    return replace(sequence, landmarks=landmarks, world=world)
+        landmarks[i], world[i], world_with_hidden[i] = smoother(float(t), sequence.landmarks[i], sequence.world[i])
+    return replace(sequence, landmarks=landmarks, world=world, world_with_hidden=world_with_hidden)

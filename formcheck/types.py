@@ -101,6 +101,9 @@ class PoseSequence:
     ``world``: (T, 33, 3) metres. ``t_ms``: (T,) strictly increasing milliseconds.
     ``back_bulge``: (T,) optional per-frame measure of how far the back outline (from the segmentation mask) bulges
     off the shoulder–hip line, as a fraction of the shoulder–hip distance (NaN where unknown).
+    ``world_with_hidden``: (T, 33, 3) optional world points smoothed *without* the visibility gate, so joints the
+    camera cannot see keep MediaPipe's guess. Set by the smoothers; only whole-body measures that tolerate a guess use
+    it (where the floor is under feet hidden behind a barbell plate), never a check on a limb.
     """
 
     t_ms: FloatArray
@@ -111,13 +114,15 @@ class PoseSequence:
     fps: float
     back_bulge: FloatArray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    world_with_hidden: FloatArray | None = None
 
     def __post_init__(self) -> None:
         frames = len(self.t_ms)
         if self.landmarks.shape != (frames, NUM_LANDMARKS, 5):
             raise ValueError(f"landmarks must be ({frames}, 33, 5), got {self.landmarks.shape}")
-        if self.world.shape != (frames, NUM_LANDMARKS, 3):
-            raise ValueError(f"world must be ({frames}, 33, 3), got {self.world.shape}")
+        for name, world in (("world", self.world), ("world_with_hidden", self.world_with_hidden)):
+            if world is not None and world.shape != (frames, NUM_LANDMARKS, 3):
+                raise ValueError(f"{name} must be ({frames}, 33, 3), got {world.shape}")
         if frames > 1 and not np.all(np.diff(self.t_ms) > 0):
             raise ValueError("t_ms must be strictly increasing")
 
@@ -181,6 +186,7 @@ class PoseSequence:
             fps=self.fps,
             back_bulge=bulge,
             meta=dict(self.meta),
+            world_with_hidden=None if self.world_with_hidden is None else self.world_with_hidden[start:stop],
         )
 
 

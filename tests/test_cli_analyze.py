@@ -142,8 +142,11 @@ def test_evaluate_manifest_end_to_end_with_cache(
     assert data["clean_clip_false_cues"]["clips"] == 1 and data["clean_clip_false_cues"]["clips_with_cues"] == 0
     assert data["errors"] == 1 and len(data["clips"]) == 3
     assert len(list(cache.glob("*.npz"))) == 1  # one file, one cached extraction
-    assert main(args) == 0  # second run from the cache
+    reps = tmp_path / "reps.csv"
+    reps.write_text("file,reps\na.mp4,2\n", encoding="utf-8")  # a blank clip: no rep seen, so not exact
+    assert main([*args, "--reps", str(reps)]) == 0  # second run from the cache
     assert len(list(cache.glob("*.npz"))) == 1
+    assert "rep count exact:        0/2 (0%)  plank 0/1  squat 0/1" in capsys.readouterr().out
 
 
 def test_evaluate_rejects_a_path_without_labels(
@@ -151,3 +154,5 @@ def test_evaluate_rejects_a_path_without_labels(
 ) -> None:
     assert main(["evaluate", str(tmp_path)]) == 2
     assert "no clips with .truth.json" in logged(caplog, capsys)
+    assert main(["evaluate", str(tmp_path), "--reps", str(tmp_path / "missing.csv")]) == 2
+    assert "missing.csv: no such file" in logged(caplog, capsys)

@@ -15,6 +15,7 @@ from formcheck.evaluation import (
     load_manifest,
     load_truth_folder,
     score,
+    with_rep_counts,
 )
 from formcheck.types import FormcheckError, PoseSequence, empty_pose_arrays
 
@@ -98,6 +99,11 @@ def test_rep_counts_unjudged_rates_and_recognition() -> None:
     ]
     scores = score(pairs, ["squat", "deadlift"])
     assert (scores.rep_count_exact.hits, scores.rep_count_exact.total) == (1, 3)
+    assert {name: (r.hits, r.total) for name, r in scores.by_exercise_reps.items()} == {
+        "squat": (1, 2),
+        "deadlift": (0, 1),
+    }
+    assert scores.to_json_dict()["rep_count_exact"]["by_exercise"]["squat"] == {"hits": 1, "total": 2, "rate": 0.5}
     assert (scores.unjudged_checks.hits, scores.unjudged_checks.total) == (1, 16)
     assert (scores.unjudged_clips.hits, scores.unjudged_clips.total) == (1, 5)
     assert (scores.recognition.hits, scores.recognition.total) == (2, 4)
@@ -138,6 +144,26 @@ def test_manifest_labels(tmp_path: Path) -> None:
     bad.write_text("file,label\nx.mp4,correct\n", encoding="utf-8")
     with pytest.raises(FormcheckError, match="exercise"):
         load_manifest(bad)
+
+
+def test_real_rep_counts_come_from_the_manifest_or_a_separate_file(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(
+        "file,exercise,label,reps\na.mp4,squat,correct,3\nb.mp4,squat,correct,\nc.mp4,deadlift,correct,\n",
+        encoding="utf-8",
+    )
+    clips = load_manifest(manifest)
+    assert [c.reps for c in clips] == [3, None, None]
+    counts = tmp_path / "reps.csv"
+    counts.write_text("file,exercise,reps,sure\nb.mp4,squat,2,yes\nc.mp4,deadlift,1,no\n", encoding="utf-8")
+    # An unsure count stays unknown rather than blurring the score; a count the file lacks is kept.
+    assert [c.reps for c in with_rep_counts(clips, counts)] == [3, 2, None]
+    counts.write_text("file,reps\nb.mp4,two\n", encoding="utf-8")
+    with pytest.raises(FormcheckError, match="whole number"):
+        with_rep_counts(clips, counts)
+    counts.write_text("file,count\nb.mp4,2\n", encoding="utf-8")
+    with pytest.raises(FormcheckError, match="reps"):
+        with_rep_counts(clips, counts)
 
 
 def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:

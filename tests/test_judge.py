@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -20,9 +21,19 @@ from formcheck.exercises import (
 )
 from formcheck.exercises.spec import Limit
 from formcheck.features import BOB_WINDOW_S
-from formcheck.testing.scenarios import SCENARIOS, Moment, plank_pose, push_ups, timeline
+from formcheck.smoothing import smooth_offline
+from formcheck.testing.scenarios import (
+    FEET,
+    SCENARIOS,
+    Moment,
+    bar_low,
+    deadlifts_with_hidden_feet,
+    plank_pose,
+    push_ups,
+    timeline,
+)
 from formcheck.testing.synthetic_pose import Camera, render_sequence
-from formcheck.types import FormcheckError, Landmark
+from formcheck.types import FormcheckError, Landmark, PoseSequence
 
 REPORT_KEYS = {
     "schema", "exercise", "exercise_source", "recognition_confidence", "view", "model", "duration_s",
@@ -266,6 +277,47 @@ def test_hips_rise_first_is_not_judged_on_a_pull_the_clip_cuts_off() -> None:
     assert np.nanmax(rise) - np.nanmin(rise) > 14.0
     # (A fault in an unfinished rep would be filed under the last finished one: rep 2 twice.)
     assert [fault.rep for fault in truncated.faults] == [1, 2]
+
+
+def _deadlifts_with_the_feet_behind_the_plate(
+    fault: str | None, hidden: Callable[[Moment], bool], from_the_bar: bool = True
+) -> PoseSequence:
+    return smooth_offline(deadlifts_with_hidden_feet(fault, hidden, from_the_bar))
+
+
+def test_a_set_from_the_bar_is_counted_when_the_plates_hide_the_feet(monkeypatch: pytest.MonkeyPatch) -> None:
+    sequence = _deadlifts_with_the_feet_behind_the_plate(None, bar_low)
+    feet = list(FEET)
+    assert np.isnan(sequence.world[:5, feet]).all() and np.isfinite(sequence.world_with_hidden[:5, feet]).all()
+    report = analyze_sequence(sequence, exercise="deadlift")
+    assert len(report.reps) == 3
+    assert report.faults == ()
+    # Checks still see only what the camera sees: the hip height (which needs the feet) is unknown at the bottom.
+    assert np.isnan(report.frames.features["hip_height_norm"][:5]).all()
+    # With the seen-only shoulder height as the driver, every bottom is a gap the rep machine cannot bridge.
+    seen_only = replace(
+        EXERCISES["deadlift"], motion=replace(EXERCISES["deadlift"].motion, driver="shoulder_height_norm")
+    )
+    monkeypatch.setattr("formcheck.analysis.get_exercise", lambda name: seen_only)
+    assert len(analyze_sequence(sequence, exercise="deadlift").reps) == 0
+
+
+def test_hips_rise_first_needs_to_see_where_the_hips_were_lowest() -> None:
+    scenario = SCENARIOS["deadlift"]
+    seen = smooth_offline(render_sequence([scenario.pose(m, "hips_rise_first") for m in scenario.moments()]))
+    assert [fault.rep for fault in analyze_sequence(seen, exercise="deadlift").faults] == [1, 2, 3]
+
+    # Feet hidden at the bar and early in the pull: the hips' height (over the floor) is unknown where the lift is
+    # deepest, so the frame the rise is measured from cannot be found. Measured from the lowest frame that happens
+    # to be seen (here late in the lowering, before the trunk reached its angle at the bar) the rise mixes in the
+    # lowering; on real clips a lifter's ordinary pull read 25°. No verdict, no cue; the reps still count.
+    def at_the_bar(moment: Moment) -> bool:
+        return moment.segment == "active" or (moment.segment == "back" and moment.within < 0.3)
+
+    hidden = _deadlifts_with_the_feet_behind_the_plate("hips_rise_first", at_the_bar, from_the_bar=False)
+    report = analyze_sequence(hidden, exercise="deadlift")
+    assert len(report.reps) == 3
+    assert "hips_rise_first" not in {fault.code for fault in report.faults}
 
 
 def test_push_ups_are_not_timed_or_judged_as_a_plank() -> None:

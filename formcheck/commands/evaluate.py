@@ -60,19 +60,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="manifest: also run 'unlabeled' clips (listed and counted for recognition, never for fault scores)",
     )
+    parser.add_argument(
+        "--reps",
+        type=Path,
+        metavar="CSV",
+        help="manifest: true rep counts (columns file, reps and optionally sure; 'no' rows are not scored), e.g. "
+        "bench/real_clip_reps.csv",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not list every clip")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from formcheck.evaluation import default_cache_dir, load_labelled  # noqa: PLC0415
+    from formcheck.evaluation import default_cache_dir, load_labelled, with_rep_counts  # noqa: PLC0415
     from formcheck.types import FormcheckError  # noqa: PLC0415
 
-    if not args.path.exists():
-        raise FormcheckError(f"{args.path}: no such file or folder")
+    for given in (args.path, args.reps):
+        if given is not None and not given.exists():
+            raise FormcheckError(f"{given}: no such file or folder")
     if args.json is not None:
         writable_output(args.json)
     clips = load_labelled(args.path, args.min_magnitude, args.include_unlabeled)
+    if args.reps is not None:
+        clips = with_rep_counts(clips, args.reps)
     cache = None if args.no_cache else (args.cache or default_cache_dir())
     results = evaluate_clips(clips, args.model, args.fps, cache, args.exercise, args.profile, verbose=not args.quiet)
     from formcheck.evaluation import score  # noqa: PLC0415
@@ -96,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
             "exercise": args.exercise,
             "profile": args.profile,
             "min_magnitude": args.min_magnitude,
+            "reps": None if args.reps is None else str(args.reps),
         }
         payload["clips"] = [_clip_json(clip, pred, recognised) for clip, pred, recognised in results]
         args.json.write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n", encoding="utf-8")
@@ -230,7 +241,8 @@ def format_scores(scores: Scores) -> str:
         )
     lines += [
         "",
-        f"rep count exact:        {rate(scores.rep_count_exact)}",
+        f"rep count exact:        {rate(scores.rep_count_exact)}"
+        + "".join(f"  {name} {r.hits}/{r.total}" for name, r in sorted(scores.by_exercise_reps.items())),
         f"clean clips with cues:  {scores.clean_clips_with_cues}/{scores.clean_clips} ({scores.clean_clip_cues} cues)"
         + "".join(f"  {name} {cued}/{clips}" for name, (clips, cued) in sorted(scores.by_exercise_clean.items())),
         f"unjudged checks:        {rate(scores.unjudged_checks)}",

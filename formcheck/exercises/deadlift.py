@@ -13,8 +13,9 @@ EXERCISE = Exercise(
     motion=Motion(
         # Shoulder height (world metres over leg+trunk length) works from any view: 1 standing, ~0.6 at the bar on
         # real lifts from the floor. Rendered hinges (no barbell, hands to just below the knee) bottom out at
-        # 0.70-0.75, so the bottom starts at 0.8; lockout is back above 0.9 (standing reads 0.99).
-        driver="shoulder_height_norm",
+        # 0.70-0.75, so the bottom starts at 0.8; lockout is back above 0.9 (standing reads 0.99). The "any" variant
+        # measures from a guessed floor when a plate hides both feet at the bar, so a set starting there is counted.
+        driver="shoulder_height_any_norm",
         active_when="below",
         enter=0.80,
         exit=0.90,

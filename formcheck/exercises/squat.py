@@ -10,8 +10,9 @@ EXERCISE = Exercise(
     title="Squat",
     description="Rep = from standing down to the bottom and back up.",
     motion=Motion(
-        # Hip height over leg length (world metres) works from any view: 1 standing, ~0.45 at parallel.
-        driver="hip_height_norm",
+        # Hip height over leg length (world metres) works from any view: 1 standing, ~0.45 at parallel (over a
+        # guessed floor when both feet are hidden, as for the deadlift).
+        driver="hip_height_any_norm",
         active_when="below",
         enter=0.78,
         exit=0.90,

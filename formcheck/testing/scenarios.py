@@ -14,6 +14,7 @@ import numpy as np
 
 from formcheck.testing.synthetic_pose import (
     FOREARM_M,
+    HIDDEN_VISIBILITY,
     SHIN_M,
     THIGH_M,
     TRUNK_M,
@@ -230,7 +231,40 @@ def expected_sides(scenario: Scenario) -> list[str]:
     return ["left" if rep % 2 else "right" for rep in range(1, scenario.reps + 1)]
 
 
-__all__ = ["FPS", "SCENARIOS", "Moment", "Scenario", "expected_sides", "timeline"]
+FEET = tuple(Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT") for part in ("ANKLE", "HEEL", "FOOT_INDEX"))
+
+
+def bar_low(moment: Moment) -> bool:
+    """The bar below mid-shin: a plate between a side camera and the lifter hides both feet."""
+    return moment.progress > 0.4
+
+
+def deadlifts_with_hidden_feet(
+    fault: str | None, hidden: Callable[[Moment], bool] = bar_low, from_the_bar: bool = True
+) -> PoseSequence:
+    """Three deadlift reps filmed from the side (the set starting at the bar, or standing) whose feet are hidden on
+    the ``hidden`` moments, as a barbell plate hides them on real side-view lifts. Not smoothed: MediaPipe's guess
+    of the hidden points is still in the landmarks, at visibility ~0."""
+    scenario = SCENARIOS["deadlift"]
+    moments = scenario.moments()
+    if from_the_bar:
+        moments = moments[next(i for i, m in enumerate(moments) if m.rep == 1 and m.segment == "active") :]
+    sequence = render_sequence([scenario.pose(m, fault) for m in moments], Camera(fps=FPS))
+    sequence.landmarks[np.ix_([hidden(m) for m in moments], [int(lm) for lm in FEET], [3])] = HIDDEN_VISIBILITY
+    return sequence
+
+
+__all__ = [
+    "FEET",
+    "FPS",
+    "SCENARIOS",
+    "Moment",
+    "Scenario",
+    "bar_low",
+    "deadlifts_with_hidden_feet",
+    "expected_sides",
+    "timeline",
+]
 
 
 def push_ups(period_s: float = 1.5, drop_m: float = 0.25) -> PoseSequence:
