@@ -45,6 +45,7 @@ class LiveSettings:
     profile: str = "standard"
     cue_cooldown_s: float = CUE_COOLDOWN_S
     window_s: float = LIVE_WINDOW_S
+    back_outline: bool = False  # the caller measures the back outline of each frame (segmentation mask)
 
 
 @dataclass(frozen=True)
@@ -79,25 +80,42 @@ class _Window:
     landmarks: deque[FloatArray] = field(default_factory=deque)
     world: deque[FloatArray] = field(default_factory=deque)
     world_with_hidden: deque[FloatArray] = field(default_factory=deque)
+    back_bulge: deque[float] = field(default_factory=deque)
+    first_t_ms: float | None = None  # the session's first frame: until the window drops it, nothing has been cut
 
-    def add(self, t_ms: float, smoothed: tuple[FloatArray, FloatArray, FloatArray], window_s: float) -> None:
+    def add(
+        self, t_ms: float, smoothed: tuple[FloatArray, FloatArray, FloatArray], back_bulge: float, window_s: float
+    ) -> None:
         """``smoothed``: (landmarks, world, world_with_hidden) of one frame, as the live smoother returns them."""
         tracks = (self.landmarks, self.world, self.world_with_hidden)
+        if self.first_t_ms is None:
+            self.first_t_ms = t_ms
         self.t_ms.append(t_ms)
+        self.back_bulge.append(back_bulge)
         for track, values in zip(tracks, smoothed, strict=True):
             track.append(values)
         while self.t_ms[0] < t_ms - window_s * 1000.0:
             self.t_ms.popleft()
+            self.back_bulge.popleft()
             for track in tracks:
                 track.popleft()
 
-    def sequence(self, width: int, height: int) -> PoseSequence:
+    @property
+    def cut(self) -> bool:
+        """Whether the window has dropped the session's first frames (its start is then an arbitrary cut)."""
+        return bool(self.t_ms) and self.t_ms[0] != self.first_t_ms
+
+    def sequence(self, width: int, height: int, back_outline: bool) -> PoseSequence:
+        """The window as a sequence; ``back_outline``: the back outline was measured (else it is unknown, None)."""
         times = np.fromiter(self.t_ms, dtype=np.float64)
         fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
         landmarks, world, world_with_hidden = (
             np.stack(list(track)) for track in (self.landmarks, self.world, self.world_with_hidden)
         )
-        return PoseSequence(times, landmarks, world, width, height, fps, world_with_hidden=world_with_hidden)
+        bulge = np.fromiter(self.back_bulge, dtype=np.float64) if back_outline else None
+        return PoseSequence(
+            times, landmarks, world, width, height, fps, back_bulge=bulge, world_with_hidden=world_with_hidden
+        )
 
 
 class LiveCoach:
@@ -124,13 +142,21 @@ class LiveCoach:
         self._last_spoken_s = -np.inf
         self._state = LiveState(0.0, 0, "", False, 0.0, 0.0, None, None, None, (), False)
 
-    def push(self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None) -> LiveState:
-        """One frame: (33, 5) normalised landmarks and (33, 3) world landmarks, or None when nobody was found."""
+    def push(
+        self,
+        t_ms: float,
+        landmarks: FloatArray | None,
+        world: FloatArray | None,
+        back_bulge: float = float("nan"),
+    ) -> LiveState:
+        """One frame: (33, 5) normalised landmarks and (33, 3) world landmarks, or None when nobody was found;
+        ``back_bulge``: the frame's back outline (:mod:`formcheck.back_outline`) when
+        ``LiveSettings.back_outline`` is on (NaN when the outline was lost)."""
         if self._start_ms is None:
             self._start_ms = t_ms
         if self._window.t_ms and t_ms <= self._window.t_ms[-1]:
             return self._state  # a repeated or out-of-order frame: nothing new to judge
-        self._window.add(t_ms, self._smooth(t_ms, landmarks, world), self.settings.window_s)
+        self._window.add(t_ms, self._smooth(t_ms, landmarks, world), back_bulge, self.settings.window_s)
         t_s = (t_ms - self._start_ms) / 1000.0
         if t_s - self._last_analysis_s < ANALYSIS_INTERVAL_S:
             return replace(self._state, say=None)  # said once, on the update that decided it
@@ -151,7 +177,7 @@ class LiveCoach:
 
     def _analyse(self, t_s: float) -> LiveState:
         window = self._window
-        sequence = window.sequence(*self._size)
+        sequence = window.sequence(*self._size, back_outline=self.settings.back_outline)
         report = analyze_sequence(sequence, self.spec.name, self.settings.profile)
         dt_s = 0.0 if np.isinf(self._last_analysis_s) else t_s - self._last_analysis_s
         self._last_analysis_s = t_s
@@ -169,10 +195,13 @@ class LiveCoach:
         )
 
     def _count_reps(self, report: Report) -> None:
-        """Count each rep once, as it completes; the window's cut can fake a rep at its start, so those are skipped."""
+        """Count each rep once, as it completes. Once the window has dropped the session's first frames its start is
+        an arbitrary cut that can fake a rep, so reps starting there are skipped; before that, a rep from the very
+        first frame is real (a lifter set up at the bar when the camera starts)."""
         window_start_s = self._window.t_ms[0] / 1000.0  # report times are the caller's clock, in seconds
+        edge_s = WINDOW_EDGE_S if self._window.cut else -np.inf
         for rep in report.reps:
-            if rep.end_s > self._last_rep_end_s + 1e-6 and rep.start_s >= window_start_s + WINDOW_EDGE_S:
+            if rep.end_s > self._last_rep_end_s + 1e-6 and rep.start_s >= window_start_s + edge_s:
                 self._reps += 1
                 self._last_rep_end_s = rep.end_s
 
@@ -268,3 +297,43 @@ def _rows(found: np.ndarray, recent: np.ndarray) -> np.ndarray:
 
 def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+@dataclass(frozen=True)
+class LiveReplay:
+    """What a webcam session would have shown for a recorded sequence, summed up."""
+
+    reps: int
+    cued: frozenset[str]  # fault codes shown as the cue at some moment
+    cue_lines: int  # cue lines spoken (set-up guidance not counted)
+    good_form_s: float  # good-form time summed over the holds
+
+
+def replay(sequence: PoseSequence, settings: LiveSettings) -> LiveReplay:
+    """Feed ``sequence`` (raw landmarks, as the landmarker gives them) frame by frame to a :class:`LiveCoach`; its
+    back outline is passed on when it has one (``settings.back_outline`` is then switched on)."""
+    settings = replace(settings, back_outline=sequence.back_bulge is not None)
+    coach = LiveCoach(settings, sequence.width, sequence.height)
+    found = sequence.has_pose()
+    cued: set[str] = set()
+    cue_lines = 0
+    good_form_s = 0.0
+    state: LiveState | None = None
+    for i in range(sequence.num_frames):
+        seen = bool(found[i])
+        previous = state
+        bulge = float("nan") if sequence.back_bulge is None else float(sequence.back_bulge[i])
+        state = coach.push(
+            float(sequence.t_ms[i]),
+            sequence.landmarks[i] if seen else None,
+            sequence.world[i] if seen else None,
+            bulge,
+        )
+        if state.cue is not None:
+            cued.add(state.cue.code)
+            cue_lines += state.say == state.cue.text
+        if previous is not None and previous.in_hold and not state.in_hold:
+            good_form_s += previous.good_form_s
+    if state is not None and state.in_hold:
+        good_form_s += state.good_form_s
+    return LiveReplay(0 if state is None else state.reps, frozenset(cued), cue_lines, good_form_s)

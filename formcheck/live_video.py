@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 import numpy as np
 
+from formcheck.exercises import get_exercise, reads_back_outline
 from formcheck.live import LiveCoach, LiveSettings, LiveState
+from formcheck.pose.extract import back_bulge_of
 from formcheck.pose.landmarker import LandmarkerSettings, RunningMode
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.pool import POOL, LeasedLandmarker
@@ -27,9 +30,12 @@ class LiveSession:
     """One person in front of one camera, for one exercise: frames in, annotated frames out."""
 
     def __init__(self, settings: LiveSettings, model: str = DEFAULT_MODEL) -> None:
-        self.settings = settings
+        # The person mask costs a few milliseconds a frame: only asked for when a check reads the back outline
+        # (the deadlift's rounded back, the bird dog's sagging trunk), which is unjudged without it.
+        outline = reads_back_outline(get_exercise(settings.exercise))
+        self.settings = replace(settings, back_outline=outline)
         self.model = model
-        self._landmarker_settings = LandmarkerSettings(model, RunningMode.VIDEO)
+        self._landmarker_settings = LandmarkerSettings(model, RunningMode.VIDEO, segmentation=outline)
         self._lock = threading.Lock()
         self._landmarker: LeasedLandmarker | None = None
         self._coach: LiveCoach | None = None
@@ -55,7 +61,8 @@ class LiveSession:
                 self._problem = str(error)
                 return image
             pose = poses[0] if poses else None
-            state = coach.push(float(t_ms), pose.landmarks if pose else None, pose.world if pose else None)
+            bulge = back_bulge_of(pose, image.shape) if pose is not None and self.settings.back_outline else np.nan
+            state = coach.push(float(t_ms), pose.landmarks if pose else None, pose.world if pose else None, bulge)
             self._state = state
             if state.say:
                 self._to_say.append(state.say)

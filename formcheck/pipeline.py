@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from formcheck.analysis import AUTO, analyze_sequence
-from formcheck.exercises import Overrides
+from formcheck.exercises import Overrides, get_exercise, reads_back_outline
 from formcheck.pose.extract import ExtractOptions, ProgressCallback, extract_poses
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.render import draw_overlay, overlay_states
@@ -21,9 +21,6 @@ from formcheck.types import PoseSequence
 from formcheck.video import H264Writer, iter_frames, prefetch
 
 log = logging.getLogger(__name__)
-
-# Exercises whose checks read the back outline from the segmentation mask; "auto" may turn out to be one of them.
-_NEEDS_BACK_OUTLINE = {AUTO, "deadlift", "bird_dog", "squat"}
 
 
 @dataclass(frozen=True)
@@ -51,7 +48,8 @@ def analyze_video(
     options = ExtractOptions(
         model=settings.model,
         target_fps=settings.target_fps,
-        back_outline=settings.exercise in _NEEDS_BACK_OUTLINE,
+        # "auto" may turn out to be an exercise that reads the back outline.
+        back_outline=settings.exercise == AUTO or reads_back_outline(get_exercise(settings.exercise)),
     )
     raw = extract_poses(path, options, progress)
     smoothed = smooth_offline(raw)

@@ -147,6 +147,11 @@ def test_evaluate_manifest_end_to_end_with_cache(
     assert main([*args, "--reps", str(reps)]) == 0  # second run from the cache
     assert len(list(cache.glob("*.npz"))) == 1
     assert "rep count exact:        0/2 (0%)  plank 0/1  squat 0/1" in capsys.readouterr().out
+    # The same clips replayed through the live coach: the exercise is the labelled one, so no recognition score.
+    assert main([*args, "--reps", str(reps), "--live"]) == 0
+    live = capsys.readouterr().out
+    assert "rep count exact:        0/2 (0%)" in live and "recognition accuracy:   0/0" in live
+    assert json.loads(out.read_text(encoding="utf-8"))["settings"]["live"] is True
 
 
 def test_evaluate_rejects_a_path_without_labels(
@@ -156,3 +161,5 @@ def test_evaluate_rejects_a_path_without_labels(
     assert "no clips with .truth.json" in logged(caplog, capsys)
     assert main(["evaluate", str(tmp_path), "--reps", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv: no such file" in logged(caplog, capsys)
+    assert main(["evaluate", str(tmp_path), "--live", "--exercise", "auto"]) == 2
+    assert "a live session's is chosen" in logged(caplog, capsys)

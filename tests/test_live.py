@@ -10,6 +10,7 @@ import pytest
 
 from formcheck.features import BOB_WINDOW_S
 from formcheck.live import CUE_COOLDOWN_S, LiveCoach, LiveSettings, LiveState
+from formcheck.live import replay as replay_live
 from formcheck.testing.scenarios import SCENARIOS, deadlifts_with_hidden_feet, plank_pose, timeline
 from formcheck.testing.synthetic_pose import Camera, render_sequence
 from formcheck.types import Landmark, PoseSequence
@@ -37,11 +38,27 @@ def test_clean_reps_are_counted_once_each_and_nothing_is_said(exercise: str) -> 
     assert all(state.cue is None for state in states)
 
 
-def test_deadlifts_are_counted_live_when_the_plates_hide_the_feet() -> None:
-    """The live smoother keeps MediaPipe's guess of hidden feet for the rep machine, as the recorded path does."""
-    states = replay(deadlifts_with_hidden_feet(None, from_the_bar=False), "deadlift")
+@pytest.mark.parametrize("from_the_bar", [False, True])
+def test_deadlifts_are_counted_live_when_the_plates_hide_the_feet(from_the_bar: bool) -> None:
+    """The live smoother keeps MediaPipe's guess of hidden feet for the rep machine, as the recorded path does; and a
+    lifter already set up at the bar when the camera starts gets that first pull counted (the window has not cut
+    anything yet, so a rep from its first frame is real)."""
+    states = replay(deadlifts_with_hidden_feet(None, from_the_bar=from_the_bar), "deadlift")
     assert states[-1].reps == 3
     assert all(state.cue is None for state in states)  # (the set-up hint does ask for the feet to be seen)
+
+
+def test_a_rounded_back_is_cued_live_only_when_the_back_outline_is_measured() -> None:
+    sequence = SCENARIOS["deadlift"].build("rounded_back")  # carries a back outline per frame
+    assert "rounded_back" in replay_live(sequence, LiveSettings("deadlift")).cued
+    # A coach told nothing about the outline (no segmentation) leaves the check unjudged: no cue.
+    without = replace(sequence, back_bulge=None)
+    assert replay_live(without, LiveSettings("deadlift")).cued == frozenset()
+    # The webcam session asks the landmarker for the person mask exactly when a check reads the outline.
+    from formcheck.live_video import LiveSession  # noqa: PLC0415 - imports mediapipe
+
+    assert LiveSession(LiveSettings("deadlift"), model="lite").settings.back_outline
+    assert not LiveSession(LiveSettings("squat"), model="lite").settings.back_outline
 
 
 def test_a_fault_is_cued_and_spoken_once_per_cooldown() -> None:

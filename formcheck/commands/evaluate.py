@@ -11,6 +11,7 @@ from pathlib import Path
 
 from formcheck.commands.common import add_fps_argument, add_model_argument, writable_output
 from formcheck.evaluation import LabelledClip, Prediction, Rate, Scores
+from formcheck.types import PoseSequence
 
 Recognised = tuple[str | None, float | None]  # (exercise recognised with --exercise auto, its confidence)
 
@@ -67,6 +68,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="manifest: true rep counts (columns file, reps and optionally sure; 'no' rows are not scored), e.g. "
         "bench/real_clip_reps.csv",
     )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="replay each clip's landmarks frame by frame through the live coach (what a webcam session would have "
+        "shown: reps counted as they finish, cues shown) instead of analysing the recorded video; the exercise is "
+        "the labelled one, as a live session's is chosen, so recognition is not scored",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not list every clip")
     parser.set_defaults(handler=run)
 
@@ -78,19 +86,24 @@ def run(args: argparse.Namespace) -> int:
     for given in (args.path, args.reps):
         if given is not None and not given.exists():
             raise FormcheckError(f"{given}: no such file or folder")
+    if args.live and args.exercise != LABELLED:
+        raise FormcheckError("--live judges each clip as its labelled exercise (a live session's is chosen)")
     if args.json is not None:
         writable_output(args.json)
     clips = load_labelled(args.path, args.min_magnitude, args.include_unlabeled)
     if args.reps is not None:
         clips = with_rep_counts(clips, args.reps)
     cache = None if args.no_cache else (args.cache or default_cache_dir())
-    results = evaluate_clips(clips, args.model, args.fps, cache, args.exercise, args.profile, verbose=not args.quiet)
+    results = evaluate_clips(
+        clips, args.model, args.fps, cache, args.exercise, args.profile, verbose=not args.quiet, live=args.live
+    )
     from formcheck.evaluation import score  # noqa: PLC0415
     from formcheck.exercises import EXERCISES  # noqa: PLC0415
 
     codes = {name: [c.code for c in spec.checks] for name, spec in EXERCISES.items()}
     pairs = [(clip, pred) for clip, pred, _ in results]
-    scores = score(pairs, EXERCISES, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
+    recognisable = () if args.live else EXERCISES
+    scores = score(pairs, recognisable, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
     sys.stdout.write(format_scores(scores) + "\n")
     by_view = _scores_by_view(pairs, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
     for name, view_scores in by_view.items():
@@ -107,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
             "profile": args.profile,
             "min_magnitude": args.min_magnitude,
             "reps": None if args.reps is None else str(args.reps),
+            "live": args.live,
         }
         payload["clips"] = [_clip_json(clip, pred, recognised) for clip, pred, recognised in results]
         args.json.write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n", encoding="utf-8")
@@ -122,14 +136,16 @@ def evaluate_clips(
     exercise_mode: str = LABELLED,
     profile: str = "standard",
     verbose: bool = True,
+    live: bool = False,
 ) -> list[tuple[LabelledClip, Prediction, Recognised]]:
-    """(clip, prediction, (recognised exercise, confidence)) for each clip; a clip that fails is an error row."""
+    """(clip, prediction, (recognised exercise, confidence)) for each clip; a clip that fails is an error row.
+    ``live``: the prediction is what the live coach showed when fed the clip's landmarks frame by frame."""
     from formcheck.analysis import AUTO, analyze_sequence  # noqa: PLC0415
     from formcheck.evaluation import cached_landmarks  # noqa: PLC0415
     from formcheck.exercises import EXERCISES  # noqa: PLC0415
     from formcheck.pose.extract import ExtractOptions, extract_poses  # noqa: PLC0415
     from formcheck.smoothing import smooth_offline  # noqa: PLC0415
-    from formcheck.types import FormcheckError, PoseSequence  # noqa: PLC0415
+    from formcheck.types import FormcheckError  # noqa: PLC0415
 
     # Always extract the back outline so a cached clip can be judged as any exercise.
     options = ExtractOptions(model=model, target_fps=fps, back_outline=True)
@@ -146,6 +162,12 @@ def evaluate_clips(
             results.append((clip, pred, (None, None)))
             log.warning("%s: %s", clip.name or clip.path.name, error)
             continue
+        if live:
+            pred = _live_prediction(raw, clip.exercise, profile)
+            results.append((clip, pred, (None, None)))
+            if verbose:
+                sys.stdout.write(f"[{number}/{len(clips)}] {_clip_line(clip, pred, (None, None))}\n")
+            continue
         sequence = smooth_offline(raw)
         auto = analyze_sequence(sequence, AUTO, profile, None, model)
         recognised = (auto.exercise, auto.recognition_confidence)
@@ -159,6 +181,18 @@ def evaluate_clips(
             sys.stdout.write(f"[{number}/{len(clips)}] {_clip_line(clip, pred, recognised)}\n")
             sys.stdout.flush()
     return results
+
+
+def _live_prediction(raw: PoseSequence, exercise: str, profile: str) -> Prediction:
+    from formcheck.exercises import EXERCISES  # noqa: PLC0415
+    from formcheck.live import LiveSettings, replay  # noqa: PLC0415
+
+    if exercise not in EXERCISES:
+        return Prediction(None, frozenset(), 0, 0, frozenset(), 0, error=f"no live coach for {exercise!r}")
+    shown = replay(raw, LiveSettings(exercise, profile))
+    frames_with_pose = int(raw.has_pose().sum())
+    # Live coaching does not report unjudged checks (it gives set-up guidance instead): checks=0 keeps them unscored.
+    return Prediction(exercise, shown.cued, shown.cue_lines, shown.reps, frozenset(), 0, None, frames_with_pose)
 
 
 def _scores_by_view(pairs: Sequence[tuple[LabelledClip, Prediction]], codes: dict[str, list[str]]) -> dict[str, Scores]:

@@ -35,6 +35,7 @@ __all__ = [
     "Thresholds",
     "get_exercise",
     "load_overrides",
+    "reads_back_outline",
     "resolve_thresholds",
 ]
 
@@ -132,6 +133,11 @@ def get_exercise(name: str) -> Exercise:
     if name not in EXERCISES:
         raise FormcheckError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISES)}")
     return EXERCISES[name]
+
+
+def reads_back_outline(exercise: Exercise) -> bool:
+    """Whether a check of ``exercise`` reads the back outline, which needs the landmarker's segmentation mask."""
+    return any(FEATURES[limit.feature].needs_back_bulge for check in exercise.checks for limit in check.limits)
 
 
 def resolve_thresholds(exercise: Exercise, profile: str = "standard", overrides: Overrides | None = None) -> Thresholds:

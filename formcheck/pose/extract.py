@@ -214,10 +214,12 @@ def _append(result: SegmentResult, frame: Frame, pose: DetectedPose | None, back
         return
     result.landmarks.append(pose.landmarks)
     result.world.append(pose.world)
-    result.bulge.append(_bulge(pose, frame.image.shape) if back_outline else float("nan"))
+    result.bulge.append(back_bulge_of(pose, frame.image.shape) if back_outline else float("nan"))
 
 
-def _bulge(pose: DetectedPose, shape: tuple[int, ...]) -> float:
+def back_bulge_of(pose: DetectedPose, shape: tuple[int, ...]) -> float:
+    """The back outline's bulge (:func:`formcheck.back_outline.back_bulge_fraction`) of a pose found in an image of
+    ``shape``, on its near side; NaN without a person mask."""
     if pose.mask is None:
         return float("nan")
     scale = np.array([shape[1], shape[0]], dtype=np.float64)
