@@ -26,7 +26,7 @@ import numpy as np
 
 from formcheck import geometry
 from formcheck.geometry import Side
-from formcheck.types import FloatArray, Landmark, PoseSequence
+from formcheck.types import BoolArray, FloatArray, Landmark, PoseSequence
 
 FEATURE_UNITS = ("_deg", "_norm", "_ratio")
 
@@ -77,9 +77,13 @@ class Body:
     back_bulge: FloatArray | None
     t_s: FloatArray  # (T,) seconds
     world_with_hidden: FloatArray | None = None  # (T, 33, 3) incl. MediaPipe's guesses for hidden joints
+    outside_frame: BoolArray | None = None  # (T, 33) points placed outside the picture
 
     @classmethod
     def from_sequence(cls, seq: PoseSequence) -> Body:
+        outside = seq.outside_frame
+        if outside is None:  # not gated yet: the positions still say where each point is
+            outside = np.any((seq.landmarks[..., :2] < 0.0) | (seq.landmarks[..., :2] > 1.0), axis=-1)
         return cls(
             xy=seq.xy_px(),
             world=seq.world,
@@ -88,6 +92,7 @@ class Body:
             back_bulge=seq.back_bulge,
             t_s=np.asarray(seq.t_s, dtype=np.float64),
             world_with_hidden=seq.world_with_hidden,
+            outside_frame=np.asarray(outside, dtype=np.bool_),
         )
 
     @property

@@ -313,24 +313,38 @@ def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tu
     if all(FEATURES[e.limit.feature].needs_back_bulge for e in evals) and body.back_bulge is None:
         return NO_OUTLINE_REASON, NO_OUTLINE_FIX
     joints: list[Joint] = []
+    out_of_frame: list[Joint] = []
     for evaluation in evals:
         feature = FEATURES[evaluation.limit.feature]
         for joint in feature.joints:
             sides = (body.near,) if feature.sides == "near" else (body.near, body.far)
             landmarks = tuple(joint_landmark(joint, side) for side in sides)
-            if joint not in joints and not np.all(_visible(body, landmarks)[hidden]):
+            unseen = hidden & ~_visible(body, landmarks)
+            if joint not in joints and np.any(unseen):
                 joints.append(joint)
+                if body.outside_frame is not None and _mostly_outside(body.outside_frame, unseen, landmarks):
+                    out_of_frame.append(joint)
     if not joints:
         return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
-    return hidden_joints_reason_and_fix(joints)
+    return hidden_joints_reason_and_fix(joints, out_of_frame if body.outside_frame is not None else None)
 
 
-def hidden_joints_reason_and_fix(joints: list[Joint]) -> tuple[str, str]:
-    """(reason, fix) for joints the camera cannot see: step back when limbs leave the frame, else unblock them."""
-    names = " and ".join(_JOINT_PLURAL[joint] for joint in joints)
-    if set(joints) & _OUT_OF_FRAME_JOINTS:
+def _mostly_outside(outside_frame: BoolArray, frames: BoolArray, landmarks: tuple[Landmark, ...]) -> bool:
+    columns = np.array([int(lm) for lm in landmarks], dtype=np.int64)
+    return bool(np.mean(np.any(outside_frame[frames][:, columns], axis=1)) > 0.5)
+
+
+def hidden_joints_reason_and_fix(joints: list[Joint], out_of_frame: list[Joint] | None = None) -> tuple[str, str]:
+    """(reason, fix) for joints the camera cannot see: step back when they leave the picture, else unblock them.
+
+    ``out_of_frame``: those of ``joints`` that lay outside the picture; None when unknown, then limbs (which are the
+    ones that usually leave it) are taken to have left it."""
+    plurals = [_JOINT_PLURAL[joint] for joint in joints]
+    names = " and ".join(plurals) if len(plurals) < 3 else f"{', '.join(plurals[:-1])} and {plurals[-1]}"
+    left = set(joints) & _OUT_OF_FRAME_JOINTS if out_of_frame is None else set(out_of_frame)
+    if left:
         return f"{names} not visible", f"step back: {names} not visible"
-    return f"{names} not visible", f"make sure nothing hides your {names} from the camera"
+    return f"{names} hidden from the camera", f"make sure nothing stands between the camera and your {names}"
 
 
 def view_fix(view: View) -> str:

@@ -24,7 +24,7 @@ from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View
 from formcheck.judge import hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report
-from formcheck.smoothing import LiveSmoother
+from formcheck.smoothing import LiveSmoother, SmoothedFrame
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
 
 LIVE_WINDOW_S = 20.0  # history judged at each update: longer than any rep, short enough to judge in milliseconds
@@ -37,6 +37,7 @@ FINAL_CUE_SHOW_S = 3.0  # a verdict on a finished phase (e.g. "sit deeper" after
 _SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 _NOBODY = "Step into view: the camera cannot see you"
 _NO_POSE, _NO_WORLD = (rows[0] for rows in empty_pose_arrays(1))
+_NO_FRAME = SmoothedFrame(_NO_POSE, _NO_WORLD, _NO_WORLD, np.zeros(len(_NO_POSE), dtype=np.bool_))
 
 
 @dataclass(frozen=True)
@@ -77,28 +78,20 @@ class _Window:
     """Smoothed landmarks of the latest ``window_s`` seconds."""
 
     t_ms: deque[float] = field(default_factory=deque)
-    landmarks: deque[FloatArray] = field(default_factory=deque)
-    world: deque[FloatArray] = field(default_factory=deque)
-    world_with_hidden: deque[FloatArray] = field(default_factory=deque)
+    frames: deque[SmoothedFrame] = field(default_factory=deque)
     back_bulge: deque[float] = field(default_factory=deque)
     first_t_ms: float | None = None  # the session's first frame: until the window drops it, nothing has been cut
 
-    def add(
-        self, t_ms: float, smoothed: tuple[FloatArray, FloatArray, FloatArray], back_bulge: float, window_s: float
-    ) -> None:
-        """``smoothed``: (landmarks, world, world_with_hidden) of one frame, as the live smoother returns them."""
-        tracks = (self.landmarks, self.world, self.world_with_hidden)
+    def add(self, t_ms: float, frame: SmoothedFrame, back_bulge: float, window_s: float) -> None:
         if self.first_t_ms is None:
             self.first_t_ms = t_ms
         self.t_ms.append(t_ms)
+        self.frames.append(frame)
         self.back_bulge.append(back_bulge)
-        for track, values in zip(tracks, smoothed, strict=True):
-            track.append(values)
         while self.t_ms[0] < t_ms - window_s * 1000.0:
             self.t_ms.popleft()
+            self.frames.popleft()
             self.back_bulge.popleft()
-            for track in tracks:
-                track.popleft()
 
     @property
     def cut(self) -> bool:
@@ -109,12 +102,17 @@ class _Window:
         """The window as a sequence; ``back_outline``: the back outline was measured (else it is unknown, None)."""
         times = np.fromiter(self.t_ms, dtype=np.float64)
         fps = float(1000.0 / np.median(np.diff(times))) if len(times) > 1 else 30.0
-        landmarks, world, world_with_hidden = (
-            np.stack(list(track)) for track in (self.landmarks, self.world, self.world_with_hidden)
-        )
-        bulge = np.fromiter(self.back_bulge, dtype=np.float64) if back_outline else None
+        frames = self.frames
         return PoseSequence(
-            times, landmarks, world, width, height, fps, back_bulge=bulge, world_with_hidden=world_with_hidden
+            times,
+            np.stack([f.landmarks for f in frames]),
+            np.stack([f.world for f in frames]),
+            width,
+            height,
+            fps,
+            back_bulge=np.fromiter(self.back_bulge, dtype=np.float64) if back_outline else None,
+            world_with_hidden=np.stack([f.world_with_hidden for f in frames]),
+            outside_frame=np.stack([f.outside_frame for f in frames]),
         )
 
 
@@ -166,13 +164,11 @@ class LiveCoach:
     @property
     def latest_landmarks(self) -> FloatArray | None:
         """The smoothed (33, 5) landmarks of the newest frame (NaN where hidden), for drawing the skeleton."""
-        return self._window.landmarks[-1] if self._window.landmarks else None
+        return self._window.frames[-1].landmarks if self._window.frames else None
 
-    def _smooth(
-        self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    def _smooth(self, t_ms: float, landmarks: FloatArray | None, world: FloatArray | None) -> SmoothedFrame:
         if landmarks is None or world is None:
-            return _NO_POSE, _NO_WORLD, _NO_WORLD  # never written to: shared by every frame without a person
+            return _NO_FRAME  # never written to: shared by every frame without a person
         return self._smoother(t_ms, landmarks, world)
 
     def _analyse(self, t_s: float) -> LiveState:
@@ -188,7 +184,7 @@ class LiveCoach:
         in_hold = self._time_hold(phase, faults_now, dt_s)
         cue = self._cue(faults_now)
         setup = None if cue else self._setup_hint(sequence, report)
-        person_found = bool(np.any(~np.isnan(window.landmarks[-1][:, 0])))
+        person_found = bool(np.any(~np.isnan(window.frames[-1].landmarks[:, 0])))
         say = self._line_to_say(t_s, cue, setup)
         return LiveState(
             t_s, self._reps, phase, in_hold, self._hold_s, self._good_form_s, cue, say, setup, faults_now, person_found
@@ -255,17 +251,20 @@ class LiveCoach:
         views, _ = exercise_views(self.spec, report.frames.features, rows)
         if np.mean(views[rows] == needed.value) < 0.5:
             return _sentence(view_fix(needed))
-        hidden = self._hidden_joints(sequence, rows, needed)
-        return _sentence(hidden_joints_reason_and_fix(hidden)[1]) if hidden else None
+        hidden, outside = self._hidden_joints(sequence, rows, needed)
+        return _sentence(hidden_joints_reason_and_fix(hidden, outside)[1]) if hidden else None
 
     def _main_view(self) -> View:
         """The view most of the exercise's checks need."""
         views = [check.views[0] for check in self.spec.checks]
         return max(set(views), key=views.count)
 
-    def _hidden_joints(self, sequence: PoseSequence, frames: np.ndarray, view: View) -> list[Joint]:
+    def _hidden_joints(self, sequence: PoseSequence, frames: np.ndarray, view: View) -> tuple[list[Joint], list[Joint]]:
+        """Joints the checks for ``view`` need that are hidden on most of ``frames``, and those of them that lay
+        outside the picture there."""
         body = Body.from_sequence(sequence)
         hidden: list[Joint] = []
+        outside: list[Joint] = []
         for check in self.spec.checks:
             if view not in check.views:
                 continue
@@ -274,7 +273,9 @@ class LiveCoach:
                     landmark = int(joint_landmark(joint, body.near))
                     if joint not in hidden and np.isnan(sequence.landmarks[frames, landmark, 0]).mean() > 0.5:
                         hidden.append(joint)
-        return hidden
+                        if body.outside_frame is not None and body.outside_frame[frames, landmark].mean() > 0.5:
+                            outside.append(joint)
+        return hidden, outside
 
     def _line_to_say(self, t_s: float, cue: LiveCue | None, setup: str | None) -> str | None:
         key, line = (cue.code, cue.text) if cue else ("setup", setup) if setup else (None, None)

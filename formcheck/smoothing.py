@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-from formcheck.types import FloatArray, PoseSequence
+from formcheck.types import BoolArray, FloatArray, PoseSequence
 
 DEFAULT_MIN_VISIBILITY = 0.5
 DEFAULT_MAX_GAP_MS = 300.0
@@ -31,17 +31,22 @@ def gate_visibility(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_
     visibility, and a check must not judge a limb it cannot see."""
     landmarks = sequence.landmarks.copy()
     world = sequence.world.copy()
-    hidden = _unseen(landmarks, min_visibility)
+    outside = outside_the_frame(landmarks)
+    hidden = _unseen(landmarks, min_visibility, outside)
     landmarks[:, :, :3][hidden] = np.nan
     world[hidden] = np.nan
-    return replace(sequence, landmarks=landmarks, world=world)
+    return replace(sequence, landmarks=landmarks, world=world, outside_frame=outside)
 
 
-def _unseen(landmarks: FloatArray, min_visibility: float) -> np.ndarray:
-    """Points (any leading shape, last axis x, y, z, visibility, …) below ``min_visibility`` or outside the frame."""
+def outside_the_frame(landmarks: FloatArray) -> BoolArray:
+    """Points (any leading shape, last axis x, y, …) the landmarker placed outside the picture."""
     xy = landmarks[..., :2]
-    outside = np.any((xy < -FRAME_MARGIN) | (xy > 1.0 + FRAME_MARGIN), axis=-1)
-    return np.asarray(~(landmarks[..., 3] >= min_visibility) | outside)
+    return np.asarray(np.any((xy < -FRAME_MARGIN) | (xy > 1.0 + FRAME_MARGIN), axis=-1), dtype=np.bool_)
+
+
+def _unseen(landmarks: FloatArray, min_visibility: float, outside: BoolArray) -> BoolArray:
+    """Points below ``min_visibility`` or outside the frame."""
+    return np.asarray(~(landmarks[..., 3] >= min_visibility) | outside, dtype=np.bool_)
 
 
 def interpolate_gaps(values: FloatArray, t_ms: FloatArray, max_gap_ms: float = DEFAULT_MAX_GAP_MS) -> FloatArray:
@@ -163,6 +168,16 @@ def _blend(previous: FloatArray, current: FloatArray, alpha: FloatArray) -> Floa
     return np.asarray(alpha * current + (1.0 - alpha) * previous, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class SmoothedFrame:
+    """One live frame after :class:`LiveSmoother` (see :class:`PoseSequence` for each field's meaning)."""
+
+    landmarks: FloatArray  # (33, 5) gated and smoothed
+    world: FloatArray  # (33, 3) gated and smoothed
+    world_with_hidden: FloatArray  # (33, 3) smoothed without the gate
+    outside_frame: BoolArray  # (33,)
+
+
 class LiveSmoother:
     """The live path for one frame at a time: visibility and out-of-frame gating, then causal One-Euro filters."""
 
@@ -172,25 +187,27 @@ class LiveSmoother:
         self._world = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
         self._world_with_hidden = OneEuroFilter(min_cutoff_hz=1.5, beta=2.0)
 
-    def __call__(
-        self, t_ms: float, landmarks: FloatArray, world: FloatArray
-    ) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(33, 5) landmarks and (33, 3) world landmarks of one frame, gated and smoothed, and the world landmarks
-        smoothed without the gate (see ``PoseSequence.world_with_hidden``); new arrays."""
-        hidden = _unseen(landmarks, self.min_visibility)
+    def __call__(self, t_ms: float, landmarks: FloatArray, world: FloatArray) -> SmoothedFrame:
+        """(33, 5) landmarks and (33, 3) world landmarks of one frame in; new arrays out."""
+        outside = outside_the_frame(landmarks)
+        hidden = _unseen(landmarks, self.min_visibility, outside)
         gated = landmarks.copy()
         gated[hidden, :3] = np.nan
         gated_world = np.where(hidden[:, None], np.nan, world)
         gated[:, :3] = self._image(t_ms, gated[:, :3])
-        return gated, self._world(t_ms, gated_world), self._world_with_hidden(t_ms, world)
+        return SmoothedFrame(gated, self._world(t_ms, gated_world), self._world_with_hidden(t_ms, world), outside)
 
 
 def smooth_live(sequence: PoseSequence, min_visibility: float = DEFAULT_MIN_VISIBILITY) -> PoseSequence:
     """The live path applied to a whole sequence (what a webcam session would have seen), for tests and replays."""
     smoother = LiveSmoother(min_visibility)
-    landmarks = sequence.landmarks.copy()
-    world = sequence.world.copy()
-    world_with_hidden = sequence.world.copy()
-    for i, t in enumerate(sequence.t_ms):
-        landmarks[i], world[i], world_with_hidden[i] = smoother(float(t), sequence.landmarks[i], sequence.world[i])
-    return replace(sequence, landmarks=landmarks, world=world, world_with_hidden=world_with_hidden)
+    frames = [smoother(float(t), sequence.landmarks[i], sequence.world[i]) for i, t in enumerate(sequence.t_ms)]
+    if not frames:
+        return sequence
+    return replace(
+        sequence,
+        landmarks=np.stack([f.landmarks for f in frames]),
+        world=np.stack([f.world for f in frames]),
+        world_with_hidden=np.stack([f.world_with_hidden for f in frames]),
+        outside_frame=np.stack([f.outside_frame for f in frames]),
+    )

@@ -104,6 +104,9 @@ class PoseSequence:
     ``world_with_hidden``: (T, 33, 3) optional world points smoothed *without* the visibility gate, so joints the
     camera cannot see keep MediaPipe's guess. Set by the smoothers; only whole-body measures that tolerate a guess use
     it (where the floor is under feet hidden behind a barbell plate), never a check on a limb.
+    ``outside_frame``: (T, 33) optional, True where the landmarker placed a point outside the picture (set by the
+    visibility gate, which blanks those points): a hidden joint there needs the person to step back, not an
+    obstacle moved.
     """
 
     t_ms: FloatArray
@@ -115,6 +118,7 @@ class PoseSequence:
     back_bulge: FloatArray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     world_with_hidden: FloatArray | None = None
+    outside_frame: BoolArray | None = None
 
     def __post_init__(self) -> None:
         frames = len(self.t_ms)
@@ -123,6 +127,8 @@ class PoseSequence:
         for name, world in (("world", self.world), ("world_with_hidden", self.world_with_hidden)):
             if world is not None and world.shape != (frames, NUM_LANDMARKS, 3):
                 raise ValueError(f"{name} must be ({frames}, 33, 3), got {world.shape}")
+        if self.outside_frame is not None and self.outside_frame.shape != (frames, NUM_LANDMARKS):
+            raise ValueError(f"outside_frame must be ({frames}, 33), got {self.outside_frame.shape}")
         if frames > 1 and not np.all(np.diff(self.t_ms) > 0):
             raise ValueError("t_ms must be strictly increasing")
 
@@ -187,6 +193,7 @@ class PoseSequence:
             back_bulge=bulge,
             meta=dict(self.meta),
             world_with_hidden=None if self.world_with_hidden is None else self.world_with_hidden[start:stop],
+            outside_frame=None if self.outside_frame is None else self.outside_frame[start:stop],
         )
 
 

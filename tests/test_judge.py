@@ -64,14 +64,27 @@ def test_a_fault_shorter_than_its_minimum_duration_is_not_reported() -> None:
     assert held.holds[0].good_form_s == pytest.approx(6.0 - BOB_WINDOW_S - 0.5)
 
 
-def test_hidden_ankles_make_the_check_unjudged_with_a_step_back_fix() -> None:
+def test_hidden_ankles_make_the_check_unjudged_with_the_fix_for_why_they_are_hidden() -> None:
     poses = [SCENARIOS["plank"].pose(m, "hips_sag") for m in SCENARIOS["plank"].moments()]
-    hidden = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
-    report = analyze_sequence(render_sequence(poses, Camera(), hidden=hidden), exercise="plank")
+    ankles = (Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE)
+    # In the picture but not visible (something stands in the way): moving back would not help.
+    report = analyze_sequence(render_sequence(poses, Camera(), hidden=ankles), exercise="plank")
     assert "hips_sag" not in {fault.code for fault in report.faults}
     entry = next(e for e in report.unjudged if e.check == "hips_sag")
-    assert entry.fix == "step back: ankles not visible"
+    assert (entry.reason, entry.fix) == (
+        "ankles hidden from the camera",
+        "make sure nothing stands between the camera and your ankles",
+    )
     assert entry.seconds == pytest.approx(6.0 - BOB_WINDOW_S, abs=0.1)
+    # Feet below the bottom edge of the picture: step back. (The same feet kept in the picture but hidden: unblock.)
+    squats = [SCENARIOS["squat"].pose(m, None) for m in SCENARIOS["squat"].moments()]
+    framed_out = render_sequence(squats, Camera(), hidden=FEET)
+    framed_out.landmarks[:, list(FEET), 1] = 1.05
+    entry = next(e for e in analyze_sequence(framed_out, "squat").unjudged if e.check == "heels_lift")
+    assert (entry.reason, entry.fix) == (
+        "ankles, heels and feet not visible",
+        "step back: ankles, heels and feet not visible",
+    )
 
 
 def test_rounded_back_without_an_outline_is_unjudged_not_guessed_from_the_head() -> None:
