@@ -86,14 +86,15 @@ class Prediction:
         """``recognised``: the same clip judged with ``exercise="auto"`` (default: ``report`` itself)."""
         from formcheck.exercises import get_exercise  # noqa: PLC0415
 
-        checks = len(get_exercise(report.exercise).checks) if report.exercise else 0
+        codes = {check.code for check in get_exercise(report.exercise).checks} if report.exercise else set()
         return cls(
             exercise=report.exercise,
             faults=frozenset(f.code for f in report.faults),
             cues=len(report.faults),
             reps=len(report.reps),
-            unjudged_checks=frozenset(u.check for u in report.unjudged),
-            checks=checks,
+            # (an entry for reps or holds that could not be followed is not a check)
+            unjudged_checks=frozenset(u.check for u in report.unjudged if u.check in codes),
+            checks=len(codes),
             recognition_confidence=report.recognition_confidence,
             frames_with_pose=report.frames_with_pose,
             recognised=(recognised or report).exercise,

@@ -8,7 +8,7 @@ before it is reported, so a flickering measurement does not produce a cue. Times
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,9 +99,14 @@ class _LimitEval:
 
 
 def _visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
-    visibility = body.visibility[:, [int(lm) for lm in landmarks]]
+    """Frames where every one of ``landmarks`` is seen: visible enough and inside the picture (MediaPipe extrapolates
+    points outside it, sometimes with a high visibility)."""
+    columns = [int(lm) for lm in landmarks]
     with np.errstate(invalid="ignore"):
-        return np.asarray(np.all(visibility >= MIN_VISIBILITY, axis=1), dtype=bool)
+        seen = np.all(body.visibility[:, columns] >= MIN_VISIBILITY, axis=1)
+    if body.outside_frame is not None:
+        seen &= ~np.any(body.outside_frame[:, columns], axis=1)
+    return np.asarray(seen, dtype=bool)
 
 
 def _evaluate_limit(limit: Limit, threshold: float, frames: Frames) -> _LimitEval:
@@ -138,7 +143,27 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         faults.extend(spans)
         unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames))
     ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
-    return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged))
+    unfollowed = _unfollowed_motion(exercise, frames)
+    return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()))
+
+
+def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | None:
+    """Why no rep or hold was found, when the motion could not be followed on most frames with a person: the joints
+    its driver and gates need were hidden (every check is judged within reps and holds, so none says so itself)."""
+    track, motion = frames.track, exercise.motion
+    if track.reps if motion.counts_reps else track.holds:
+        return None
+    with_pose = ~np.isnan(frames.body.xy[:, :, 0]).all(axis=1)
+    unfollowed = with_pose & np.isnan(track.progress)
+    if not with_pose.any() or unfollowed.sum() <= 0.5 * with_pose.sum():
+        return None
+    features = (motion.driver, *(gate.feature for gate in motion.gates))
+    joints, out_of_frame = _hidden_joints(features, unfollowed, frames.body, min_share=0.5)
+    if not joints:
+        return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix in view
+    reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
+    what = "reps" if motion.counts_reps else "holds"
+    return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
 
 
 def _situation(check: Check, frames: Frames) -> BoolArray:
@@ -312,21 +337,30 @@ def _unjudged(
 def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tuple[str, str]:
     if all(FEATURES[e.limit.feature].needs_back_bulge for e in evals) and body.back_bulge is None:
         return NO_OUTLINE_REASON, NO_OUTLINE_FIX
+    joints, out_of_frame = _hidden_joints([e.limit.feature for e in evals], hidden, body, min_share=0.0)
+    if not joints:
+        return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
+    return hidden_joints_reason_and_fix(joints, out_of_frame)
+
+
+def _hidden_joints(
+    features: Sequence[str], frames: BoolArray, body: Body, min_share: float
+) -> tuple[list[Joint], list[Joint] | None]:
+    """Joints the ``features`` need that are hidden on more than ``min_share`` of ``frames``, and those of them that
+    were mostly outside the picture there (None when that is unknown)."""
     joints: list[Joint] = []
     out_of_frame: list[Joint] = []
-    for evaluation in evals:
-        feature = FEATURES[evaluation.limit.feature]
+    for name in features:
+        feature = FEATURES[name]
         for joint in feature.joints:
             sides = (body.near,) if feature.sides == "near" else (body.near, body.far)
             landmarks = tuple(joint_landmark(joint, side) for side in sides)
-            unseen = hidden & ~_visible(body, landmarks)
-            if joint not in joints and np.any(unseen):
+            unseen = frames & ~_visible(body, landmarks)
+            if joint not in joints and np.any(unseen) and unseen.sum() > min_share * frames.sum():
                 joints.append(joint)
                 if body.outside_frame is not None and _mostly_outside(body.outside_frame, unseen, landmarks):
                     out_of_frame.append(joint)
-    if not joints:
-        return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
-    return hidden_joints_reason_and_fix(joints, out_of_frame if body.outside_frame is not None else None)
+    return joints, out_of_frame if body.outside_frame is not None else None
 
 
 def _mostly_outside(outside_frame: BoolArray, frames: BoolArray, landmarks: tuple[Landmark, ...]) -> bool:

@@ -87,6 +87,29 @@ def test_hidden_ankles_make_the_check_unjudged_with_the_fix_for_why_they_are_hid
     )
 
 
+def test_a_motion_that_cannot_be_followed_says_which_joints_to_bring_into_view() -> None:
+    """Every check is judged within reps and holds; when the motion itself cannot be followed, the report says why
+    instead of a bare "no rep found"."""
+    planks = [SCENARIOS["plank"].pose(m, None) for m in SCENARIOS["plank"].moments()]
+    hidden_ankles = smooth_offline(
+        render_sequence(planks, Camera(), hidden=(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))
+    )
+    report = analyze_sequence(hidden_ankles, exercise="plank")
+    assert report.holds == ()
+    [entry] = report.unjudged
+    assert (entry.check, entry.reason) == ("holds", "ankles hidden from the camera")
+    assert entry.seconds == pytest.approx(report.duration_s, abs=0.1)
+    # A bird dog whose hands reach out of the picture (a tight crop, as in the one real bird-dog clip): step back.
+    bird_dogs = [SCENARIOS["bird_dog"].pose(m, None) for m in SCENARIOS["bird_dog"].moments()]
+    cropped = render_sequence(bird_dogs, Camera(), hidden=(Landmark.LEFT_WRIST, Landmark.RIGHT_WRIST))
+    cropped.landmarks[:, [int(Landmark.LEFT_WRIST), int(Landmark.RIGHT_WRIST)], 0] = -0.05
+    report = analyze_sequence(smooth_offline(cropped), exercise="bird_dog")
+    assert report.reps == ()
+    assert [(u.check, u.fix) for u in report.unjudged] == [("reps", "step back: wrists not visible")]
+    # A clip that is followed gets no such entry.
+    assert not [u for u in analyze_sequence(SCENARIOS["plank"].build(), "plank").unjudged if u.check == "holds"]
+
+
 def test_rounded_back_without_an_outline_is_unjudged_not_guessed_from_the_head() -> None:
     # Deliberate (tuned on real clips): the ear–shoulder–hip angle did not separate rounded from flat backs on real
     # side-view deadlifts (head posture dominates it), so without the back outline the check is unjudged.
