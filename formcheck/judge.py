@@ -162,7 +162,7 @@ def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | Non
     if not joints:
         return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix in view
     reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
-    what = "reps" if motion.counts_reps else "holds"
+    what = "reps" if motion.counts_reps else "holds"  # report.MOTION_ENTRIES
     return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
 
 

@@ -91,6 +91,10 @@ class Fault:
         }
 
 
+# ``Unjudged.check`` values that are not checks: the exercise's motion (reps or holds) could not be followed.
+MOTION_ENTRIES = ("reps", "holds")
+
+
 @dataclass(frozen=True)
 class Unjudged:
     check: str
@@ -198,9 +202,15 @@ class Report:
     def _unjudged_lines(self) -> list[str]:
         """One line per distinct reason, naming every check it kept from being judged."""
         grouped: dict[tuple[str, str], list[str]] = {}
+        lines: list[str] = []
         for entry in self.unjudged:
+            if entry.check in MOTION_ENTRIES:  # the reps or holds themselves could not be followed
+                lines.append(f"Could not follow the {entry.check}: {entry.reason} — {entry.fix}.")
+                continue
             grouped.setdefault((entry.reason, entry.fix), []).append(entry.check.replace("_", " "))
-        return [f"Could not judge {', '.join(checks)}: {reason} — {fix}." for (reason, fix), checks in grouped.items()]
+        return lines + [
+            f"Could not judge {', '.join(checks)}: {reason} — {fix}." for (reason, fix), checks in grouped.items()
+        ]
 
     def _count_lines(self) -> list[str]:
         lines: list[str] = []

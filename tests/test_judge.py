@@ -106,6 +106,7 @@ def test_a_motion_that_cannot_be_followed_says_which_joints_to_bring_into_view()
     report = analyze_sequence(smooth_offline(cropped), exercise="bird_dog")
     assert report.reps == ()
     assert [(u.check, u.fix) for u in report.unjudged] == [("reps", "step back: wrists not visible")]
+    assert "Could not follow the reps: wrists not visible — step back: wrists not visible." in report.summary_text()
     # A clip that is followed gets no such entry.
     assert not [u for u in analyze_sequence(SCENARIOS["plank"].build(), "plank").unjudged if u.check == "holds"]
 
