@@ -228,6 +228,10 @@ def _aggregate_faults(
     for start, stop in runs(in_phase):
         if check.aggregate == "rise_from_extreme" and stop == len(frames.t_s):
             continue  # the clip ends before this run does: how the rise goes on cannot be told yet
+        if check.aggregate == "rise_from_extreme" and (start == 0 or frames.track.states[start - 1] != "away"):
+            # No way into this run was seen (the clip starts at the bar): the set-up there, where a lifter's hips drop
+            # and rise again before the pull, cannot be told from the pull (a correct real lift read a 20° "rise").
+            continue
         usable = judged[start:stop]
         # A verdict on a whole run needs enough of it judged, and for long enough: on real video a view change or
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
@@ -276,9 +280,14 @@ def _aggregate_value(
     if how == "median":
         return float(np.nanmedian(judged_values))
     # rise_from_extreme: how far the feature climbs after the deepest frame (largest ``depth``).
-    if not np.any(usable & ~np.isnan(depth)):
+    seen_depth = usable & ~np.isnan(depth)
+    if not np.any(seen_depth):
         return float("nan")
     deepest = int(np.nanargmax(np.where(usable, depth, np.nan)))
+    if deepest == int(np.argmax(seen_depth)):
+        # Deepest where the judged part of the run begins (a camera cut or a turn into the side view mid-rep): the
+        # lowest point may lie before it, unseen. A real lift read a 27° "rise" from the first frame after a cut.
+        return float("nan")
     after = judged_values[deepest:]
     if np.isnan(judged_values[deepest]) or np.all(np.isnan(after)):
         return float("nan")
