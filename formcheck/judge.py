@@ -284,9 +284,11 @@ def _aggregate_value(
     if not np.any(seen_depth):
         return float("nan")
     deepest = int(np.nanargmax(np.where(usable, depth, np.nan)))
-    if deepest == int(np.argmax(seen_depth)):
-        # Deepest where the judged part of the run begins (a camera cut or a turn into the side view mid-rep): the
-        # lowest point may lie before it, unseen. A real lift read a 27° "rise" from the first frame after a cut.
+    if deepest > 0 and deepest == int(np.argmax(seen_depth)):
+        # Deepest where the judged part of the run begins, after frames of the run that could not be judged (a camera
+        # cut or a turn into the side view mid-rep): the lowest point may lie among them. A real lift read a 27°
+        # "rise" from the first frame after a cut. (Deepest at the run's very first frame is the hips shooting up
+        # as the bottom begins: that is the fault, and it is judged.)
         return float("nan")
     after = judged_values[deepest:]
     if np.isnan(judged_values[deepest]) or np.all(np.isnan(after)):

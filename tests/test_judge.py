@@ -348,20 +348,6 @@ def test_hips_rise_first_is_not_judged_on_a_pull_whose_way_down_the_clip_does_no
     assert [fault.rep for fault in report.faults] == [2, 3]
 
 
-def test_hips_rise_first_is_not_judged_from_a_bottom_first_seen_mid_run() -> None:
-    # Rep 2's shoulders are hidden until the lifter is already at the bar (as after a camera cut on a real clip):
-    # the lowest point seen is where the judged part of the run begins, and the true lowest may lie before it.
-    scenario = SCENARIOS["deadlift"]
-    moments = scenario.moments()
-    sequence = render_sequence([scenario.pose(m, "hips_rise_first") for m in moments], Camera(fps=30.0))
-    late = [m.rep == 2 and (m.segment == "away" or (m.segment == "active" and m.within < 0.5)) for m in moments]
-    shoulders = [int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER)]
-    sequence.landmarks[np.ix_(late, shoulders, [3])] = 0.05
-    report = analyze_sequence(smooth_offline(sequence), exercise="deadlift")
-    assert len(report.reps) == 3
-    assert [fault.rep for fault in report.faults] == [1, 3]
-
-
 def test_hips_rise_first_needs_to_see_where_the_hips_were_lowest() -> None:
     scenario = SCENARIOS["deadlift"]
     seen = smooth_offline(render_sequence([scenario.pose(m, "hips_rise_first") for m in scenario.moments()]))
