@@ -108,6 +108,21 @@ def test_camera_view_estimate(yaw: float, view: View) -> None:
     assert 0.0 <= confidence[0] <= 1.0
 
 
+def test_shoulders_spread_by_a_barbell_leave_the_view_to_the_hips() -> None:
+    xy, world = _person(85.0)
+    assert camera_yaw_deg(xy, world)[0] == pytest.approx(85.0, abs=0.5)  # both lines agree: unchanged
+    # A bar across the back (a side-view back squat): MediaPipe spreads the shoulders as if seen from the front, in
+    # the image and in depth, while the hip line still reads side-on. The hips alone then give the view.
+    front_xy, front_world = _person(20.0)
+    shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
+    xy[0, shoulders], world[0, shoulders] = front_xy[0, shoulders], front_world[0, shoulders]
+    assert camera_yaw_deg(xy, world)[0] == pytest.approx(85.0)
+    # A smaller disagreement is ordinary noise (renders read the shoulders 2-17° off the hips): both still count.
+    near_xy, near_world = _person(75.0)
+    xy[0, shoulders], world[0, shoulders] = near_xy[0, shoulders], near_world[0, shoulders]
+    assert camera_yaw_deg(xy, world)[0] < 82.0
+
+
 def test_near_side_from_depth() -> None:
     landmarks = np.zeros((1, 33, 5))
     landmarks[0, :, 3] = 0.9
