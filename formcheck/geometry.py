@@ -169,15 +169,23 @@ def camera_yaw_deg(xy_px: FloatArray, world: FloatArray) -> FloatArray:
     torso_length = _norm(shoulder_mid - hip_mid)
     ratio = np.clip(shoulder_width / (0.75 * torso_length), 0.0, 1.0)
     yaw_image = np.degrees(np.arccos(ratio))
+    trunk = midpoint(world[:, Landmark.LEFT_SHOULDER], world[:, Landmark.RIGHT_SHOULDER]) - midpoint(
+        world[:, Landmark.LEFT_HIP], world[:, Landmark.RIGHT_HIP]
+    )
     with np.errstate(invalid="ignore"):
         both = np.nanmean(np.stack([(shoulders_world + hips_world) / 2.0, yaw_image]), axis=0)
-        spread = shoulders_world < hips_world - BARBELL_SHOULDERS_MARGIN_DEG
+        upright = -trunk[:, 1] > np.cos(np.radians(BARBELL_MAX_TRUNK_LEAN_DEG)) * _norm(trunk)  # world y is down
+        spread = upright & (shoulders_world < hips_world - BARBELL_SHOULDERS_MARGIN_DEG)
     return np.asarray(np.where(spread, hips_world, both), dtype=np.float64)
 
 
 # Renders (no barbell) read the shoulder line 2-17° *more* side-on than the hip line; real lifters with a bar on
 # their back read it 13-23° more frontal, whatever the view (a side-view back squat: shoulders 54°, hips 76°).
 BARBELL_SHOULDERS_MARGIN_DEG = 15.0
+# Only a trunk standing within this of vertical (shoulders above the hips) carries a bar on its back; lying on the
+# floor the hip line's yaw is no better than the shoulders' (a glute bridge filmed from its feet read side-on from
+# the hips and got two wrong cues).
+BARBELL_MAX_TRUNK_LEAN_DEG = 60.0
 
 
 def _world_yaw_deg(world: FloatArray, left: Landmark, right: Landmark) -> FloatArray:

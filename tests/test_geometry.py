@@ -117,6 +117,11 @@ def test_shoulders_spread_by_a_barbell_leave_the_view_to_the_hips() -> None:
     shoulders = [Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER]
     xy[0, shoulders], world[0, shoulders] = front_xy[0, shoulders], front_world[0, shoulders]
     assert camera_yaw_deg(xy, world)[0] == pytest.approx(85.0)
+    # Not for a body whose shoulders are not above its hips (a glute bridge seen from its feet): no bar there, and
+    # the hip line is no better than the shoulders'.
+    bridge_world = world.copy()
+    bridge_world[0, shoulders, 1] = 0.3
+    assert camera_yaw_deg(xy, bridge_world)[0] < 60.0
     # A smaller disagreement is ordinary noise (renders read the shoulders 2-17° off the hips): both still count.
     near_xy, near_world = _person(75.0)
     xy[0, shoulders], world[0, shoulders] = near_xy[0, shoulders], near_world[0, shoulders]
