@@ -368,10 +368,7 @@ def _rep_count(path: Path, file: str, text: str | None) -> int | None:
     """A manifest's optional ``reps`` cell: blank means unknown."""
     if text is None or not text.strip():
         return None
-    try:
-        count = int(text)
-    except ValueError:
-        count = -1
+    count = int(text) if text.strip().isdigit() else -1
     if count < 0:
         raise FormcheckError(f"{path}: {file}: reps must be a whole number of 0 or more, not {text!r}")
     return count

@@ -18,6 +18,7 @@ from formcheck.exercises import DURATION_PARAM, Thresholds
 from formcheck.exercises.spec import Check, Exercise, Limit
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View
+from formcheck.report import HOLDS_ENTRY, REPS_ENTRY
 from formcheck.reps import MotionTrack, frame_step_s, runs, span_end_s
 from formcheck.types import BoolArray, FloatArray, Landmark
 
@@ -158,11 +159,11 @@ def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | Non
     if not with_pose.any() or unfollowed.sum() <= 0.5 * with_pose.sum():
         return None
     features = (motion.driver, *(gate.feature for gate in motion.gates))
-    joints, out_of_frame = _hidden_joints(features, unfollowed, frames.body, min_share=0.5)
+    joints, out_of_frame = hidden_joints(features, unfollowed, frames.body, min_share=0.5)
     if not joints:
         return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix in view
     reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
-    what = "reps" if motion.counts_reps else "holds"  # report.MOTION_ENTRIES
+    what = REPS_ENTRY if motion.counts_reps else HOLDS_ENTRY
     return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
 
 
@@ -348,13 +349,13 @@ def _unjudged(
 def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tuple[str, str]:
     if all(FEATURES[e.limit.feature].needs_back_bulge for e in evals) and body.back_bulge is None:
         return NO_OUTLINE_REASON, NO_OUTLINE_FIX
-    joints, out_of_frame = _hidden_joints([e.limit.feature for e in evals], hidden, body, min_share=0.0)
+    joints, out_of_frame = hidden_joints([e.limit.feature for e in evals], hidden, body, min_share=0.0)
     if not joints:
         return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
     return hidden_joints_reason_and_fix(joints, out_of_frame)
 
 
-def _hidden_joints(
+def hidden_joints(
     features: Sequence[str], frames: BoolArray, body: Body, min_share: float
 ) -> tuple[list[Joint], list[Joint] | None]:
     """Joints the ``features`` need that are hidden on more than ``min_share`` of ``frames``, and those of them that

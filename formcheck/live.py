@@ -20,9 +20,9 @@ import numpy as np
 from formcheck.analysis import analyze_sequence, exercise_views
 from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import Exercise, Severity
-from formcheck.features import FEATURES, Body, Joint, joint_landmark
+from formcheck.features import Body
 from formcheck.geometry import View
-from formcheck.judge import hidden_joints_reason_and_fix, view_fix
+from formcheck.judge import hidden_joints, hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report
 from formcheck.smoothing import LiveSmoother, SmoothedFrame
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
@@ -251,31 +251,14 @@ class LiveCoach:
         views, _ = exercise_views(self.spec, report.frames.features, rows)
         if np.mean(views[rows] == needed.value) < 0.5:
             return _sentence(view_fix(needed))
-        hidden, outside = self._hidden_joints(sequence, rows, needed)
+        features = [limit.feature for check in self.spec.checks if needed in check.views for limit in check.limits]
+        hidden, outside = hidden_joints(features, rows, Body.from_sequence(sequence), min_share=0.5)
         return _sentence(hidden_joints_reason_and_fix(hidden, outside)[1]) if hidden else None
 
     def _main_view(self) -> View:
         """The view most of the exercise's checks need."""
         views = [check.views[0] for check in self.spec.checks]
         return max(set(views), key=views.count)
-
-    def _hidden_joints(self, sequence: PoseSequence, frames: np.ndarray, view: View) -> tuple[list[Joint], list[Joint]]:
-        """Joints the checks for ``view`` need that are hidden on most of ``frames``, and those of them that lay
-        outside the picture there."""
-        body = Body.from_sequence(sequence)
-        hidden: list[Joint] = []
-        outside: list[Joint] = []
-        for check in self.spec.checks:
-            if view not in check.views:
-                continue
-            for limit in check.limits:
-                for joint in FEATURES[limit.feature].joints:
-                    landmark = int(joint_landmark(joint, body.near))
-                    if joint not in hidden and np.isnan(sequence.landmarks[frames, landmark, 0]).mean() > 0.5:
-                        hidden.append(joint)
-                        if body.outside_frame is not None and body.outside_frame[frames, landmark].mean() > 0.5:
-                            outside.append(joint)
-        return hidden, outside
 
     def _line_to_say(self, t_s: float, cue: LiveCue | None, setup: str | None) -> str | None:
         key, line = (cue.code, cue.text) if cue else ("setup", setup) if setup else (None, None)
@@ -307,7 +290,6 @@ class LiveReplay:
     reps: int
     cued: frozenset[str]  # fault codes shown as the cue at some moment
     cue_lines: int  # cue lines spoken (set-up guidance not counted)
-    good_form_s: float  # good-form time summed over the holds
 
 
 def replay(sequence: PoseSequence, settings: LiveSettings) -> LiveReplay:
@@ -318,11 +300,9 @@ def replay(sequence: PoseSequence, settings: LiveSettings) -> LiveReplay:
     found = sequence.has_pose()
     cued: set[str] = set()
     cue_lines = 0
-    good_form_s = 0.0
     state: LiveState | None = None
     for i in range(sequence.num_frames):
         seen = bool(found[i])
-        previous = state
         bulge = float("nan") if sequence.back_bulge is None else float(sequence.back_bulge[i])
         state = coach.push(
             float(sequence.t_ms[i]),
@@ -333,8 +313,4 @@ def replay(sequence: PoseSequence, settings: LiveSettings) -> LiveReplay:
         if state.cue is not None:
             cued.add(state.cue.code)
             cue_lines += state.say == state.cue.text
-        if previous is not None and previous.in_hold and not state.in_hold:
-            good_form_s += previous.good_form_s
-    if state is not None and state.in_hold:
-        good_form_s += state.good_form_s
-    return LiveReplay(0 if state is None else state.reps, frozenset(cued), cue_lines, good_form_s)
+    return LiveReplay(0 if state is None else state.reps, frozenset(cued), cue_lines)

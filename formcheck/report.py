@@ -92,7 +92,8 @@ class Fault:
 
 
 # ``Unjudged.check`` values that are not checks: the exercise's motion (reps or holds) could not be followed.
-MOTION_ENTRIES = ("reps", "holds")
+REPS_ENTRY, HOLDS_ENTRY = "reps", "holds"
+MOTION_ENTRIES = (REPS_ENTRY, HOLDS_ENTRY)
 
 
 @dataclass(frozen=True)
