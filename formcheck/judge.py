@@ -142,7 +142,7 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         else:
             spans = _aggregate_faults(check, evals, in_phase, judged, frames, params[DURATION_PARAM])
         faults.extend(spans)
-        unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames))
+        unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames, exercise))
     ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
     unfollowed = _unfollowed_motion(exercise, frames)
     return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()))
@@ -150,7 +150,8 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
 
 def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | None:
     """Why no rep or hold was found, when the motion could not be followed on most frames with a person: the joints
-    its driver and gates need were hidden (every check is judged within reps and holds, so none says so itself)."""
+    its driver and gates need were hidden, or the camera saw the person from a view the motion cannot be followed
+    from (every check is judged within reps and holds, so none says so itself)."""
     track, motion = frames.track, exercise.motion
     if track.reps if motion.counts_reps else track.holds:
         return None
@@ -160,11 +161,22 @@ def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | Non
         return None
     features = (motion.driver, *(gate.feature for gate in motion.gates))
     joints, out_of_frame = hidden_joints(features, unfollowed, frames.body, min_share=0.5)
-    if not joints:
-        return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix in view
-    reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
+    if joints:
+        reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
+    else:
+        seen = _main_view(frames.views[unfollowed])
+        if seen is None or seen in motion.views:
+            return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix
+        reason = f"cannot be followed from {_article(seen)} {seen} view"
+        fix = _VIEW_FIX[motion.views[0]]
     what = REPS_ENTRY if motion.counts_reps else HOLDS_ENTRY
     return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
+
+
+def _main_view(views: npt.NDArray[np.str_]) -> str | None:
+    """The view seen on most of these frames (None when no frame has one)."""
+    known, counts = np.unique(views[views != ""], return_counts=True)
+    return str(known[np.argmax(counts)]) if len(known) else None
 
 
 def _situation(check: Check, frames: Frames) -> BoolArray:
@@ -328,7 +340,7 @@ def _article(word: str) -> str:
 
 
 def _unjudged(
-    check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames
+    check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames, exercise: Exercise
 ) -> list[UnjudgedTime]:
     step = frame_step_s(frames.t_s)
     entries: list[UnjudgedTime] = []
@@ -338,7 +350,13 @@ def _unjudged(
         seen_text = ", ".join(sorted({str(v) for v in seen if v})) or "unknown"
         needed = " or ".join(str(view) for view in check.views)
         reason = f"needs {_article(needed)} {needed} view; the camera saw {_article(seen_text)} {seen_text} view"
-        entries.append(UnjudgedTime(check.code, reason, _VIEW_FIX[check.views[0]], float(wrong_view.sum() * step)))
+        fix = _VIEW_FIX[check.views[0]]
+        if not set(check.views) & set(exercise.motion.views):
+            # Turning to that view would lose the reps themselves: say so instead of sending the person there.
+            title = exercise.title.lower()
+            reason = f"needs {_article(needed)} {needed} view, from which {_article(title)} {title} cannot be followed"
+            fix = "formcheck cannot check this from any camera position yet: ask someone to watch for it"
+        entries.append(UnjudgedTime(check.code, reason, fix, float(wrong_view.sum() * step)))
     hidden = missing & view_ok
     if hidden.sum() * step >= MIN_UNJUDGED_S:
         reason, fix = _hidden_reason(evals, hidden, frames.body)

@@ -91,6 +91,19 @@ def test_oblique_clip_gives_no_wrong_cue(clip: LabelledClip) -> None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(not GOLDEN, reason="sample_videos/ has no rendered clips with truth files yet")
+def test_bridge_filmed_from_its_feet_asks_for_the_side() -> None:
+    """Seen end-on, the raised knees hide the trunk and MediaPipe loses the bridge: no rep or hold can be found, and
+    the report says which way to film instead of a bare "nothing to judge"."""
+    clip = SAMPLE_VIDEOS / "glute_bridge_knees_cave_15_front.mp4"
+    report = analyze_video(clip, AnalysisSettings(exercise="glute_bridge", target_fps=GOLDEN_FPS)).report
+    assert (report.reps, report.holds, report.faults) == ((), (), ())
+    assert [(u.check, u.fix) for u in report.unjudged if u.check in ("reps", "holds")] == [
+        ("reps", "turn so your side faces the camera")
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not GOLDEN, reason="sample_videos/ has no rendered clips with truth files yet")
 def test_rendered_clip_is_recognised() -> None:
     clip = next(c for c in GOLDEN if c.exercise == "squat")
     report = analyze_video(clip.path, AnalysisSettings(target_fps=GOLDEN_FPS)).report

@@ -111,6 +111,34 @@ def test_a_motion_that_cannot_be_followed_says_which_joints_to_bring_into_view()
     assert not [u for u in analyze_sequence(SCENARIOS["plank"].build(), "plank").unjudged if u.check == "holds"]
 
 
+def test_a_bridge_seen_from_the_feet_asks_for_the_side_instead_of_a_bare_no_rep() -> None:
+    """From its feet, MediaPipe reads a bridge's raised knees and hidden trunk as someone standing facing the camera
+    (the rendered front-view bridge: knees at 170-178°). No joint is hidden, so the view is what to fix."""
+    standing = [SCENARIOS["squat"].pose(m, None) for m in SCENARIOS["squat"].moments()[:60]]
+    from_the_feet = smooth_offline(render_sequence(standing, Camera(yaw_deg=0.0)))
+    report = analyze_sequence(from_the_feet, exercise="glute_bridge")
+    assert report.view == "front"
+    reps_entry = next(u for u in report.unjudged if u.check == "reps")
+    assert (reps_entry.reason, reps_entry.fix) == (
+        "cannot be followed from a front view",
+        "turn so your side faces the camera",
+    )
+    # The same misreading from the side is not a set-up problem the view explains: no entry.
+    from_the_side = smooth_offline(render_sequence(standing, Camera()))
+    assert not [u for u in analyze_sequence(from_the_side, "glute_bridge").unjudged if u.check == "reps"]
+
+
+def test_a_check_whose_view_loses_the_reps_does_not_send_the_person_there() -> None:
+    # The bridge's knees are judged from the front only, from where the bridge itself cannot be followed: "turn so
+    # you face the camera" would lose every rep.
+    report = analyze_sequence(SCENARIOS["glute_bridge"].build(), "glute_bridge")
+    entry = next(u for u in report.unjudged if u.check == "knees_cave")
+    assert entry.reason == "needs a front view, from which a glute bridge cannot be followed"
+    assert entry.fix == "formcheck cannot check this from any camera position yet: ask someone to watch for it"
+    squat_entry = next(u for u in analyze_sequence(SCENARIOS["squat"].build(), "squat").unjudged)
+    assert (squat_entry.check, squat_entry.fix) == ("knees_cave", "turn so you face the camera")
+
+
 def test_rounded_back_without_an_outline_is_unjudged_not_guessed_from_the_head() -> None:
     # Deliberate (tuned on real clips): the ear–shoulder–hip angle did not separate rounded from flat backs on real
     # side-view deadlifts (head posture dominates it), so without the back outline the check is unjudged.

@@ -19,6 +19,10 @@ EXERCISE = Exercise(
         phase_names={"rest": "down", "away": "lifting", "active": "top", "back": "lowering"},
         times_holds=True,
         gates=(Gate("ventral_downward_ratio", max_value=-0.5), Gate("hip_knee_ankle_deg", max_value=150.0)),
+        # Seen end-on from the feet, the raised knees hide the hips and trunk: MediaPipe lost rendered bridges
+        # filmed from the feet with the camera at 0.45, 1.0 and 1.4 m (no pose, then legs read straight as if
+        # standing), so the reps are followed from the side or at an angle only.
+        views=(View.SIDE, View.OBLIQUE),
     ),
     checks=(
         Check(

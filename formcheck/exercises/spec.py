@@ -69,6 +69,9 @@ class Motion:
     # Feature whose sign during the active phase names the rep's side (+ left, − right); None: no side.
     side_feature: str | None = None
     gates: tuple[Gate, ...] = ()
+    # Views from which the driver can be followed. When the motion is lost on another view, the report asks for
+    # the first of these instead of a bare "no rep found".
+    views: tuple[View, ...] = (View.SIDE, View.OBLIQUE, View.FRONT)
 
 
 @dataclass(frozen=True)
