@@ -432,3 +432,13 @@ def test_a_bird_dog_reach_that_looks_short_is_not_judged_from_the_side() -> None
     assert report.faults == ()
     entry = next(e for e in report.unjudged if e.check == "leg_too_high")
     assert entry.fix == "turn so your side faces the camera"
+
+
+def test_a_bridge_top_touched_only_briefly_is_a_rep_without_a_hold() -> None:
+    """The bridge's top is a hold only when the person stays there: a quick up-and-down is a rep, not a hold of
+    0.0 s in the summary (as a real 44-s set had listed)."""
+    bridge = SCENARIOS["glute_bridge"]
+    quick = analyze_sequence(replace(bridge, away_s=0.3, active_s=0.0, back_s=0.3).build(), "glute_bridge")
+    assert (len(quick.reps), quick.holds) == (bridge.reps, ())
+    paused = analyze_sequence(bridge.build(), "glute_bridge")
+    assert len(paused.reps) == len(paused.holds) == bridge.reps

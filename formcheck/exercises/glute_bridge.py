@@ -18,6 +18,9 @@ EXERCISE = Exercise(
         exit=7.0,
         phase_names={"rest": "down", "away": "lifting", "active": "top", "back": "lowering"},
         times_holds=True,
+        # A top touched for less than half a second is the turnaround of a rep, not a hold (a real 44-s bridge
+        # set listed "Hold 3: 0.0 s").
+        min_hold_s=0.5,
         gates=(Gate("ventral_downward_ratio", max_value=-0.5), Gate("hip_knee_ankle_deg", max_value=150.0)),
         # Seen end-on from the feet, the raised knees hide the hips and trunk: MediaPipe lost rendered bridges
         # filmed from the feet with the camera at 0.45, 1.0 and 1.4 m (no pose, then legs read straight as if
