@@ -70,11 +70,11 @@ def analyze_sequence(
         recognition_confidence=confidence,
         view=clip_view,
         reps=_reps(spec, track, judgement, features, t_s),
-        holds=_holds(track, judgement.faults, t_s),
+        holds=_holds(track, judgement, t_s),
         faults=tuple(_fault(spec, span) for span in judgement.faults),
         unjudged=tuple(Unjudged(u.check, u.reason, u.fix, u.seconds) for u in judgement.unjudged),
         variant=_variant(spec, track, features),
-        frames=_frame_table(track, judgement.faults, features, t_s),
+        frames=_frame_table(track, judgement, features, t_s),
     )
 
 
@@ -168,6 +168,7 @@ def _reps(
                 side=span.side,
                 faults=tuple(codes),
                 metrics=metrics,
+                judged=bool(judgement.judged[span.start : span.stop].any()),
             )
         )
     return tuple(reps)
@@ -190,16 +191,18 @@ def _fault_mask(faults: tuple[FaultSpan, ...], frames: int) -> npt.NDArray[np.bo
     return mask
 
 
-def _holds(track: MotionTrack, faults: tuple[FaultSpan, ...], t_s: FloatArray) -> tuple[Hold, ...]:
-    """Holds with the time spent free of any reported fault (good-form time counts, nothing else does)."""
+def _holds(track: MotionTrack, judgement: Judgement, t_s: FloatArray) -> tuple[Hold, ...]:
+    """Holds with the time that could be judged and the part of it free of any reported fault (good-form time
+    counts, nothing else does: time no check could judge is not good form)."""
     step = frame_step_s(t_s)
     durations = np.append(np.diff(t_s), step)
-    faulty = _fault_mask(faults, len(t_s))
+    good = judgement.judged & ~_fault_mask(judgement.faults, len(t_s))
     return tuple(
         Hold(
             start_s=float(t_s[hold.start]),
             end_s=span_end_s(t_s, hold.stop, step),
-            good_form_s=float(np.sum(durations[hold.start : hold.stop][~faulty[hold.start : hold.stop]])),
+            good_form_s=float(np.sum(durations[hold.start : hold.stop][good[hold.start : hold.stop]])),
+            judged_s=float(np.sum(durations[hold.start : hold.stop][judgement.judged[hold.start : hold.stop]])),
         )
         for hold in track.holds
     )
@@ -215,14 +218,15 @@ def _variant(spec: Exercise, track: MotionTrack, features: Mapping[str, FloatArr
 
 
 def _frame_table(
-    track: MotionTrack, faults: tuple[FaultSpan, ...], features: Mapping[str, FloatArray], t_s: FloatArray
+    track: MotionTrack, judgement: Judgement, features: Mapping[str, FloatArray], t_s: FloatArray
 ) -> FrameTable:
     rep_numbers = np.zeros(len(t_s), dtype=np.int64)
     for rep in track.reps:
         rep_numbers[rep.start : rep.stop] = rep.index
     active: list[list[str]] = [[] for _ in range(len(t_s))]
-    for fault in faults:
+    for fault in judgement.faults:
         for frame in range(fault.start, fault.stop):
             if fault.code not in active[frame]:
                 active[frame].append(fault.code)
-    return FrameTable(t_s, track.phases, rep_numbers, tuple(tuple(codes) for codes in active), features)
+    codes = tuple(tuple(frame_codes) for frame_codes in active)
+    return FrameTable(t_s, track.phases, rep_numbers, codes, features, form_judged=judgement.judged)

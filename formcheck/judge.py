@@ -77,6 +77,8 @@ class UnjudgedTime:
 class Judgement:
     faults: tuple[FaultSpan, ...]
     unjudged: tuple[UnjudgedTime, ...]
+    # (T,) frames where at least one check could be judged: only there can form be called good.
+    judged: BoolArray
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,7 @@ def _combine(check: Check, evals: list[_LimitEval]) -> tuple[BoolArray, BoolArra
 def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgement:
     faults: list[FaultSpan] = []
     unjudged: list[UnjudgedTime] = []
+    any_judged = np.zeros(len(frames.t_s), dtype=bool)
     for check in exercise.checks:
         params = thresholds[check.code]
         evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
@@ -137,6 +140,7 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         view_ok = np.isin(frames.views, [str(view) for view in check.views])
         judgeable, violated = _combine(check, evals)
         judged = in_phase & view_ok & judgeable
+        any_judged |= judged
         if check.aggregate == "frame":
             spans = _frame_faults(check, evals, judged & violated, frames, params[DURATION_PARAM])
         else:
@@ -145,7 +149,9 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames, exercise))
     ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
     unfollowed = _unfollowed_motion(exercise, frames)
-    return Judgement(faults=tuple(ordered), unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()))
+    return Judgement(
+        faults=tuple(ordered), unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()), judged=any_judged
+    )
 
 
 def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | None:

@@ -181,7 +181,8 @@ class LiveCoach:
         table = report.frames
         phase = str(table.phase[-1]) if table is not None and table.phase.size else ""
         faults_now = self._faults_now(report, t_s)
-        in_hold = self._time_hold(phase, faults_now, dt_s)
+        judged_now = bool(table is not None and table.form_judged is not None and table.form_judged[-1])
+        in_hold = self._time_hold(phase, faults_now, judged_now, dt_s)
         cue = self._cue(faults_now)
         setup = None if cue else self._setup_hint(sequence, report)
         person_found = bool(np.any(~np.isnan(window.frames[-1].landmarks[:, 0])))
@@ -221,14 +222,15 @@ class LiveCoach:
         ongoing = {code for code in table.active_faults[-1] if code not in self._per_run}
         return tuple(sorted(ongoing | finished))
 
-    def _time_hold(self, phase: str, faults_now: tuple[str, ...], dt_s: float) -> bool:
+    def _time_hold(self, phase: str, faults_now: tuple[str, ...], judged_now: bool, dt_s: float) -> bool:
+        """Time the hold; good-form time only while some check can judge the form (as in the recorded report)."""
         motion = self.spec.motion
         in_hold = motion.times_holds and phase == motion.phase_names["active"]
         if in_hold and not self._state.in_hold:
             self._hold_s = self._good_form_s = 0.0  # a new hold starts from zero
         if in_hold:
             self._hold_s += dt_s
-            if not faults_now:
+            if judged_now and not faults_now:
                 self._good_form_s += dt_s
         return in_hold
 

@@ -36,6 +36,8 @@ class Rep:
     side: str | None
     faults: tuple[str, ...]
     metrics: Mapping[str, float]
+    # False when no check could be judged during the rep (wrong view, joints hidden): no fault seen is not good form.
+    judged: bool = True
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -45,6 +47,7 @@ class Rep:
             "side": self.side,
             "faults": list(self.faults),
             "metrics": {name: _number(value) for name, value in self.metrics.items()},
+            "judged": self.judged,
         }
 
 
@@ -52,7 +55,8 @@ class Rep:
 class Hold:
     start_s: float
     end_s: float
-    good_form_s: float
+    good_form_s: float  # judged and free of any reported fault
+    judged_s: float  # the part of the hold where at least one check could be judged
 
     @property
     def duration_s(self) -> float:
@@ -63,6 +67,7 @@ class Hold:
             "start_s": _number(self.start_s),
             "end_s": _number(self.end_s),
             "good_form_s": _number(self.good_form_s),
+            "judged_s": _number(self.judged_s),
         }
 
 
@@ -93,6 +98,9 @@ class Fault:
 
 # ``Unjudged.check`` values that are not checks: the exercise's motion (reps or holds) could not be followed.
 REPS_ENTRY, HOLDS_ENTRY = "reps", "holds"
+FORM_NOT_JUDGED = "form could not be judged (see below)"
+# A hold judged for less than this is reported as not judged rather than as a share of a moment.
+MIN_JUDGED_HOLD_S = 0.5
 MOTION_ENTRIES = (REPS_ENTRY, HOLDS_ENTRY)
 
 
@@ -116,6 +124,7 @@ class FrameTable:
     rep: npt.NDArray[np.int64]
     active_faults: tuple[tuple[str, ...], ...]
     features: Mapping[str, FloatArray]
+    form_judged: npt.NDArray[np.bool_] | None = None  # (T,) at least one check could be judged
 
     def rows(self) -> list[list[str]]:
         header = ["t_s", "phase", "rep", "faults", *self.features]
@@ -220,20 +229,28 @@ class Report:
             per_side = ""
             if sides:
                 per_side = f" (left {sides.count('left')}, right {sides.count('right')})"
-            clean = sum(1 for rep in self.reps if not rep.faults)
-            quality = "with no fault seen (some checks could not be judged)" if self.unjudged else "with good form"
-            lines.append(f"Reps: {len(self.reps)}{per_side}, {clean} {quality}.")
+            lines.append(f"Reps: {len(self.reps)}{per_side}, {self._rep_quality()}.")
         for number, hold in enumerate(self.holds, start=1):
-            lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {hold.good_form_s:.1f} s in good form.")
+            lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {_hold_quality(hold)}.")
         if not self.reps and not self.holds:
             lines.append("No complete rep or hold found.")
         return lines
+
+    def _rep_quality(self) -> str:
+        judged = [rep for rep in self.reps if rep.judged]
+        if not judged:
+            return FORM_NOT_JUDGED
+        clean = sum(1 for rep in judged if not rep.faults)
+        quality = "with no fault seen (some checks could not be judged)" if self.unjudged else "with good form"
+        not_judged = len(self.reps) - len(judged)
+        return f"{clean} {quality}" + (f", {not_judged} not judged" if not_judged else "")
 
     def _fault_lines(self) -> list[str]:
         if not self.faults and not self.reps and not self.holds:
             return ["Form is judged during reps and holds, so there was nothing to judge in this clip."]
         if not self.faults:
-            return ["No form faults found in what could be judged."]
+            judged = any(rep.judged for rep in self.reps) or any(hold.judged_s > 0 for hold in self.holds)
+            return ["No form faults found in what could be judged."] if judged else []
         lines: list[str] = []
         seen: dict[str, list[Fault]] = {}
         for fault in self.faults:
@@ -245,3 +262,11 @@ class Report:
             if faults[0].why:
                 lines.append(f"  Why: {faults[0].why}")
         return lines
+
+
+def _hold_quality(hold: Hold) -> str:
+    if hold.judged_s < MIN_JUDGED_HOLD_S:
+        return FORM_NOT_JUDGED
+    unjudged_s = hold.duration_s - hold.judged_s
+    good = f"{hold.good_form_s:.1f} s in good form"
+    return good + (f" ({unjudged_s:.1f} s could not be judged)" if unjudged_s >= MIN_JUDGED_HOLD_S else "")

@@ -112,19 +112,21 @@ class SetRecord:
         return effective_faults(self.report, self.corrections) if self.report else []
 
     def clean_rep_share(self) -> float | None:
-        """Share of reps without a fault (after corrections); None without reps."""
-        if not self.report or not self.report.get("reps"):
+        """Share of judged reps without a fault (after corrections); None without judged reps. A rep no check could
+        judge (wrong view, joints hidden) counts neither way; reports from before that was recorded count all."""
+        judged = [rep for rep in self.report.get("reps", []) if rep.get("judged", True)] if self.report else []
+        if not judged:
             return None
         wrong = {(c.fault_code, c.rep) for c in self.corrections if c.verdict == "not_a_fault"}
         clean = 0
-        for rep in self.report["reps"]:
+        for rep in judged:
             codes = [
                 code
                 for code in rep.get("faults", [])
                 if (code, rep["index"]) not in wrong and (code, None) not in wrong
             ]
             clean += not codes
-        return clean / len(self.report["reps"])
+        return clean / len(judged)
 
 
 def effective_faults(report: dict[str, Any] | None, corrections: tuple[Correction, ...]) -> list[str]:

@@ -28,6 +28,7 @@ from formcheck.app.store import ResultStore
 from formcheck.app.summary import fault_rows, summarize
 from formcheck.pipeline import AnalysisSettings, VideoAnalysis
 from formcheck.testing.scenarios import SCENARIOS
+from formcheck.testing.synthetic_pose import Camera
 from formcheck.types import PoseSequence, empty_pose_arrays
 from formcheck.video import H264Writer
 
@@ -123,6 +124,19 @@ def test_review_shows_reps_fault_and_downloads(
     assert app.get("image"), "a still of the worst moment is shown"
     assert len(app.get("vega_lite_chart")) == 2
     assert model.calls == 1
+
+
+def test_a_set_no_check_could_judge_is_not_praised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Filmed from the front, a deadlift's checks all need the side: the reps are counted, the form is not vouched for.
+    front = SCENARIOS["deadlift"].build(None, Camera(fps=30.0, yaw_deg=0.0))
+    monkeypatch.setattr(review, "run_pose_model", FakeModel(front))
+    app = open_app(write_matching_video(front, tmp_path / "front.mp4"))
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Reps"] == "3" and "Good form" not in metrics
+    text = all_text(app)
+    assert "could not be judged from this camera position" in text and "well done" not in text
+    assert {row for row in app.dataframe[0].value["Form"]} == {"Not judged"}
 
 
 def test_changing_strictness_and_exercise_rejudges_without_the_model(
@@ -360,6 +374,16 @@ def test_summary_and_downloads_of_a_plank(tmp_path: Path) -> None:
     data = json.loads(review.report_json(report))
     assert data["exercise"] == "plank"
     assert review.frames_csv(report).splitlines()[0].startswith("t_s,phase,rep,faults")
+
+
+def test_summary_does_not_praise_form_no_check_could_judge() -> None:
+    oblique = analyze_sequence(SCENARIOS["plank"].build(None, Camera(fps=30.0, yaw_deg=45.0)), "plank")
+    summary = summarize(oblique)
+    assert summary.good_form_share is None
+    assert summary.headline.endswith("your form could not be judged from this camera position (see below).")
+    side = summarize(analyze_sequence(SCENARIOS["plank"].build(None), "plank"))
+    assert side.good_form_share == pytest.approx(1.0)
+    assert side.headline.endswith("Good form in everything that could be judged — well done.")
 
 
 REAL_SAMPLE = REPO / "sample_videos" / "squat_forward_lean_20.mp4"  # rendered: 2 reps, trunk leaning forward

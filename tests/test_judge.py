@@ -193,7 +193,7 @@ def test_report_json_schema_csv_and_summary(tmp_path: Path) -> None:
     data = report.to_json_dict()
     assert set(data) == REPORT_KEYS
     assert data["schema"] == "formcheck.report/1" and data["model"] == "lite" and data["exercise_source"] == "given"
-    assert set(data["reps"][0]) == {"index", "start_s", "end_s", "side", "faults", "metrics"}
+    assert set(data["reps"][0]) == {"index", "start_s", "end_s", "side", "faults", "metrics", "judged"}
     assert set(data["faults"][0]) == {"code", "start_s", "end_s", "rep", "severity", "cue", "value", "threshold"}
     json.dumps(data, allow_nan=False)
     out = tmp_path / "frames.csv"
@@ -203,6 +203,25 @@ def test_report_json_schema_csv_and_summary(tmp_path: Path) -> None:
     assert rows[0][:4] == ["t_s", "phase", "rep", "faults"] and len(rows) == report.frames_total + 1
     summary = report.summary_text()
     assert "Reps: 3" in summary and "bar drift" in summary
+
+
+def test_form_no_check_could_judge_is_not_called_good() -> None:
+    """A plank filmed at 45° is timed, but none of its side-view checks can judge it: the hold is not reported as
+    time in good form. The same for reps no check could judge."""
+    oblique = analyze_sequence(SCENARIOS["plank"].build(None, Camera(fps=30.0, yaw_deg=45.0)), exercise="plank")
+    [hold] = oblique.holds
+    assert hold.duration_s > 4.0 and (hold.judged_s, hold.good_form_s) == (0.0, 0.0)
+    assert oblique.to_json_dict()["holds"][0]["judged_s"] == 0.0
+    assert f"Hold 1: {hold.duration_s:.1f} s, form could not be judged (see below)." in oblique.summary_text()
+    side = analyze_sequence(SCENARIOS["plank"].build(None), exercise="plank")
+    assert side.holds[0].judged_s == pytest.approx(side.holds[0].duration_s)
+    assert side.holds[0].good_form_s == pytest.approx(side.holds[0].duration_s)
+    # Reps the same: a deadlift seen from the front has no check that can judge it at all.
+    front = analyze_sequence(SCENARIOS["deadlift"].build(None, Camera(fps=30.0, yaw_deg=0.0)), exercise="deadlift")
+    assert front.reps and not any(rep.judged for rep in front.reps)
+    assert "Reps: 3, form could not be judged (see below)." in front.summary_text()
+    assert "No form faults found" not in front.summary_text()
+    assert all(rep.judged for rep in analyze_sequence(SCENARIOS["deadlift"].build(None), "deadlift").reps)
 
 
 def test_plank_variant_and_hold_in_report() -> None:

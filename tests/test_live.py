@@ -94,6 +94,13 @@ def test_the_hold_timer_counts_only_good_form_time() -> None:
     assert any(state.cue and state.cue.code == "hips_sag" for state in sagging)
 
 
+def test_the_hold_timer_does_not_count_time_no_check_could_judge_as_good_form() -> None:
+    # At 45° every plank check needs a side view: the hold is timed, its form is not vouched for.
+    oblique = replay(SCENARIOS["plank"].build(None, Camera(fps=30.0, yaw_deg=45.0)), "plank")
+    assert max(state.hold_s for state in oblique) > 3.0
+    assert max(state.good_form_s for state in oblique) == 0.0
+
+
 def test_set_up_guidance_when_the_camera_cannot_see_what_the_checks_need() -> None:
     poses = [SCENARIOS["plank"].pose(m, None) for m in SCENARIOS["plank"].moments()]
     hidden_ankles = render_sequence(poses, hidden=(Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE))

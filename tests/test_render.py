@@ -19,7 +19,7 @@ def _report() -> Report:
         frames_total=60,
         frames_with_pose=60,
         reps=(Rep(1, 0.5, 2.0, None, ("forward_lean",), {}), Rep(2, 2.5, 4.0, None, (), {})),
-        holds=(Hold(4.5, 5.5, 1.0),),
+        holds=(Hold(4.5, 5.5, 1.0, 1.0),),
         faults=(Fault("forward_lean", 1.0, 1.5, 1, "medium", "Keep your chest up.", 55.0, 48.0),),
     )
 

@@ -51,6 +51,21 @@ def test_sets_corrections_and_failures_persist(tmp_path: Path) -> None:
     assert failed.status == "failed" and failed.error == "no person" and failed.faults() == []
 
 
+def test_reps_no_check_could_judge_count_neither_way_in_the_clean_share(tmp_path: Path) -> None:
+    data = report([["forward_lean"], [], []])
+    data["reps"][2]["judged"] = False  # e.g. the person turned to face the camera for the last rep
+    older = report([["forward_lean"], []])  # saved before reps recorded whether they were judged: all count
+    with Workspace(tmp_path / "w.db") as workspace:
+        anna = workspace.add_client("Anna")
+        workspace.save_set(anna, "a.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard", report=data)
+        workspace.save_set(anna, "b.mp4", "bb", "2026-01-02T10:00:00+00:00", "full", "standard", report=older)
+        unjudged_only = report([[]])
+        unjudged_only["reps"][0]["judged"] = False
+        workspace.save_set(anna, "c.mp4", "cc", "2026-01-03T10:00:00+00:00", "full", "standard", report=unjudged_only)
+        shares = [s.clean_rep_share() for s in workspace.sets(anna)]
+    assert shares == [0.5, 0.5, None]
+
+
 def test_unknown_client_and_broken_database_are_plain_errors(tmp_path: Path) -> None:
     with Workspace(tmp_path / "w.db") as workspace:
         with pytest.raises(WorkspaceError, match="no client called 'Bob'"):

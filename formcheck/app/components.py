@@ -132,7 +132,7 @@ def summary_block(summary: Summary, report: Report) -> None:
     if summary.good_form_share is not None:
         figures.append(("Good form", f"{summary.good_form_share:.0%}", None))
     if report.holds:
-        good = f"{sum(summary.good_hold_seconds):.1f} s in good form"
+        good = f"{sum(summary.good_hold_seconds):.1f} s in good form" if summary.good_form_share is not None else None
         figures.append(("Hold time", f"{sum(summary.hold_seconds):.1f} s", good))
     figures.append(("Faults found", str(len({f.code for f in report.faults})), None))
     for column, (label, value, note) in zip(st.columns(len(figures)), figures, strict=True):
@@ -142,7 +142,12 @@ def summary_block(summary: Summary, report: Report) -> None:
             column.metric(label, value, note, delta_color="off", delta_arrow="off")
     top = summary.top_fault
     if top is None:
-        if report.reps or report.holds:
+        if (report.reps or report.holds) and summary.good_form_share is None:
+            st.info(
+                "Your form could not be judged from this camera position: see below for how to set up.",
+                icon=":material/videocam:",
+            )
+        elif report.reps or report.holds:
             st.success("Good form in everything that could be judged — well done.", icon=":material/check_circle:")
         else:
             st.warning(

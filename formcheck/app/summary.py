@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from formcheck.exercises import EXERCISES
-from formcheck.report import Fault, Report
+from formcheck.report import MIN_JUDGED_HOLD_S, Fault, Report
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_WORDS = {"high": "important", "medium": "worth fixing", "low": "minor"}
@@ -87,15 +87,19 @@ class Summary:
 
 
 def summarize(report: Report) -> Summary:
+    """The figures shown above a report. Good form is a share of what could be judged: reps and hold time that no
+    check could judge (wrong view, joints hidden) count neither for nor against it."""
     reps = len(report.reps)
-    clean = sum(1 for rep in report.reps if not rep.faults)
+    judged_reps = [rep for rep in report.reps if rep.judged]
+    clean = sum(1 for rep in judged_reps if not rep.faults)
     holds = tuple(hold.duration_s for hold in report.holds)
     good_holds = tuple(hold.good_form_s for hold in report.holds)
+    judged_hold_s = sum(hold.judged_s for hold in report.holds)
     share: float | None = None
-    if reps:
-        share = clean / reps
-    elif sum(holds) > 0:
-        share = sum(good_holds) / sum(holds)
+    if judged_reps:
+        share = clean / len(judged_reps)
+    elif not reps and judged_hold_s >= MIN_JUDGED_HOLD_S:
+        share = sum(good_holds) / judged_hold_s
     groups = fault_groups(report)
     top = groups[0] if groups else None
     return Summary(
@@ -109,34 +113,37 @@ def summarize(report: Report) -> Summary:
         good_hold_seconds=good_holds,
         good_form_share=share,
         top_fault=top,
-        headline=_headline(report, reps, clean, holds, good_holds, top),
+        headline=_headline(report, clean, holds, good_holds, top, judged=share is not None),
     )
 
 
 def _headline(
     report: Report,
-    reps: int,
     clean: int,
     holds: tuple[float, ...],
     good_holds: tuple[float, ...],
     top: FaultGroup | None,
+    judged: bool,
 ) -> str:
     if report.exercise is None:
         return report.message or "We could not tell which exercise this is."
+    reps = len(report.reps)
     parts: list[str] = []
     if reps:
-        parts.append(f"{reps} rep{'s' if reps != 1 else ''}, {clean} with good form.")
-    if holds and not reps:
-        total = sum(holds)
-        parts.append(
-            f"{len(holds)} hold{'s' if len(holds) != 1 else ''}, {total:.1f} s in all, "
-            f"{sum(good_holds):.1f} s in good form."
-        )
-    if not reps and not holds:
-        parts.append("No complete rep or hold was found.")
+        parts.append(f"{reps} rep{'s' if reps != 1 else ''}")
+    elif holds:
+        parts.append(f"{len(holds)} hold{'s' if len(holds) != 1 else ''}, {sum(holds):.1f} s in all")
+    else:
+        return "No complete rep or hold was found."
+    if not judged:
+        return f"{parts[0]}; your form could not be judged from this camera position (see below)."
+    judged_reps = sum(rep.judged for rep in report.reps)
+    parts[0] += f", {clean} with good form." if reps else f", {sum(good_holds):.1f} s in good form."
+    if reps and judged_reps < reps:
+        parts.append(f"{reps - judged_reps} could not be judged.")
     if top is not None:
         parts.append(f"Main thing to work on: {top.title.lower()} — {top.cue}")
-    elif reps or holds:
+    else:
         parts.append("Good form in everything that could be judged — well done.")
     return " ".join(parts)
 
@@ -151,7 +158,7 @@ def rep_rows(report: Report) -> list[dict[str, Any]]:
             row["Side"] = rep.side or ""
         row["From (s)"] = round(rep.start_s, 1)
         row["To (s)"] = round(rep.end_s, 1)
-        row["Form"] = "Good" if not rep.faults else ", ".join(fault_title(code) for code in rep.faults)
+        row["Form"] = ", ".join(fault_title(code) for code in rep.faults) or ("Good" if rep.judged else "Not judged")
         rows.append(row)
     return rows
 
@@ -162,6 +169,7 @@ def hold_rows(report: Report) -> list[dict[str, Any]]:
             "Hold": number,
             "From (s)": round(hold.start_s, 1),
             "Length (s)": round(hold.duration_s, 1),
+            "Judged (s)": round(hold.judged_s, 1),
             "Good form (s)": round(hold.good_form_s, 1),
         }
         for number, hold in enumerate(report.holds, start=1)
