@@ -19,8 +19,8 @@ EXERCISE = Exercise(
         exit=-50.0,
         phase_names={"rest": "all_fours", "away": "reaching", "active": "extended", "back": "returning"},
         times_holds=True,
-        # A top touched for less than half a second is the turnaround of a rep, not a hold (a real 44-s bridge
-        # set listed "Hold 3: 0.0 s").
+        # An extension touched for less than half a second is the turnaround of a rep, not a hold (as for the
+        # bridge's top).
         min_hold_s=0.5,
         side_feature="arm_raise_asymmetry_deg",
         gates=(Gate("ventral_downward_ratio", min_value=0.5),),
