@@ -473,10 +473,16 @@ def _world_limb_elevations(body: Body, root: Joint, tip: Joint) -> FloatArray:
     )
 
 
+# A limb hanging this far below the horizontal is not reaching, so the pair is not either, whatever the hidden other
+# limb does: at 45° the kneeling shins hide an ankle, and the set-up on all fours (where a rep starts) was unknown.
+LIMB_DOWN_MAX_DEG = -60.0
+
+
 def _limb_reach(body: Body) -> FloatArray:
     arm = np.max(_world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST), axis=0)
     leg = np.max(_world_limb_elevations(body, Joint.HIP, Joint.ANKLE), axis=0)
-    return np.asarray(np.minimum(arm, leg), dtype=np.float64)
+    one_limb_down = np.fmin(arm, leg) <= LIMB_DOWN_MAX_DEG
+    return np.asarray(np.where(one_limb_down, np.fmin(arm, leg), np.minimum(arm, leg)), dtype=np.float64)
 
 
 def _world_knee_minus_hip(body: Body) -> FloatArray:

@@ -8,6 +8,7 @@ import pytest
 from formcheck import geometry
 from formcheck.features import FEATURES, Body, compute_features
 from formcheck.geometry import Side
+from formcheck.smoothing import gate_visibility
 from formcheck.testing.scenarios import SCENARIOS
 from formcheck.testing.synthetic_pose import Camera, Limbs, StickPose, render_sequence
 from formcheck.types import Landmark
@@ -103,6 +104,22 @@ def test_bird_dog_limbs_and_pelvis_roll() -> None:
     assert values["arm_raise_asymmetry_deg"] == pytest.approx(80.0, abs=1e-5)
     assert values["pelvis_roll_deg"] == pytest.approx(20.0, abs=1e-5)
     assert features_of(StickPose(trunk=90.0, left=support, right=support))["pelvis_roll_deg"] == pytest.approx(0.0)
+
+
+def test_limb_reach_with_a_hidden_ankle_is_known_only_while_an_arm_hangs_down() -> None:
+    """On all fours filmed at 45° the kneeling shins hide an ankle: the reach is at most the arms' (hanging: the
+    person is at rest, where a rep starts); with the arm raised and a leg unseen it stays unknown."""
+    support = Limbs(upper_arm=180.0, forearm=180.0, thigh=180.0, shin=270.0)
+    reaching = Limbs(upper_arm=95.0, forearm=95.0, thigh=180.0, shin=270.0)
+
+    def reach(left: Limbs, right: Limbs) -> float:
+        seq = gate_visibility(
+            render_sequence([StickPose(trunk=90.0, left=left, right=right)] * 2, hidden=(Landmark.LEFT_ANKLE,))
+        )
+        return float(compute_features(Body.from_sequence(seq))["limb_reach_deg"][0])
+
+    assert reach(support, support) == pytest.approx(-90.0, abs=1e-5)
+    assert np.isnan(reach(reaching, support))
 
 
 def test_support_arm_sign_and_variant_contact() -> None:

@@ -65,7 +65,10 @@ def markdown_table(entries: list[dict[str, Any]]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for e in entries:
-        work = f"{e['reps']} reps" if e["reps"] else f"{e['hold_s']:g} s hold"
+        work = ", ".join(
+            ([f"{e['reps']} rep{'s' if e['reps'] != 1 else ''}"] if e["reps"] else [])
+            + ([f"{e['hold_s']:g} s hold"] if e["hold_s"] else [])
+        )
         rows.append(
             f"| `{e['clip']}` | {e['exercise']} | {e['variant']} | {e['faults']} | {e['view']} "
             f"({e['camera_yaw_deg']:g}°, {e['near_side']} side near) | {e['body']} | {e['seconds']:g} s | {work} "

@@ -476,4 +476,9 @@ def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> Motion:
     holds: list[dict[str, float | str]] = [
         {"start_s": round(hold_start, 3), "end_s": round(hold_end, 3), "side": plan.variant}
     ]
-    return Motion(plan, specs, t_s, intensity, [], holds)
+    # One reach, hold and return is one rep (formcheck counts bird-dog reps per side): from the first movement to
+    # the limbs back down, which is the clip's last frame.
+    reps: list[dict[str, float | str]] = [
+        {"start_s": round(plan.lead_in_s, 3), "end_s": round(hold_end + lower_s, 3), "side": plan.variant}
+    ]
+    return Motion(plan, specs, t_s, intensity, reps, holds)
