@@ -104,11 +104,7 @@ def exercise_views(
     views, _ = geometry.classify_view(features["camera_yaw_deg"], side_min)
     for gate in () if spec is None else spec.side_view_requires:
         views = np.where((views == View.SIDE.value) & gate.rejects(features[gate.feature]), View.OBLIQUE.value, views)
-    known = views[has_pose & (views != "")]
-    if known.size == 0:
-        return views, "unknown"
-    names, counts = np.unique(known, return_counts=True)
-    return views, str(names[int(np.argmax(counts))])
+    return views, geometry.most_common_view(views[has_pose]) or "unknown"
 
 
 def _ask_to_choose(

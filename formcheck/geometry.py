@@ -212,3 +212,9 @@ def classify_view(
     margin = np.minimum(np.abs(yaw - side_min_yaw_deg), np.abs(yaw - FRONT_VIEW_MAX_YAW_DEG))
     confidence = np.clip(margin / 15.0, 0.0, 1.0)
     return views, np.where(np.isnan(yaw), 0.0, confidence)
+
+
+def most_common_view(views: npt.NDArray[np.str_]) -> str | None:
+    """The view of most of these frames ('' frames, where it is unknown, do not count); None when none is known."""
+    names, counts = np.unique(views[views != ""], return_counts=True)
+    return str(names[int(np.argmax(counts))]) if len(names) else None

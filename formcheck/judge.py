@@ -17,7 +17,7 @@ import numpy.typing as npt
 from formcheck.exercises import DURATION_PARAM, Thresholds
 from formcheck.exercises.spec import Check, Exercise, Limit
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
-from formcheck.geometry import View
+from formcheck.geometry import View, most_common_view
 from formcheck.report import HOLDS_ENTRY, REPS_ENTRY
 from formcheck.reps import MotionTrack, frame_step_s, runs, span_end_s
 from formcheck.types import BoolArray, FloatArray, Landmark
@@ -170,19 +170,13 @@ def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | Non
     if joints:
         reason, fix = hidden_joints_reason_and_fix(joints, out_of_frame)
     else:
-        seen = _main_view(frames.views[unfollowed])
+        seen = most_common_view(frames.views[unfollowed])
         if seen is None or seen in motion.views:
             return None  # followed poorly for another reason (out of position, a gate's range): nothing to fix
         reason = f"cannot be followed from {_article(seen)} {seen} view"
         fix = _VIEW_FIX[motion.views[0]]
     what = REPS_ENTRY if motion.counts_reps else HOLDS_ENTRY
     return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
-
-
-def _main_view(views: npt.NDArray[np.str_]) -> str | None:
-    """The view seen on most of these frames (None when no frame has one)."""
-    known, counts = np.unique(views[views != ""], return_counts=True)
-    return str(known[np.argmax(counts)]) if len(known) else None
 
 
 def _situation(check: Check, frames: Frames) -> BoolArray:
