@@ -481,8 +481,8 @@ LIMB_DOWN_MAX_DEG = -60.0
 def _limb_reach(body: Body) -> FloatArray:
     arm = np.max(_world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST), axis=0)
     leg = np.max(_world_limb_elevations(body, Joint.HIP, Joint.ANKLE), axis=0)
-    one_limb_down = np.fmin(arm, leg) <= LIMB_DOWN_MAX_DEG
-    return np.asarray(np.where(one_limb_down, np.fmin(arm, leg), np.minimum(arm, leg)), dtype=np.float64)
+    lower_seen = np.fmin(arm, leg)  # the lower of the two, or the one that is seen
+    return np.asarray(np.where(lower_seen <= LIMB_DOWN_MAX_DEG, lower_seen, np.minimum(arm, leg)), dtype=np.float64)
 
 
 def _world_knee_minus_hip(body: Body) -> FloatArray:

@@ -20,6 +20,9 @@ from formcheck.types import FloatArray
 
 SCHEMA = "formcheck.report/1"
 ExerciseSource = Literal["given", "recognised"]
+FORM_NOT_JUDGED = "form could not be judged (see below)"
+# A hold judged for less than this is reported as not judged rather than as a share of a moment.
+MIN_JUDGED_HOLD_S = 0.5
 
 
 def _number(value: float | None, digits: int = 3) -> float | None:
@@ -62,6 +65,11 @@ class Hold:
     def duration_s(self) -> float:
         return self.end_s - self.start_s
 
+    @property
+    def judged(self) -> bool:
+        """Judged long enough for its good-form time to mean something."""
+        return self.judged_s >= MIN_JUDGED_HOLD_S
+
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "start_s": _number(self.start_s),
@@ -98,9 +106,6 @@ class Fault:
 
 # ``Unjudged.check`` values that are not checks: the exercise's motion (reps or holds) could not be followed.
 REPS_ENTRY, HOLDS_ENTRY = "reps", "holds"
-FORM_NOT_JUDGED = "form could not be judged (see below)"
-# A hold judged for less than this is reported as not judged rather than as a share of a moment.
-MIN_JUDGED_HOLD_S = 0.5
 MOTION_ENTRIES = (REPS_ENTRY, HOLDS_ENTRY)
 
 
@@ -249,7 +254,7 @@ class Report:
         if not self.faults and not self.reps and not self.holds:
             return ["Form is judged during reps and holds, so there was nothing to judge in this clip."]
         if not self.faults:
-            judged = any(rep.judged for rep in self.reps) or any(hold.judged_s > 0 for hold in self.holds)
+            judged = any(rep.judged for rep in self.reps) or any(hold.judged for hold in self.holds)
             return ["No form faults found in what could be judged."] if judged else []
         lines: list[str] = []
         seen: dict[str, list[Fault]] = {}
@@ -265,7 +270,7 @@ class Report:
 
 
 def _hold_quality(hold: Hold) -> str:
-    if hold.judged_s < MIN_JUDGED_HOLD_S:
+    if not hold.judged:
         return FORM_NOT_JUDGED
     unjudged_s = hold.duration_s - hold.judged_s
     good = f"{hold.good_form_s:.1f} s in good form"
