@@ -63,6 +63,7 @@ def analyze_sequence(
     track = track_motion(spec.motion, features, t_s)
     frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
     judgement = judge(spec, frames, thresholds)
+    table = _frame_table(track, judgement, features, t_s)
     return replace(
         base,
         exercise=spec.name,
@@ -70,11 +71,11 @@ def analyze_sequence(
         recognition_confidence=confidence,
         view=clip_view,
         reps=_reps(spec, track, judgement, features, t_s),
-        holds=_holds(track, judgement, t_s),
+        holds=_holds(track, table),
         faults=tuple(_fault(spec, span) for span in judgement.faults),
         unjudged=tuple(Unjudged(u.check, u.reason, u.fix, u.seconds) for u in judgement.unjudged),
         variant=_variant(spec, track, features),
-        frames=_frame_table(track, judgement, features, t_s),
+        frames=table,
     )
 
 
@@ -180,25 +181,17 @@ def _aggregate(values: FloatArray, how: str) -> float:
     return float(np.nanmean(values))
 
 
-def _fault_mask(faults: tuple[FaultSpan, ...], frames: int) -> npt.NDArray[np.bool_]:
-    mask = np.zeros(frames, dtype=bool)
-    for fault in faults:
-        mask[fault.start : fault.stop] = True
-    return mask
-
-
-def _holds(track: MotionTrack, judgement: Judgement, t_s: FloatArray) -> tuple[Hold, ...]:
-    """Holds with the time that could be judged and the part of it free of any reported fault (good-form time
-    counts, nothing else does: time no check could judge is not good form)."""
-    step = frame_step_s(t_s)
-    durations = np.append(np.diff(t_s), step)
-    good = judgement.judged & ~_fault_mask(judgement.faults, len(t_s))
+def _holds(track: MotionTrack, table: FrameTable) -> tuple[Hold, ...]:
+    """Holds with the time that could be judged and the good-form part of it, by the frame table's one definition
+    (:meth:`FrameTable.good_form_frames`), which the annotated video and the live coach count with too."""
+    t_s, durations = table.t_s, table.durations_s()
+    good, judged = table.good_form_frames(), table.judged_frames()
     return tuple(
         Hold(
             start_s=float(t_s[hold.start]),
-            end_s=span_end_s(t_s, hold.stop, step),
+            end_s=span_end_s(t_s, hold.stop, frame_step_s(t_s)),
             good_form_s=float(np.sum(durations[hold.start : hold.stop][good[hold.start : hold.stop]])),
-            judged_s=float(np.sum(durations[hold.start : hold.stop][judgement.judged[hold.start : hold.stop]])),
+            judged_s=float(np.sum(durations[hold.start : hold.stop][judged[hold.start : hold.stop]])),
         )
         for hold in track.holds
     )

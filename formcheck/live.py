@@ -71,6 +71,7 @@ class LiveState:
     setup: str | None  # camera set-up guidance, else None
     faults_now: tuple[str, ...]
     person_found: bool
+    form_judged: bool = False  # some check could judge the newest frame (else no good-form time, neutral skeleton)
 
 
 @dataclass
@@ -181,14 +182,25 @@ class LiveCoach:
         table = report.frames
         phase = str(table.phase[-1]) if table is not None and table.phase.size else ""
         faults_now = self._faults_now(report, t_s)
-        judged_now = bool(table is not None and table.form_judged is not None and table.form_judged[-1])
+        judged_now = bool(table is not None and table.judged_frames()[-1:].any())
         in_hold = self._time_hold(phase, faults_now, judged_now, dt_s)
         cue = self._cue(faults_now)
         setup = None if cue else self._setup_hint(sequence, report)
         person_found = bool(np.any(~np.isnan(window.frames[-1].landmarks[:, 0])))
         say = self._line_to_say(t_s, cue, setup)
         return LiveState(
-            t_s, self._reps, phase, in_hold, self._hold_s, self._good_form_s, cue, say, setup, faults_now, person_found
+            t_s,
+            self._reps,
+            phase,
+            in_hold,
+            self._hold_s,
+            self._good_form_s,
+            cue,
+            say,
+            setup,
+            faults_now,
+            person_found,
+            judged_now,
         )
 
     def _count_reps(self, report: Report) -> None:
@@ -223,7 +235,9 @@ class LiveCoach:
         return tuple(sorted(ongoing | finished))
 
     def _time_hold(self, phase: str, faults_now: tuple[str, ...], judged_now: bool, dt_s: float) -> bool:
-        """Time the hold; good-form time only while some check can judge the form (as in the recorded report)."""
+        """Time the hold; good-form time by the report's definition (:meth:`FrameTable.good_form_frames`): only while
+        some check can judge the form and no fault is shown. (A verdict on a whole phase run is known only once the
+        run ends, so live it cannot take back time already counted.)"""
         motion = self.spec.motion
         in_hold = motion.times_holds and phase == motion.phase_names["active"]
         if in_hold and not self._state.in_hold:

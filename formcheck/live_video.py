@@ -106,4 +106,5 @@ class LiveSession:
             cue=message,
             fault_active=state.cue is not None,
             title=coach.spec.title,
+            form_judged=state.form_judged,
         )

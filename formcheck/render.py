@@ -17,6 +17,8 @@ from formcheck.video import RgbImage
 
 GOOD = (60, 200, 90)
 FAULT = (235, 70, 50)
+NOT_JUDGED = (170, 170, 170)  # neutral: no check could judge this frame, so it is neither good form nor a fault
+NOT_JUDGED_LABEL = "Form: not judged"
 PANEL = (25, 25, 25)
 WHITE = (255, 255, 255)
 CUE_LINGER_S = 1.5  # keep a cue on screen a little after the fault ends, so it can be read
@@ -31,6 +33,7 @@ class OverlayState:
     cue: str | None
     fault_active: bool
     title: str
+    form_judged: bool  # some check could judge this frame (else the skeleton is neutral and says so)
 
 
 def overlay_states(report: Report, t_s: FloatArray) -> list[OverlayState]:
@@ -39,7 +42,9 @@ def overlay_states(report: Report, t_s: FloatArray) -> list[OverlayState]:
     rep_ends = np.array(sorted(rep.end_s for rep in report.reps))
     table = report.frames
     active = table.active_faults if table is not None else ((),) * len(t_s)
-    good_hold = _good_hold_seconds(report, t_s, active) if report.holds else None
+    # Without the per-frame table nothing is known to be judged: no frame is vouched for.
+    judged = table.judged_frames() if table is not None else np.zeros(len(t_s), dtype=bool)
+    good_hold = _good_hold_seconds(report, t_s) if report.holds else None
     states = []
     for i, t in enumerate(t_s):
         states.append(
@@ -49,18 +54,29 @@ def overlay_states(report: Report, t_s: FloatArray) -> list[OverlayState]:
                 cue=_cue_at(report, float(t)),
                 fault_active=bool(active[i]) if i < len(active) else False,
                 title=title,
+                form_judged=bool(judged[i]) if i < len(judged) else False,
             )
         )
     return states
 
 
-def _good_hold_seconds(report: Report, t_s: FloatArray, active: tuple[tuple[str, ...], ...]) -> FloatArray:
-    step = np.append(np.diff(t_s), np.median(np.diff(t_s)) if len(t_s) > 1 else 0.0)
-    in_hold = np.zeros(len(t_s), dtype=bool)
-    for hold in report.holds:
-        in_hold |= (t_s >= hold.start_s) & (t_s < hold.end_s)
-    clean = np.array([not faults for faults in active] + [True] * (len(t_s) - len(active)))[: len(t_s)]
-    return np.asarray(np.cumsum(np.where(in_hold & clean, step, 0.0)), dtype=np.float64)
+def _good_hold_seconds(report: Report, t_s: FloatArray) -> FloatArray:
+    """At each frame, the good-form time of the current (or last) hold so far, counted as the report counts each
+    hold's ``good_form_s`` (:meth:`~formcheck.report.FrameTable.good_form_frames`), so the timer ends on it."""
+    table = report.frames
+    if table is None or len(table.t_s) != len(t_s):
+        return np.zeros(len(t_s), dtype=np.float64)
+    good_s = np.where(table.good_form_frames(), table.durations_s(), 0.0)
+    timer = np.zeros(len(t_s), dtype=np.float64)
+    for number, hold in enumerate(report.holds):
+        inside = np.flatnonzero((t_s >= hold.start_s) & (t_s < hold.end_s))
+        if inside.size == 0:
+            continue
+        following = report.holds[number + 1].start_s if number + 1 < len(report.holds) else np.inf
+        timer[inside] = np.cumsum(good_s[inside])
+        after = (t_s >= hold.end_s) & (t_s < following)
+        timer[after] = timer[inside[-1]]  # the last hold's time stays on screen until the next one starts
+    return timer
 
 
 def _cue_at(report: Report, t: float) -> str | None:
@@ -77,7 +93,7 @@ def draw_overlay(image: RgbImage, landmarks: FloatArray, state: OverlayState) ->
     canvas = image.copy()
     height, width = canvas.shape[:2]
     scale = max(0.6, min(width, height) / 540)  # readable on small clips, not oversized on HD ones
-    colour = FAULT if state.fault_active else GOOD
+    colour = FAULT if state.fault_active else GOOD if state.form_judged else NOT_JUDGED
     points = landmarks[:, :2] * np.array([width, height])
     thickness = max(2, round(3 * scale))
     for a, b in SKELETON_EDGES:
@@ -94,11 +110,18 @@ def _pt(point: FloatArray) -> tuple[int, int]:
     return round(float(point[0])), round(float(point[1]))
 
 
-def _draw_panel(canvas: RgbImage, state: OverlayState, scale: float) -> None:
+def panel_lines(state: OverlayState) -> list[str]:
+    """The lines of the top-left panel."""
     lines = [state.title, f"Reps: {state.reps_done}"]
     if state.good_hold_s is not None:
         lines.append(f"Good-form hold: {state.good_hold_s:4.1f} s")
-    _text_block(canvas, lines, (10, 10), scale, PANEL, WHITE)
+    if not state.form_judged and not state.fault_active:
+        lines.append(NOT_JUDGED_LABEL)
+    return lines
+
+
+def _draw_panel(canvas: RgbImage, state: OverlayState, scale: float) -> None:
+    _text_block(canvas, panel_lines(state), (10, 10), scale, PANEL, WHITE)
     if state.cue:
         height, width = canvas.shape[:2]
         lines = _wrap(_ascii(state.cue), width - 20 - int(20 * scale), scale)

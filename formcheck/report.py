@@ -16,7 +16,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from formcheck.types import FloatArray
+from formcheck.types import BoolArray, FloatArray
 
 SCHEMA = "formcheck.report/1"
 ExerciseSource = Literal["given", "recognised"]
@@ -144,6 +144,24 @@ class FrameTable:
             for i in range(len(self.t_s))
         ]
         return [header, *body]
+
+    def judged_frames(self) -> BoolArray:
+        """(T,) frames where at least one check could judge the form (none when that is not known)."""
+        if self.form_judged is None:
+            return np.zeros(len(self.t_s), dtype=bool)
+        return np.asarray(self.form_judged, dtype=bool)
+
+    def good_form_frames(self) -> BoolArray:
+        """(T,) the one definition of good form, used by the holds' ``good_form_s``, the annotated video's timer and
+        the live coach: a frame some check could judge and where no fault was shown. Time nobody could judge is
+        never good form."""
+        clean = np.array([not codes for codes in self.active_faults], dtype=bool)
+        return np.asarray(self.judged_frames() & clean, dtype=bool)
+
+    def durations_s(self) -> FloatArray:
+        """(T,) the time each frame stands for: the gap to the next frame, the typical (median) gap for the last."""
+        gaps = np.diff(self.t_s)
+        return np.append(gaps, float(np.median(gaps)) if gaps.size else 0.0)
 
 
 def _cell(value: float) -> str:

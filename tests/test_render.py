@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-import numpy as np
+import io
+from dataclasses import replace
 
-from formcheck.render import OverlayState, _wrap, draw_overlay, overlay_states
-from formcheck.report import Fault, Hold, Rep, Report
+import numpy as np
+import pytest
+
+from formcheck.analysis import analyze_sequence
+from formcheck.app.summary import hold_rows, summarize
+from formcheck.live import ANALYSIS_INTERVAL_S, LiveCoach, LiveSettings
+from formcheck.pdf_report import build_pdf
+from formcheck.render import GOOD, NOT_JUDGED, NOT_JUDGED_LABEL, OverlayState, _wrap, draw_overlay, overlay_states
+from formcheck.render import panel_lines as overlay_panel_lines
+from formcheck.report import Fault, FrameTable, Hold, Rep, Report
+from formcheck.smoothing import smooth_offline
+from formcheck.testing.scenarios import FPS, SCENARIOS
+from formcheck.testing.synthetic_pose import Camera
+from formcheck.types import PoseSequence
 
 
 def _report() -> Report:
@@ -21,7 +34,15 @@ def _report() -> Report:
         reps=(Rep(1, 0.5, 2.0, None, ("forward_lean",), {}), Rep(2, 2.5, 4.0, None, (), {})),
         holds=(Hold(4.5, 5.5, 1.0, 1.0),),
         faults=(Fault("forward_lean", 1.0, 1.5, 1, "medium", "Keep your chest up.", 55.0, 48.0),),
+        frames=_table(np.arange(60) / 10.0, faulty=range(10, 15)),
     )
+
+
+def _table(t_s: np.ndarray, faulty: range) -> FrameTable:
+    frames = len(t_s)
+    active = tuple(("forward_lean",) if i in faulty else () for i in range(frames))
+    empty = np.zeros(frames, dtype=np.int64)
+    return FrameTable(t_s, np.full(frames, "", dtype="<U1"), empty, active, {}, form_judged=np.ones(frames, bool))
 
 
 def test_states_count_finished_reps_and_show_the_cue_a_little_longer() -> None:
@@ -31,7 +52,7 @@ def test_states_count_finished_reps_and_show_the_cue_a_little_longer() -> None:
     assert states[12].cue == "Keep your chest up."
     assert states[28].cue == "Keep your chest up."  # 1.3 s after the fault ended: still readable
     assert states[31].cue is None
-    assert states[59].good_hold_s is not None and states[59].good_hold_s > 0.9
+    assert states[59].good_hold_s == pytest.approx(1.0)  # frames 45-54: the hold's ten judged, clean frames
 
 
 def test_long_cues_wrap_to_the_frame() -> None:
@@ -50,7 +71,61 @@ def test_drawing_keeps_the_frame_size_and_skips_missing_joints() -> None:
         cue="Squeeze your glutes to finish the lift.",
         fault_active=True,
         title="Deadlift",
+        form_judged=True,
     )
     drawn = draw_overlay(image, landmarks, state)
     assert drawn.shape == image.shape
     assert drawn.any() and not image.any()  # drawn on a copy
+
+
+def _plank_turning_to_the_camera() -> PoseSequence:
+    """A plank filmed from the side, except 2 s mid-hold (frames 100-159) seen from the front, where no plank check
+    can judge the form: the hold goes on, its form is not vouched for."""
+    side = SCENARIOS["plank"].build()
+    front = SCENARIOS["plank"].build(None, Camera(fps=FPS, yaw_deg=0.0))
+    sequence = replace(side, landmarks=side.landmarks.copy(), world=side.world.copy())
+    sequence.landmarks[100:160] = front.landmarks[100:160]
+    sequence.world[100:160] = front.world[100:160]
+    return sequence
+
+
+def test_report_overlay_live_coach_app_and_pdf_agree_on_good_form_time() -> None:
+    raw = _plank_turning_to_the_camera()
+    report = analyze_sequence(smooth_offline(raw), "plank")
+    (hold,) = report.holds
+    assert not report.faults
+    assert hold.good_form_s == pytest.approx(hold.judged_s)
+    assert hold.duration_s - hold.good_form_s == pytest.approx(2.07, abs=0.01)  # the front-view part is not counted
+
+    states = overlay_states(report, raw.t_s)
+    assert states[-1].good_hold_s == pytest.approx(hold.good_form_s, abs=1e-9)  # the video's final timer
+    assert max(state.good_hold_s or 0.0 for state in states) == pytest.approx(hold.good_form_s, abs=1e-9)
+
+    coach = LiveCoach(LiveSettings("plank"), raw.width, raw.height)
+    live = [coach.push(float(raw.t_ms[i]), raw.landmarks[i], raw.world[i]) for i in range(raw.num_frames)]
+    assert live[-1].good_form_s == pytest.approx(hold.good_form_s, abs=ANALYSIS_INTERVAL_S)
+    assert not live[130].form_judged and live[80].form_judged
+
+    assert summarize(report).good_hold_seconds == (hold.good_form_s,)
+    assert hold_rows(report)[0]["Good form (s)"] == round(hold.good_form_s, 1) == 3.1
+    pypdf = pytest.importorskip("pypdf")
+    pages = pypdf.PdfReader(io.BytesIO(build_pdf(report))).pages
+    text = "\n".join(page.extract_text() for page in pages)
+    assert "3.1 s in good form" in text and "5.2 s in good form" not in text
+
+
+def test_unjudged_frames_get_a_neutral_skeleton_and_say_so() -> None:
+    raw = _plank_turning_to_the_camera()
+    report = analyze_sequence(smooth_offline(raw), "plank")
+    states = overlay_states(report, raw.t_s)
+    unjudged, judged = states[130], states[80]
+    assert not unjudged.form_judged and judged.form_judged
+    assert NOT_JUDGED_LABEL in overlay_panel_lines(unjudged)
+    assert NOT_JUDGED_LABEL not in overlay_panel_lines(judged)
+    image = np.zeros((240, 320, 3), np.uint8)
+    drawn = draw_overlay(image, raw.landmarks[130], unjudged)
+    colours = {tuple(int(c) for c in pixel) for pixel in drawn.reshape(-1, 3)}
+    assert NOT_JUDGED in colours and GOOD not in colours
+    assert GOOD in {
+        tuple(int(c) for c in pixel) for pixel in draw_overlay(image, raw.landmarks[80], judged).reshape(-1, 3)
+    }
