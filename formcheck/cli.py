@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "formcheck.commands.synth",
     "formcheck.commands.bench_angles",
     "formcheck.commands.evaluate",
+    "formcheck.commands.evaluate_frames",
     "formcheck.commands.clients",
 )
 
