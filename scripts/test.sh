@@ -2,7 +2,7 @@
 # Install everything the tests need and run the whole suite (slow and browser tests included), with the linters.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FORMCHECK_EXTRAS=test bash scripts/setup_env.sh
+FORMCHECK_EXTRAS=test,dev bash scripts/setup_env.sh
 echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -1,0 +1,116 @@
+"""scripts/app.sh and scripts/setup_env.sh: a second start installs nothing (so it needs no network), and the app
+never waits at Streamlit's first-run "Email:" prompt."""
+
+from __future__ import annotations
+
+import os
+import selectors
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+FAKE_PYTHON = """#!/usr/bin/env bash
+echo "python $*" >> "$CALLS"
+"""
+FAKE_STREAMLIT = """#!/usr/bin/env bash
+echo "streamlit $*" >> "$CALLS"
+"""
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """The scripts and pyproject.toml in a scratch checkout whose .venv logs every call instead of installing."""
+    root = tmp_path / "checkout"
+    shutil.copytree(REPO / "scripts", root / "scripts")
+    shutil.copy(REPO / "pyproject.toml", root / "pyproject.toml")
+    for name, text in (("python", FAKE_PYTHON), ("streamlit", FAKE_STREAMLIT)):
+        tool = root / ".venv" / "bin" / name
+        tool.parent.mkdir(parents=True, exist_ok=True)
+        tool.write_text(text)
+        tool.chmod(0o755)
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "dpkg").write_text("#!/bin/sh\nexit 0\n")  # every system package "installed": no apt-get here
+    (fake_bin / "dpkg").chmod(0o755)
+    return root
+
+
+def _run(checkout: Path, script: str, extras: str | None = None) -> list[str]:
+    """Run a script of the scratch checkout; the calls its fake .venv received."""
+    calls = checkout / "calls.log"
+    calls.unlink(missing_ok=True)
+    env = {**os.environ, "CALLS": str(calls), "PATH": f"{checkout.parent / 'bin'}:{os.environ['PATH']}"}
+    env.pop("FORMCHECK_EXTRAS", None)
+    if extras is not None:
+        env["FORMCHECK_EXTRAS"] = extras
+    subprocess.run(["bash", str(checkout / "scripts" / script)], env=env, check=True, capture_output=True, timeout=60)
+    return calls.read_text().splitlines() if calls.exists() else []
+
+
+def _pip_installs(calls: list[str]) -> list[str]:
+    return [call for call in calls if call.startswith("python -m pip install")]
+
+
+def test_a_second_app_start_does_not_call_pip(checkout: Path) -> None:
+    first = _run(checkout, "app.sh")
+    assert _pip_installs(first) == [
+        "python -m pip install --quiet --upgrade pip",
+        "python -m pip install --quiet -e .[dev]",  # pytest comes with the app
+    ]
+    second = _run(checkout, "app.sh")
+    assert _pip_installs(second) == []
+    assert second == ["streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false"]
+
+
+def test_setup_installs_again_only_for_a_changed_pyproject_or_a_new_extra(checkout: Path) -> None:
+    _run(checkout, "app.sh")
+    assert _pip_installs(_run(checkout, "setup_env.sh", "dev")) == []
+    # test.sh's extras are new: installed once, with what was there; then the app starts offline again
+    with_tests = _pip_installs(_run(checkout, "setup_env.sh", "test,dev"))
+    assert with_tests[-1] == "python -m pip install --quiet -e .[dev,test]"
+    assert _pip_installs(_run(checkout, "app.sh")) == []
+    with (checkout / "pyproject.toml").open("a") as handle:
+        handle.write("\n# changed\n")
+    assert _pip_installs(_run(checkout, "app.sh"))[-1] == "python -m pip install --quiet -e .[dev]"
+    assert _pip_installs(_run(checkout, "app.sh")) == []
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_app_starts_without_asking_for_an_email(tmp_path: Path) -> None:
+    """A desktop start (not headless) with no ~/.streamlit/credentials.toml: Streamlit would ask for an email on
+    stdin and wait; the project's .streamlit/config.toml turns that prompt off."""
+    streamlit = Path(sys.executable).parent / "streamlit"
+    env = {**os.environ, "HOME": str(tmp_path), "BROWSER": "true"}  # no credentials; "open the browser" does nothing
+    command = [str(streamlit), "run", "app.py", "--server.headless", "false", "--server.port", str(_free_port())]
+    server = subprocess.Popen(
+        command, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert server.stdout is not None
+    seen = ""
+    try:
+        with selectors.DefaultSelector() as waiting:
+            waiting.register(server.stdout, selectors.EVENT_READ)
+            deadline = time.monotonic() + 60.0
+            while "URL" not in seen and "Email" not in seen and time.monotonic() < deadline:
+                if waiting.select(timeout=1.0):
+                    line = server.stdout.readline()
+                    if not line:
+                        break
+                    seen += line
+    finally:
+        server.kill()
+        server.wait(timeout=10)
+    assert "Email" not in seen
+    assert "Local URL" in seen
