@@ -1,36 +1,46 @@
 """Review many recorded sets for one client into the workspace (:mod:`formcheck.workspace`).
 
 Resumable: a video already reviewed for the client with the same model and strictness (same SHA-256 of its bytes) is
-skipped, so an interrupted batch is simply run again. One unusable video is recorded as failed, with its reason, and
-the batch goes on; every finished set is committed as soon as it is done. The sets are analysed here, one after the
-other (each analysis already uses every core), or spread over a Ray cluster (:mod:`formcheck.cluster`).
+skipped, so an interrupted batch is simply run again; a set that could not be judged is reviewed again when another
+exercise is chosen for it. One unusable video is recorded as failed, with its reason, and the batch goes on; every
+finished set is committed as soon as it is done. Each set is claimed in the workspace just before it is analysed, so
+two batches over the same videos (two trainers, or the app and the command line) share the work instead of doing it
+twice. The sets are analysed here, one after the other (each analysis already uses every core), or spread over a Ray
+cluster (:mod:`formcheck.cluster`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from formcheck.cluster import SetResult
 from formcheck.files import file_sha256
 from formcheck.types import FormcheckError
 from formcheck.video import VIDEO_SUFFIXES
-from formcheck.workspace import Client, Workspace
+from formcheck.workspace import CLAIM_LEASE_S, Client, SetKey, Workspace, WorkspaceError, unjudged_reason
 
 if TYPE_CHECKING:
     from formcheck.pipeline import AnalysisSettings, VideoAnalysis
 
 BatchProgress = Callable[[int, int, str], None]  # (videos finished, videos in all, the video now being reviewed)
 Analyse = Callable[[Path, "AnalysisSettings"], "VideoAnalysis"]
+OutcomeListener = Callable[["BatchOutcome"], None]  # told of each video's outcome as soon as it is known
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class BatchOutcome:
     video: Path
-    status: Literal["done", "skipped", "failed"]
+    status: Literal["done", "unjudged", "skipped", "failed"]
     set_id: int | None
     message: str
 
@@ -56,8 +66,7 @@ class _Todo:
     index: int
     video: Path
     name: str
-    sha256: str
-    recorded_at: str
+    key: SetKey
 
 
 def review_batch(
@@ -69,25 +78,32 @@ def review_batch(
     analyse: Analyse | None = None,
     names: Sequence[str] | None = None,
     cluster: str | None = None,
+    on_outcome: OutcomeListener | None = None,
 ) -> list[BatchOutcome]:
     """Review each video into ``workspace`` for ``client``, here one after the other or on the Ray ``cluster``
-    (an address, "auto" or "local"); ``names``: what to call the videos (default: their file names)."""
+    (an address, "auto" or "local"); ``names``: what to call the videos in the history and in messages (default:
+    their file names)."""
     labels = list(names) if names is not None else [video.name for video in videos]
     outcomes: dict[int, BatchOutcome] = {}
+
+    def tell(index: int, outcome: BatchOutcome) -> None:
+        outcomes[index] = outcome
+        if on_outcome is not None:
+            on_outcome(outcome)
+
     todo: list[_Todo] = []
     for index, video in enumerate(videos):
         planned = _plan(workspace, client, index, video, labels[index], settings)
         if isinstance(planned, BatchOutcome):
-            outcomes[index] = planned
+            tell(index, planned)
         else:
             todo.append(planned)
-    results = _on_cluster(cluster, todo, settings) if cluster else _here(todo, settings, analyse, progress, len(videos))
-    by_index = {item.index: item for item in todo}
-    for result in results:
-        item = by_index[result.index]
-        outcomes[item.index] = _save(workspace, client, item, settings, result)
-        if progress is not None and cluster:
-            progress(len(outcomes), len(videos), "")
+    owner = uuid.uuid4().hex
+    with _ClaimRenewal(workspace.path, owner):
+        if cluster:
+            _review_on_cluster(workspace, cluster, todo, settings, owner, tell, progress, len(videos))
+        else:
+            _review_here(workspace, todo, settings, owner, analyse, tell, progress, len(videos))
     if progress is not None:
         progress(len(videos), len(videos), "")
     return [outcomes[index] for index in range(len(videos))]
@@ -97,48 +113,135 @@ def _plan(
     workspace: Workspace, client: Client, index: int, video: Path, name: str, settings: AnalysisSettings
 ) -> _Todo | BatchOutcome:
     try:
-        sha256, filmed = file_sha256(video), recorded_at(video)
+        sha256 = file_sha256(video)
     except OSError as error:
-        return BatchOutcome(video, "failed", None, f"cannot read {video}: {error.strerror or error}")
-    if workspace.has_set(client, sha256, settings.model, settings.profile):
-        return BatchOutcome(video, "skipped", None, "already reviewed")
-    return _Todo(index, video, name, sha256, filmed)
+        return BatchOutcome(video, "failed", None, f"cannot read {name}: {error.strerror or error}")
+    finished = workspace.finished_set(client, sha256, settings.model, settings.profile, settings.exercise)
+    if finished is not None:
+        return _already_reviewed(video, finished.id, finished.error if finished.status == "unjudged" else None)
+    return _Todo(index, video, name, (client, sha256, settings.model, settings.profile))
 
 
-def _here(
+def _already_reviewed(video: Path, set_id: int | None, unjudged: str | None) -> BatchOutcome:
+    if unjudged is None:
+        return BatchOutcome(video, "skipped", set_id, "already reviewed")
+    message = f"already reviewed, not judged: {unjudged} (choose the exercise to review it again)"
+    return BatchOutcome(video, "skipped", set_id, message)
+
+
+def _claim(workspace: Workspace, item: _Todo, owner: str, settings: AnalysisSettings) -> BatchOutcome | None:
+    """None when ``item`` is now this batch's to analyse; else why it is skipped."""
+    state = workspace.claim(item.key, owner, settings.exercise)
+    if state == "busy":
+        return BatchOutcome(item.video, "skipped", None, "being reviewed by another batch")
+    if state == "reviewed":  # another batch finished it since this one started
+        client, sha256, model, profile = item.key
+        finished = workspace.finished_set(client, sha256, model, profile, settings.exercise)
+        unjudged = finished.error if finished is not None and finished.status == "unjudged" else None
+        return _already_reviewed(item.video, finished.id if finished else None, unjudged)
+    return None
+
+
+def _review_here(
+    workspace: Workspace,
     todo: Sequence[_Todo],
     settings: AnalysisSettings,
+    owner: str,
     analyse: Analyse | None,
+    tell: Callable[[int, BatchOutcome], None],
     progress: BatchProgress | None,
     total: int,
-) -> Iterator[SetResult]:
+) -> None:
     """One video after the other on this machine (each analysis already uses every core)."""
     if analyse is None:
         from formcheck.pipeline import analyze_video  # noqa: PLC0415 - mediapipe loads only when work starts
 
         analyse = analyze_video
     for item in todo:
-        if progress is not None:
-            progress(item.index, total, item.name)
+        skipped = _claim(workspace, item, owner, settings)
+        if skipped is not None:
+            tell(item.index, skipped)
+            continue
         try:
-            result = SetResult.of(item.index, analyse(item.video, settings).report)
-        except FormcheckError as error:
-            result = SetResult.failed(item.index, str(error))
-        yield result
+            if progress is not None:
+                progress(item.index, total, item.name)
+            try:
+                result = SetResult.of(item.index, analyse(item.video, settings).report)
+            except FormcheckError as error:  # the message names the video as the person called it
+                result = SetResult.failed(item.index, str(error).replace(str(item.video), item.name))
+            tell(item.index, _save(workspace, item, settings, result))
+        finally:
+            workspace.release(item.key, owner)
 
 
-def _on_cluster(cluster: str, todo: Sequence[_Todo], settings: AnalysisSettings) -> Iterator[SetResult]:
+def _review_on_cluster(
+    workspace: Workspace,
+    cluster: str,
+    todo: Sequence[_Todo],
+    settings: AnalysisSettings,
+    owner: str,
+    tell: Callable[[int, BatchOutcome], None],
+    progress: BatchProgress | None,
+    total: int,
+) -> None:
+    """Claim every set first (the cluster works on them all at once), save each as it arrives."""
     from formcheck.cluster import analyse_on_cluster  # noqa: PLC0415 - optional dependency (Ray)
 
-    return analyse_on_cluster(cluster, [(item.index, item.video) for item in todo], settings)
+    claimed: dict[int, _Todo] = {}
+    for item in todo:
+        skipped = _claim(workspace, item, owner, settings)
+        if skipped is None:
+            claimed[item.index] = item
+        else:
+            tell(item.index, skipped)
+    try:
+        finished = total - len(claimed)
+        for result in analyse_on_cluster(cluster, [(item.index, item.video) for item in claimed.values()], settings):
+            item = claimed.pop(result.index)
+            tell(item.index, _save(workspace, item, settings, result))
+            workspace.release(item.key, owner)
+            finished += 1
+            if progress is not None:
+                progress(finished, total, "")
+    finally:
+        for item in claimed.values():
+            workspace.release(item.key, owner)
 
 
-def _save(
-    workspace: Workspace, client: Client, item: _Todo, settings: AnalysisSettings, result: SetResult
-) -> BatchOutcome:
-    keys = (client, item.name, item.sha256, item.recorded_at, settings.model, settings.profile)
+def _save(workspace: Workspace, item: _Todo, settings: AnalysisSettings, result: SetResult) -> BatchOutcome:
+    client, sha256, model, profile = item.key
+    keys = (client, item.name, sha256, recorded_at(item.video), model, profile)
     if result.report is None:
-        set_id = workspace.save_set(*keys, error=result.error or "analysis failed")
-        return BatchOutcome(item.video, "failed", set_id, result.error or "analysis failed")
-    set_id = workspace.save_set(*keys, report=result.report)
+        error = result.error or "analysis failed"
+        return BatchOutcome(item.video, "failed", workspace.save_set(*keys, error=error), error)
+    set_id = workspace.save_set(*keys, report=result.report, exercise_asked=settings.exercise)
+    reason = unjudged_reason(result.report)
+    if reason is not None:
+        return BatchOutcome(item.video, "unjudged", set_id, reason)
     return BatchOutcome(item.video, "done", set_id, result.summary)
+
+
+class _ClaimRenewal:
+    """Renews a batch's claims every quarter lease from a thread with its own connection, so a long analysis keeps
+    its sets while a batch that stopped (killed, its computer gone) loses them after :data:`CLAIM_LEASE_S`."""
+
+    def __init__(self, path: Path, owner: str, every_s: float = CLAIM_LEASE_S / 4) -> None:
+        self._path, self._owner, self._every_s = path, owner, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="formcheck-claims", daemon=True)
+
+    def __enter__(self) -> _ClaimRenewal:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every_s):
+            try:
+                with Workspace(self._path) as workspace:
+                    workspace.renew_claims(self._owner)
+            except WorkspaceError as error:  # a busy moment: the next renewal comes well within the lease
+                log.warning("could not renew this batch's claims: %s", error)

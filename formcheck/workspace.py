@@ -5,13 +5,20 @@ survives a crash, a bad video or an interrupted batch. A set is identified by th
 same file is never analysed twice for a client with the same model and strictness. Reports are kept as the JSON of
 schema ``formcheck.report/1``; a trainer's correction never edits a report, it is stored beside it and applied when
 the set is read (:func:`effective_faults`). Times are ISO-8601 UTC strings.
+
+A set is ``done`` (judged), ``unjudged`` (analysed, but nothing could be judged: no person, exercise not recognised,
+no rep or hold any check could see; the reason is kept) or ``failed`` (the video could not be analysed). Before a
+set is analysed it is *claimed* (:meth:`Workspace.claim`), so batches sharing a workspace share the work; a claim
+whose process is gone, or that was not renewed within its lease, is free again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -19,20 +26,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from formcheck.report import MIN_JUDGED_HOLD_S
 from formcheck.types import FormcheckError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_ENV = "FORMCHECK_DB"
 Verdict = Literal["not_a_fault", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("not_a_fault", "missed")
+SetStatus = Literal["done", "unjudged", "failed"]
+ANY_EXERCISE = "auto"  # what a set was reviewed as when nobody chose the exercise
+# A claim is renewed every quarter lease while its set is analysed; a batch on another machine that stops renewing
+# (its computer lost, killed) frees its sets after this long. Same-machine claims are freed as soon as the process
+# is gone. The longest real set (an 80-s clip at native fps with the heavy model) took ~6 min on two shared cores.
+CLAIM_LEASE_S = 120.0
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS clients (
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    notes TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
-);
+_SETS_TABLE = """
 CREATE TABLE IF NOT EXISTS sets (
     id INTEGER PRIMARY KEY,
     client_id INTEGER NOT NULL REFERENCES clients(id),
@@ -42,11 +50,37 @@ CREATE TABLE IF NOT EXISTS sets (
     analysed_at TEXT NOT NULL,
     model TEXT NOT NULL,
     profile TEXT NOT NULL,
-    status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
-    error TEXT,
+    status TEXT NOT NULL CHECK (status IN ('done', 'unjudged', 'failed')),
+    error TEXT,  -- why it failed, or why nothing could be judged
     report_json TEXT,
+    exercise_asked TEXT NOT NULL DEFAULT 'auto',  -- the exercise it was reviewed as ('auto': recognised)
     UNIQUE (client_id, video_sha256, model, profile)
 );
+"""
+_CLAIMS_TABLE = """
+CREATE TABLE IF NOT EXISTS claims (
+    client_id INTEGER NOT NULL REFERENCES clients(id),
+    video_sha256 TEXT NOT NULL,
+    model TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    owner TEXT NOT NULL,  -- one batch run
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    renewed_at REAL NOT NULL,  -- Unix time of the last renewal
+    PRIMARY KEY (client_id, video_sha256, model, profile)
+);
+"""
+_SCHEMA = (
+    """
+CREATE TABLE IF NOT EXISTS clients (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+"""
+    + _SETS_TABLE
+    + """
 CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     set_id INTEGER NOT NULL REFERENCES sets(id),
@@ -57,6 +91,11 @@ CREATE TABLE IF NOT EXISTS corrections (
     created_at TEXT NOT NULL
 );
 """
+    + _CLAIMS_TABLE
+)
+_V1_SET_COLUMNS = (
+    "id, client_id, video_name, video_sha256, recorded_at, analysed_at, model, profile, status, error, report_json"
+)
 
 
 class WorkspaceError(FormcheckError):
@@ -94,10 +133,11 @@ class SetRecord:
     analysed_at: str
     model: str
     profile: str
-    status: Literal["done", "failed"]
-    error: str | None
+    status: SetStatus
+    error: str | None  # why it failed, or why nothing could be judged
     report: dict[str, Any] | None
     corrections: tuple[Correction, ...]
+    exercise_asked: str = ANY_EXERCISE
 
     @property
     def exercise(self) -> str | None:
@@ -113,7 +153,10 @@ class SetRecord:
 
     def clean_rep_share(self) -> float | None:
         """Share of judged reps without a fault (after corrections); None without judged reps. A rep no check could
-        judge (wrong view, joints hidden) counts neither way; reports from before that was recorded count all."""
+        judge (wrong view, joints hidden) counts neither way; reports from before that was recorded count all. A set
+        where nothing could be judged has no share."""
+        if self.status != "done":
+            return None
         judged = [rep for rep in self.report.get("reps", []) if rep.get("judged", True)] if self.report else []
         if not judged:
             return None
@@ -127,6 +170,52 @@ class SetRecord:
             ]
             clean += not codes
         return clean / len(judged)
+
+
+def unjudged_reason(report: dict[str, Any]) -> str | None:
+    """Why nothing in this report could be judged, or None when something was (a rep, a hold, or a fault seen).
+
+    Works on the stored JSON (``formcheck.report/1``), so reports saved before this was recorded are read the same way.
+    """
+    if report.get("frames_with_pose", 1) == 0:
+        return "no person found in the video"
+    if report.get("exercise") is None:
+        return "exercise not recognised — choose it and review again"
+    judged_rep = any(rep.get("judged", True) for rep in report.get("reps", []))
+    judged_hold = any((hold.get("judged_s") or 0.0) >= MIN_JUDGED_HOLD_S for hold in report.get("holds", []))
+    if judged_rep or judged_hold or report.get("faults"):
+        return None
+    reasons = [entry["reason"] for entry in report.get("unjudged", []) if entry.get("reason")]
+    if reasons:
+        return f"form could not be judged: {reasons[0]}"
+    return "no complete rep or hold found"
+
+
+SetKey = tuple[Client, str, str, str]  # client, video SHA-256, model, strictness: one set of a workspace
+ClaimState = Literal["claimed", "reviewed", "busy"]
+
+
+def _claim_alive(host: str, pid: int, renewed_at: float, lease_s: float) -> bool:
+    """A claim holds while it is renewed and, on this machine, while its process runs (a killed batch's claim is
+    free at once, without waiting for the lease)."""
+    if time.time() - renewed_at > lease_s:
+        return False
+    return host != socket.gethostname() or process_running(pid)
+
+
+def process_running(pid: int) -> bool:
+    """Whether process ``pid`` runs on this machine (a zombie, killed but not yet reaped, does not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:  # no /proc (macOS): the signal test is all there is
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def effective_faults(report: dict[str, Any] | None, corrections: tuple[Correction, ...]) -> list[str]:
@@ -158,19 +247,44 @@ def now_iso() -> str:
 class Workspace:
     """The SQLite file at ``path`` (created with its folders when missing)."""
 
-    def __init__(self, path: Path | str, busy_timeout_s: float = 30.0) -> None:
+    def __init__(self, path: Path | str, busy_timeout_s: float = 30.0, create_folder: bool = True) -> None:
+        """``create_folder``: make the file's missing folders (False: a missing folder is an error, as for a path the
+        person typed, where it is more likely a typo than a wish for a new, empty workspace)."""
         self.path = Path(path)
+        if not create_folder and not self.path.parent.is_dir():
+            missing = f"the folder {self.path.parent} does not exist"
+            raise WorkspaceError(f"cannot open the workspace database {self.path}: {missing}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # Wait for another writer (the app and a command-line batch may share the file) before giving up.
             self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys=ON")
-            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:  # new file: create it
-                self._db.execute("PRAGMA journal_mode=WAL")
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._create_or_migrate()
         except (OSError, sqlite3.DatabaseError) as error:
             raise WorkspaceError(f"cannot open the workspace database {self.path}: {error}") from error
+
+    def _create_or_migrate(self) -> None:
+        """Create a new file's tables, or bring an older file's up to :data:`SCHEMA_VERSION`, keeping every row.
+
+        One transaction, so a crash leaves the old file as it was; the version is read again inside it, since another
+        process opening the same file may have migrated it meanwhile."""
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA foreign_keys=OFF")  # the sets table is rebuilt under its corrections
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                version = self._db.execute("PRAGMA user_version").fetchone()[0]
+                if version == 1:
+                    _migrate_v1_to_v2(self._db)
+                _run_script(self._db, _SCHEMA)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        finally:
+            self._db.execute("PRAGMA foreign_keys=ON")
 
     def close(self) -> None:
         self._db.close()
@@ -224,13 +338,21 @@ class Workspace:
 
     # --- sets ------------------------------------------------------------------------------------------------
 
-    def has_set(self, client: Client, sha256: str, model: str, profile: str) -> bool:
+    def finished_set(
+        self, client: Client, sha256: str, model: str, profile: str, exercise: str = ANY_EXERCISE
+    ) -> SetRecord | None:
+        """The stored set that reviewing this video again as ``exercise`` would not change: a judged one, or one that
+        could not be judged when reviewed as the same exercise (a set that was not judged is reviewed again when
+        another exercise is chosen for it). None: review it."""
         row = self._db.execute(
-            "SELECT 1 FROM sets WHERE client_id = ? AND video_sha256 = ? AND model = ? AND profile = ? "
-            "AND status = 'done'",
-            (client.id, sha256, model, profile),
+            _SET_QUERY + "WHERE s.client_id = ? AND s.video_sha256 = ? AND s.model = ? AND s.profile = ? "
+            "AND (s.status = 'done' OR (s.status = 'unjudged' AND s.exercise_asked = ?))",
+            (client.id, sha256, model, profile, exercise),
         ).fetchone()
-        return row is not None
+        return _set_record(row) if row is not None else None
+
+    def has_set(self, client: Client, sha256: str, model: str, profile: str) -> bool:
+        return self.finished_set(client, sha256, model, profile) is not None
 
     def save_set(
         self,
@@ -242,17 +364,22 @@ class Workspace:
         profile: str,
         report: dict[str, Any] | None = None,
         error: str | None = None,
+        exercise_asked: str = ANY_EXERCISE,
     ) -> int:
-        """Store a reviewed set (``report``) or a failed attempt (``error``); a failure never replaces a review."""
-        status = "done" if report is not None else "failed"
+        """Store a reviewed set (``report``; ``unjudged`` with its reason when nothing in it could be judged) or a
+        failed attempt (``error``). A failure never replaces a review, and a set that could not be judged never
+        replaces a judged one."""
+        reason = unjudged_reason(report) if report is not None else None
+        status: SetStatus = "failed" if report is None else "unjudged" if reason is not None else "done"
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO sets (client_id, video_name, video_sha256, recorded_at, analysed_at, model, profile, "
-                "status, error, report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "status, error, report_json, exercise_asked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (client_id, video_sha256, model, profile) DO UPDATE SET "
                 "video_name = excluded.video_name, analysed_at = excluded.analysed_at, status = excluded.status, "
-                "error = excluded.error, report_json = excluded.report_json WHERE sets.status = 'failed' "
-                "OR excluded.status = 'done'",
+                "error = excluded.error, report_json = excluded.report_json, exercise_asked = excluded.exercise_asked "
+                "WHERE sets.status = 'failed' OR excluded.status = 'done' "
+                "OR (sets.status = 'unjudged' AND excluded.status = 'unjudged')",
                 (
                     client.id,
                     video_name,
@@ -262,8 +389,9 @@ class Workspace:
                     model,
                     profile,
                     status,
-                    error,
+                    reason if report is not None else error,
                     json.dumps(report) if report is not None else None,
+                    exercise_asked,
                 ),
             )
             row = db.execute(
@@ -271,6 +399,45 @@ class Workspace:
                 (client.id, sha256, model, profile),
             ).fetchone()
         return int(row[0])
+
+    # --- claims: batches sharing a workspace share the work ----------------------------------------------------
+
+    def claim(
+        self, key: SetKey, owner: str, exercise: str = ANY_EXERCISE, lease_s: float = CLAIM_LEASE_S
+    ) -> ClaimState:
+        """Take the set ``key`` for ``owner`` (one batch run) before analysing it: "claimed"; "reviewed" when it
+        needs no review (see :meth:`finished_set`); "busy" while another live batch holds it. A claim of a process
+        that is gone (same machine) or not renewed within ``lease_s`` is taken over."""
+        client, sha256, model, profile = key
+        with self._transaction() as db:
+            if self.finished_set(client, sha256, model, profile, exercise) is not None:
+                return "reviewed"
+            held = db.execute(
+                "SELECT owner, host, pid, renewed_at FROM claims WHERE client_id = ? AND video_sha256 = ? "
+                "AND model = ? AND profile = ?",
+                (client.id, sha256, model, profile),
+            ).fetchone()
+            if held is not None and held[0] != owner and _claim_alive(held[1], held[2], held[3], lease_s):
+                return "busy"
+            db.execute(
+                "INSERT OR REPLACE INTO claims (client_id, video_sha256, model, profile, owner, host, pid, renewed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (client.id, sha256, model, profile, owner, socket.gethostname(), os.getpid(), time.time()),
+            )
+        return "claimed"
+
+    def release(self, key: SetKey, owner: str) -> None:
+        client, sha256, model, profile = key
+        with self._transaction() as db:
+            db.execute(
+                "DELETE FROM claims WHERE client_id = ? AND video_sha256 = ? AND model = ? AND profile = ? "
+                "AND owner = ?",
+                (client.id, sha256, model, profile, owner),
+            )
+
+    def renew_claims(self, owner: str) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE claims SET renewed_at = ? WHERE owner = ?", (time.time(), owner))
 
     def sets(self, client: Client) -> list[SetRecord]:
         """The client's sets, oldest recording first (two queries, however many sets)."""
@@ -314,16 +481,37 @@ class Workspace:
         return int(self._db.execute("SELECT count(*) FROM sets WHERE client_id = ?", (client.id,)).fetchone()[0])
 
 
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Statements one by one (``executescript`` would commit the open transaction first)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migrate_v1_to_v2(db: sqlite3.Connection) -> None:
+    """Version 1 stored a set where nothing could be judged as ``done``: rebuild ``sets`` with the ``unjudged`` status
+    and the exercise asked for, copy every row, and mark the unjudged ones with their reason."""
+    # A new table renamed into place (renaming the old one away would carry the corrections' references with it).
+    _run_script(db, _SETS_TABLE.replace("EXISTS sets (", "EXISTS sets_v2 ("))
+    db.execute(f"INSERT INTO sets_v2 ({_V1_SET_COLUMNS}) SELECT {_V1_SET_COLUMNS} FROM sets")
+    db.execute("DROP TABLE sets")
+    db.execute("ALTER TABLE sets_v2 RENAME TO sets")
+    for set_id, report_json in db.execute("SELECT id, report_json FROM sets WHERE status = 'done'").fetchall():
+        reason = unjudged_reason(json.loads(report_json)) if report_json else None
+        if reason is not None:
+            db.execute("UPDATE sets SET status = 'unjudged', error = ? WHERE id = ?", (reason, set_id))
+
+
 _SET_QUERY = (
     "SELECT s.id, c.name, s.video_name, s.video_sha256, s.recorded_at, s.analysed_at, s.model, s.profile, "
-    "s.status, s.error, s.report_json FROM sets s JOIN clients c ON c.id = s.client_id "
+    "s.status, s.error, s.report_json, s.exercise_asked FROM sets s JOIN clients c ON c.id = s.client_id "
 )
 _CORRECTION_QUERY = "SELECT id, set_id, fault_code, rep, verdict, note, created_at FROM corrections "
 
 
 def _set_record(row: tuple[Any, ...]) -> SetRecord:
     """A row of :data:`_SET_QUERY` (without its corrections)."""
-    set_id, client, video_name, sha256, recorded_at, analysed_at, model, profile, status, error, report_json = row
+    set_id, client, video_name, sha256, recorded_at, analysed_at, model, profile, status, error, report, asked = row
     return SetRecord(
         id=set_id,
         client=client,
@@ -335,6 +523,7 @@ def _set_record(row: tuple[Any, ...]) -> SetRecord:
         profile=profile,
         status=status,
         error=error,
-        report=json.loads(report_json) if report_json else None,
+        report=json.loads(report) if report else None,
         corrections=(),
+        exercise_asked=asked,
     )

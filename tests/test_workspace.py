@@ -235,3 +235,111 @@ def test_a_busy_workspace_is_a_plain_error_and_keeps_its_data(tmp_path: Path) ->
         other_writer.close()
     with Workspace(path) as reopened:
         assert [c.name for c in reopened.clients()] == ["Anna"]
+
+
+def no_person_report() -> dict[str, Any]:
+    """What the analysis reports for a clip without anybody in it (e.g. a 64x64 clip of one colour)."""
+    return {"schema": "formcheck.report/1", "exercise": None, "frames_total": 10, "frames_with_pose": 0, "reps": [],
+            "holds": [], "faults": [], "unjudged": []}  # fmt: skip
+
+
+def test_a_set_where_nothing_could_be_judged_is_unjudged_with_its_reason(tmp_path: Path) -> None:
+    wrong_view = report([[], []])
+    for rep in wrong_view["reps"]:
+        rep["judged"] = False
+    wrong_view["unjudged"] = [{"check": "reps", "reason": "filmed from the front", "fix": "turn side-on"}]
+    short_hold = {**report([], exercise="plank"), "holds": [{"start_s": 0, "end_s": 9, "judged_s": 0.2}]}
+    with Workspace(tmp_path / "w.db") as workspace:
+        anna = workspace.add_client("Anna")
+        for sha, data in (("aa", no_person_report()), ("bb", wrong_view), ("cc", short_hold), ("dd", report([[]]))):
+            workspace.save_set(anna, f"{sha}.mp4", sha, "2026-01-01T10:00:00+00:00", "full", "standard", report=data)
+        # a failed re-run never replaces an unjudged set either
+        workspace.save_set(anna, "aa.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard", error="broken")
+        sets = workspace.sets(anna)
+        assert [(s.status, s.error) for s in sets] == [
+            ("unjudged", "no person found in the video"),
+            ("unjudged", "form could not be judged: filmed from the front"),
+            ("unjudged", "no complete rep or hold found"),
+            ("done", None),
+        ]
+        assert [s.clean_rep_share() for s in sets] == [None, None, None, 1.0]
+        # the same request again would change nothing; another exercise may
+        assert workspace.finished_set(anna, "aa", "full", "standard") == sets[0]
+        assert workspace.finished_set(anna, "aa", "full", "standard", "deadlift") is None
+        assert workspace.finished_set(anna, "dd", "full", "standard", "deadlift") == sets[3]
+
+
+def test_an_unjudged_set_is_reviewed_again_with_the_chosen_exercise(tmp_path: Path) -> None:
+    folder = tmp_path / "videos"
+    folder.mkdir()
+    (folder / "1.mp4").write_bytes(b"a set filmed from far away")
+    videos = find_videos([folder])
+    calls: list[str] = []
+
+    def analyse(video: Path, settings: AnalysisSettings) -> Any:
+        calls.append(settings.exercise)
+        data = no_person_report() if settings.exercise == "auto" else report([["forward_lean"], []])
+        return SimpleNamespace(report=SimpleNamespace(to_json_dict=lambda: data, summary_text=lambda: "Squat\n"))
+
+    with Workspace(tmp_path / "w.db") as workspace:
+        anna = workspace.add_client("Anna")
+        first = review_batch(workspace, anna, videos, AnalysisSettings(), analyse=analyse)
+        again = review_batch(workspace, anna, videos, AnalysisSettings(), analyse=analyse)
+        chosen = review_batch(workspace, anna, videos, AnalysisSettings(exercise="squat"), analyse=analyse)
+        (record,) = workspace.sets(anna)
+    assert [(o.status, o.message) for o in first] == [("unjudged", "no person found in the video")]
+    assert again[0].status == "skipped" and again[0].message.startswith("already reviewed, not judged: no person")
+    assert [o.status for o in chosen] == ["done"]
+    assert calls == ["auto", "squat"]
+    assert (record.status, record.exercise_asked, record.error, record.clean_rep_share()) == (
+        "done",
+        "squat",
+        None,
+        0.5,
+    )
+
+
+_VERSION_1_SCHEMA = """
+CREATE TABLE clients (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL);
+CREATE TABLE sets (id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL REFERENCES clients(id),
+    video_name TEXT NOT NULL, video_sha256 TEXT NOT NULL, recorded_at TEXT NOT NULL, analysed_at TEXT NOT NULL,
+    model TEXT NOT NULL, profile TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('done', 'failed')), error TEXT,
+    report_json TEXT, UNIQUE (client_id, video_sha256, model, profile));
+CREATE TABLE corrections (id INTEGER PRIMARY KEY, set_id INTEGER NOT NULL REFERENCES sets(id),
+    fault_code TEXT NOT NULL, rep INTEGER, verdict TEXT NOT NULL CHECK (verdict IN ('not_a_fault', 'missed')),
+    note TEXT NOT NULL DEFAULT '', created_at TEXT NOT NULL);
+PRAGMA user_version=1;
+"""
+
+
+def test_a_version_1_workspace_is_migrated_keeping_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(_VERSION_1_SCHEMA)
+        old.execute("INSERT INTO clients VALUES (1, 'Anna', '', '2026-01-01')")
+        rows = [("a.mp4", "done", None, report([["forward_lean"], []])), ("b.mp4", "done", None, no_person_report()),
+                ("c.mp4", "failed", "not a video", None)]  # fmt: skip
+        for set_id, (name, status, error, data) in enumerate(rows, start=1):
+            old.execute(
+                "INSERT INTO sets VALUES (?, 1, ?, ?, '2026-01-01', '2026-01-02', 'full', 'standard', ?, ?, ?)",
+                (set_id, name, name, status, error, json.dumps(data) if data else None),
+            )
+        old.execute("INSERT INTO corrections VALUES (1, 1, 'forward_lean', 1, 'not_a_fault', 'tilted', '2026-01-03')")
+    with Workspace(path) as workspace:
+        sets = workspace.sets(workspace.client("Anna"))
+    assert [(s.video_name, s.status, s.error) for s in sets] == [
+        ("a.mp4", "done", None),
+        ("b.mp4", "unjudged", "no person found in the video"),
+        ("c.mp4", "failed", "not a video"),
+    ]
+    assert sets[0].clean_rep_share() == 1.0 and [c.note for c in sets[0].corrections] == ["tilted"]
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert (
+            "REFERENCES sets(id)"
+            in raw.execute("SELECT sql FROM sqlite_master WHERE name = 'corrections'").fetchone()[0]
+        )
+    with Workspace(path) as reopened:  # opening again changes nothing
+        assert len(reopened.sets(reopened.client("Anna"))) == 3

@@ -35,7 +35,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     batch = subparsers.add_parser("batch", help="review many videos of one client into the workspace (resumable)")
     batch.add_argument("client", help="the client's name (added when new)")
     batch.add_argument("videos", nargs="+", type=Path, help="video files or folders of videos")
-    batch.add_argument("--exercise", default=AUTO, choices=(AUTO, *EXERCISES), help="default: recognise it")
+    batch.add_argument(
+        "--exercise",
+        default=AUTO,
+        choices=(AUTO, *EXERCISES),
+        help="default: recognise it; naming it reviews again the sets that could not be judged",
+    )
     batch.add_argument("--profile", default="standard", choices=PROFILES)
     add_model_argument(batch)
     add_fps_argument(batch)
@@ -67,7 +72,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _open(args: argparse.Namespace) -> Workspace:
-    return Workspace(args.db or default_db())
+    """The workspace named by ``--db`` (its folder must exist: a typo must not start a new, empty workspace), else
+    the default one (created with its folders on first use)."""
+    if args.db is not None:
+        return Workspace(args.db, create_folder=False)
+    return Workspace(default_db())
 
 
 def run_clients(args: argparse.Namespace) -> int:
@@ -81,36 +90,43 @@ def run_clients(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    from formcheck.batch import find_videos, review_batch  # noqa: PLC0415 - mediapipe loads when work starts
+    from formcheck.batch import BatchOutcome, find_videos, review_batch  # noqa: PLC0415 - mediapipe loads at work
     from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415
 
     videos = find_videos(args.videos)
     if not videos:
         raise FormcheckError("no videos found in the given folders")
     settings = AnalysisSettings(exercise=args.exercise, model=args.model, profile=args.profile, target_fps=args.fps)
-    bar = tqdm(total=len(videos), unit="video", file=sys.stderr, disable=None, leave=False)
+    on_terminal = sys.stderr.isatty()
+    bar = tqdm(total=len(videos), unit="video", file=sys.stderr, disable=not on_terminal, leave=False)
 
-    def progress(done: int, _total: int, name: str) -> None:
+    def progress(done: int, total: int, name: str) -> None:
         bar.update(done - bar.n)
         bar.set_description(name)
+        if name and not on_terminal:  # a log file or a pipe gets one line per video instead of a bar
+            log.info("reviewing %s (%d of %d)", name, done + 1, total)
+
+    def report_outcome(outcome: BatchOutcome) -> None:
+        bar.clear()
+        sys.stdout.write(f"{outcome.status:8s} {outcome.video.name}: {outcome.message}\n")
+        sys.stdout.flush()  # as each set finishes, also when the output is a file
+        bar.refresh()
 
     with _open(args) as workspace:
         client = workspace.add_client(args.client)
         try:
-            outcomes = review_batch(workspace, client, videos, settings, progress, cluster=args.cluster)
+            outcomes = review_batch(
+                workspace, client, videos, settings, progress, cluster=args.cluster, on_outcome=report_outcome
+            )
         finally:
             bar.close()
-    for outcome in outcomes:
-        sys.stdout.write(f"{outcome.status:8s} {outcome.video.name}: {outcome.message}\n")
-    failed = sum(outcome.status == "failed" for outcome in outcomes)
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "unjudged", "skipped", "failed")}
     log.info(
-        "%s: %d reviewed, %d already done, %d failed",
+        "%s: %d reviewed, %d not judged, %d already done or being reviewed by another batch, %d failed",
         client.name,
-        sum(o.status == "done" for o in outcomes),
-        sum(o.status == "skipped" for o in outcomes),
-        failed,
+        *counts.values(),
     )
-    return 1 if failed else 0
+    return 1 if counts["failed"] or counts["unjudged"] else 0
 
 
 def run_history(args: argparse.Namespace) -> int:
@@ -135,6 +151,9 @@ def run_history(args: argparse.Namespace) -> int:
 def _history_line(record: SetRecord) -> str:
     if record.status == "failed":
         return f"#{record.id:<4} {record.recorded_at[:10]}  {record.video_name}: failed — {record.error}"
+    if record.status == "unjudged":
+        exercise = f"{record.exercise}, " if record.exercise else ""
+        return f"#{record.id:<4} {record.recorded_at[:10]}  {record.video_name}: {exercise}not judged — {record.error}"
     share = record.clean_rep_share()
     clean = f"{100 * share:.0f}% clean reps" if share is not None else "no reps"
     faults = ", ".join(sorted(set(record.faults()))) or "no faults"
@@ -150,7 +169,8 @@ def _history_json(record: SetRecord) -> dict[str, object]:
         "video": record.video_name,
         "recorded_at": record.recorded_at,
         "status": record.status,
-        "error": record.error,
+        "error": record.error if record.status == "failed" else None,
+        "not_judged_because": record.error if record.status == "unjudged" else None,
         "exercise": record.exercise,
         "reps": record.reps,
         "clean_rep_share": record.clean_rep_share(),
