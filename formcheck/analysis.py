@@ -18,7 +18,7 @@ from formcheck.exercises.spec import Exercise
 from formcheck.features import Body, compute_features
 from formcheck.geometry import View
 from formcheck.judge import FaultSpan, Frames, Judgement, judge
-from formcheck.recognize import Recognition, recognize_exercise
+from formcheck.recognize import LUNGE, NO_EXERCISE, PUSHUP, Recognition, recognize_exercise
 from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged
 from formcheck.reps import MotionTrack, frame_step_s, span_end_s, track_motion
 from formcheck.types import FloatArray, PoseSequence
@@ -108,22 +108,35 @@ def exercise_views(
     return views, geometry.most_common_view(views[has_pose]) or "unknown"
 
 
+# What the person is told when the clip shows something formcheck does not check (recognize.UNSUPPORTED).
+UNSUPPORTED_MESSAGES = {
+    PUSHUP: "This looks like a push-up — formcheck doesn't check push-ups yet.",
+    LUNGE: "This looks like a lunge — formcheck doesn't check lunges yet.",
+    NO_EXERCISE: "No exercise found: this looks like standing or walking.",
+}
+
+
+def choose_message(unsupported: str | None) -> str:
+    """What to tell the person when no exercise was recognised: what the clip looks like if that is known, never a
+    guess below the confidence threshold, and the exercises they can choose."""
+    choices = ", ".join(name.replace("_", " ") for name in EXERCISES)
+    said = UNSUPPORTED_MESSAGES[unsupported] if unsupported is not None else "Not sure which exercise this is."
+    return f"{said} Please choose the exercise yourself if it is one of: {choices}."
+
+
 def _ask_to_choose(
     recognition: Recognition, base: Report, t_s: FloatArray, features: Mapping[str, FloatArray]
 ) -> Report:
-    guess = recognition.best_guess.replace("_", " ")
-    choices = ", ".join(EXERCISES)
-    message = (
-        f"Not sure which exercise this is (best guess: {guess}, {recognition.confidence:.0%} confident). "
-        f"Please choose one: {choices}."
-    )
     empty = np.zeros(len(t_s), dtype=np.int64)
     table = FrameTable(t_s, np.full(len(t_s), "", dtype="<U1"), empty, ((),) * len(t_s), features)
     return replace(
         base,
         exercise_source="recognised",
-        recognition_confidence=recognition.confidence,
-        message=message,
+        # A confidence is reported only for what recognition names (an unsupported exercise), never for an unsure
+        # guess.
+        recognition_confidence=recognition.confidence if recognition.unsupported is not None else None,
+        message=choose_message(recognition.unsupported),
+        unsupported=recognition.unsupported,
         candidates=dict(recognition.scores),
         frames=table,
     )

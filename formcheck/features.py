@@ -430,6 +430,20 @@ def _shoulder_bob(body: Body) -> FloatArray:
     return np.asarray(np.where(enough, travel, np.nan), dtype=np.float64)
 
 
+# A push-up takes the shoulders down and back up within this time on either side of its bottom (real push-ups: 1-3 s
+# each); getting down into a plank moves them once and they stay there, which is no swing.
+SWING_WINDOW_S = 1.6
+
+
+def _shoulder_swing(body: Body) -> FloatArray:
+    height = _shoulder_height(body)
+    before = _window_table(body.t_s, height, SWING_WINDOW_S, 0.0)
+    after = _window_table(body.t_s, height, 0.0, SWING_WINDOW_S)
+    dip = np.fmin(np.nanmax(before, axis=1), np.nanmax(after, axis=1)) - height  # all-NaN rows warn (muted)
+    peak = height - np.fmax(np.nanmin(before, axis=1), np.nanmin(after, axis=1))
+    return np.asarray(np.fmax(dip, peak), dtype=np.float64)
+
+
 def _window_table(t_s: FloatArray, values: FloatArray, before_s: float, after_s: float) -> FloatArray:
     """(T, W) table: row i holds the values of the frames within ``before_s`` before and ``after_s`` after frame i,
     NaN elsewhere (reduce it with nan-aware numpy functions)."""
@@ -500,6 +514,12 @@ def _world_knee_minus_hip(body: Body) -> FloatArray:
 def _arm_raise_asymmetry(body: Body) -> FloatArray:
     left, right = _world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST)
     return np.asarray(left - right, dtype=np.float64)
+
+
+def _thigh_split(body: Body) -> FloatArray:
+    # Unsigned: which leg leads does not matter, and a lunge is done leading with either.
+    left, right = _world_limb_elevations(body, Joint.HIP, Joint.KNEE)
+    return np.asarray(np.abs(left - right), dtype=np.float64)
 
 
 _TRUNK = (Joint.SHOULDER, Joint.HIP)
@@ -613,6 +633,13 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         _shoulder_bob,
     ),
     Feature(
+        "shoulder_swing_norm",
+        "how far shoulder_height_norm went below its highs (or above its lows) both within 1.6 s before and after: "
+        "push-ups 0.1-0.3, a plank 0 (getting down into it is one step, not a swing)",
+        (Joint.SHOULDER, *_LEG),
+        _shoulder_swing,
+    ),
+    Feature(
         "wrist_height_norm",
         "near wrist height above the lower ankle over leg length (world, any view): low holding a bar",
         (Joint.WRIST, *_LEG),
@@ -674,6 +701,14 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "left minus right arm elevation (world, any view): + left arm raised",
         (Joint.SHOULDER, Joint.WRIST),
         _arm_raise_asymmetry,
+        sides="both",
+    ),
+    Feature(
+        "thigh_split_deg",
+        "difference between the two thighs' elevations (world, any view): ~0 standing or squatting, 50+ at the "
+        "bottom of a lunge (front thigh level, back thigh pointing down)",
+        (Joint.HIP, Joint.KNEE),
+        _thigh_split,
         sides="both",
     ),
     Feature(

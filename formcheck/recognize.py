@@ -6,6 +6,11 @@ hips low and the shoulders still: a plank; bobbing shoulders are push-ups and co
 are split into deadlift and squat at their deepest frames: a deadlift holds the bar low (wrists below ~half leg
 length) and keeps the hips high, a squat sits the hips down.
 
+Some clips show something formcheck does not check, and are named as such (:attr:`Recognition.unsupported`) rather
+than judged as the nearest exercise: push-ups (face down with the shoulders bobbing), lunges (upright, going down
+with one thigh level and the other pointing down) and no exercise at all (upright and never going down: standing,
+walking).
+
 Confidence is a probability-like score in [0, 1]; below :data:`MIN_CONFIDENCE` the caller should ask the person to
 choose instead of guessing.
 """
@@ -41,23 +46,39 @@ PUSHUP_MIN_ELBOW_SWINGS = 3  # bent → straight → bent: at least one and a ha
 # A third of the frames may be spent walking in, lying down or getting up before confidence suffers.
 MIN_POSTURE_SHARE = 0.67
 
+# What recognition names that formcheck does not check (``Recognition.unsupported``).
+PUSHUP, LUNGE, NO_EXERCISE = "pushup", "lunge", "no_exercise"
+UNSUPPORTED = (PUSHUP, LUNGE, NO_EXERCISE)
+# A clip face down is push-ups when its shoulders both move (shoulder_bob_norm above a held plank's
+# STILL_MAX_SHOULDER_BOB_NORM) and swing down and up again (shoulder_swing_norm above the same), each on at least
+# these shares of the face-down frames; getting down into a plank moves them too, but in one step with no swing.
+# Chosen on the kaiakol/computervision clips (planks 0.00 and 0.00; push-ups 0.23-0.65 and 0.14-0.28). Held out:
+# planks of seven other sources read at most 0.05 and 0.00, the bird dog 0.06 and 0.08, push-ups of two other
+# sources 0.65-0.66 and 0.62-0.78.
+PUSHUP_MIN_MOVING_SHARE = 0.15
+PUSHUP_MIN_SWING_SHARE = 0.1
+# Thighs this far apart at the deepest frames are a lunge's split stance. Chosen on the Prakhar-Singh-OP/
+# FitnessTransformer lunges (55°, 75°) and the kaiakol/computervision squats (≤ 23°); held out: squats and deadlifts
+# of eight other sources read at most 25°.
+LUNGE_MIN_THIGH_SPLIT_DEG = 40.0
+# Upright clips need this share of frames with a shoulder height before "never went down" means no exercise.
+MIN_MEASURED_SHARE = 0.5
+
 
 @dataclass(frozen=True)
 class Recognition:
-    exercise: str | None  # None when no exercise reached MIN_CONFIDENCE
+    exercise: str | None  # None when no exercise reached MIN_CONFIDENCE, or the clip shows an unsupported one
     confidence: float
     scores: Mapping[str, float]
-
-    @property
-    def best_guess(self) -> str:
-        return max(self.scores, key=lambda name: self.scores[name])
+    # What the clip looks like when it is none of the exercises formcheck checks: one of UNSUPPORTED, else None.
+    unsupported: str | None = None
 
 
 def _logistic(x: float) -> float:
     return float(1.0 / (1.0 + np.exp(-x)))
 
 
-def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
+def _posture_masks(features: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[np.bool_]]:
     body_angle = features["body_to_horizontal_deg"]
     facing_down = features["ventral_downward_ratio"]
     hip_height = features["hip_height_norm"]
@@ -65,18 +86,26 @@ def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
     with np.errstate(invalid="ignore"):
         upright = known & (body_angle >= UPRIGHT_MIN_BODY_TO_HORIZONTAL_DEG)
         lying = known & ~upright
-        supine = lying & (facing_down <= -FACE_DOWN_MIN_RATIO)
-        prone = lying & (facing_down >= FACE_DOWN_MIN_RATIO)
-        quadruped = prone & (hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM)
+        face_down = lying & (facing_down >= FACE_DOWN_MIN_RATIO)
+        quadruped = face_down & (hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM)
         # Face down with the shoulders bobbing is push-ups, not a plank: such frames count for no posture.
         moving = features["shoulder_bob_norm"] > STILL_MAX_SHOULDER_BOB_NORM
-    total = max(int(known.sum()), 1)
     return {
-        "upright": upright.sum() / total,
-        "supine": supine.sum() / total,
-        "quadruped": quadruped.sum() / total,
-        "prone": (prone & ~quadruped & ~moving).sum() / total,
+        "known": known,
+        "upright": upright,
+        "supine": lying & (facing_down <= -FACE_DOWN_MIN_RATIO),
+        "quadruped": quadruped,
+        "prone": face_down & ~quadruped & ~moving,
+        "face_down": face_down,
+        "face_down_moving": face_down & moving,
+        "face_down_swinging": face_down & (features["shoulder_swing_norm"] > STILL_MAX_SHOULDER_BOB_NORM),
     }
+
+
+def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
+    masks = _posture_masks(features)
+    total = max(int(masks["known"].sum()), 1)
+    return {name: masks[name].sum() / total for name in ("upright", "supine", "quadruped", "prone")}
 
 
 def _median_where(chosen: npt.NDArray[np.bool_], values: FloatArray) -> float:
@@ -123,7 +152,47 @@ def _looks_like_pushups(features: Mapping[str, FloatArray]) -> bool:
     return changes >= PUSHUP_MIN_ELBOW_SWINGS
 
 
+def _looks_like_pushing(features: Mapping[str, FloatArray], masks: Mapping[str, npt.NDArray[np.bool_]]) -> bool:
+    """The shoulders of the face-down frames (with readings) both bob and swing like push-ups."""
+    measured = masks["face_down"] & np.isfinite(features["shoulder_bob_norm"])
+    count = max(int(measured.sum()), 1)
+    moving = (masks["face_down_moving"] & measured).sum() / count
+    swinging = (masks["face_down_swinging"] & measured).sum() / count
+    return bool(moving >= PUSHUP_MIN_MOVING_SHARE and swinging >= PUSHUP_MIN_SWING_SHARE)
+
+
+def _upright_unsupported(features: Mapping[str, FloatArray], upright: npt.NDArray[np.bool_]) -> str | None:
+    """LUNGE, NO_EXERCISE or None for a clip that is mostly upright."""
+    shoulder = features["shoulder_height_norm"]
+    measured = upright & np.isfinite(shoulder)
+    if measured.sum() < MIN_MEASURED_SHARE * upright.sum():
+        return None  # the feet are too often unseen to say the person never went down
+    if np.nanmin(shoulder[measured]) > MOVED_MAX_SHOULDER_HEIGHT_NORM:
+        return NO_EXERCISE
+    deep = measured & (shoulder <= np.nanquantile(shoulder[measured], DEEPEST_SHARE))
+    split = _median_where(deep, features["thigh_split_deg"])
+    return LUNGE if np.isfinite(split) and split >= LUNGE_MIN_THIGH_SPLIT_DEG else None
+
+
+def recognize_unsupported(features: Mapping[str, FloatArray]) -> Recognition | None:
+    """A recognition naming what the clip shows when that is none of the exercises formcheck checks, else None."""
+    masks = _posture_masks(features)
+    total = max(int(masks["known"].sum()), 1)
+    face_down = masks["face_down"].sum() / total
+    if face_down >= MIN_POSTURE_SHARE and _looks_like_pushing(features, masks):
+        return Recognition(exercise=None, confidence=float(face_down), scores={}, unsupported=PUSHUP)
+    upright = masks["upright"].sum() / total
+    if upright >= MIN_POSTURE_SHARE:
+        unsupported = _upright_unsupported(features, masks["upright"])
+        if unsupported is not None:
+            return Recognition(exercise=None, confidence=float(upright), scores={}, unsupported=unsupported)
+    return None
+
+
 def recognize_exercise(features: Mapping[str, FloatArray]) -> Recognition:
+    unsupported = recognize_unsupported(features)
+    if unsupported is not None:
+        return unsupported
     shares = _posture_shares(features)
     coverage = min(1.0, max(shares.values()) / MIN_POSTURE_SHARE)
     scores = {

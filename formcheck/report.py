@@ -187,6 +187,9 @@ class Report:
     # Set when the exercise could not be recognised confidently: what to tell the person, and the best guesses.
     message: str | None = None
     candidates: Mapping[str, float] = field(default_factory=dict)
+    # Set when the clip shows something formcheck does not check (formcheck.recognize.UNSUPPORTED: "pushup",
+    # "lunge", "no_exercise"): it is then not judged as the nearest exercise.
+    unsupported: str | None = None
     frames: FrameTable | None = field(default=None, compare=False, repr=False)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -209,6 +212,7 @@ class Report:
         }
         if self.message is not None:
             result["message"] = self.message
+            result["unsupported"] = self.unsupported
             result["candidates"] = {name: _number(score) for name, score in self.candidates.items()}
         return result
 

@@ -27,7 +27,7 @@ from formcheck.app.progress import ProgressEstimate, describe_seconds
 from formcheck.app.store import ResultStore
 from formcheck.app.summary import fault_rows, summarize
 from formcheck.pipeline import AnalysisSettings, VideoAnalysis
-from formcheck.testing.scenarios import SCENARIOS
+from formcheck.testing.scenarios import SCENARIOS, push_ups
 from formcheck.testing.synthetic_pose import Camera
 from formcheck.types import PoseSequence, empty_pose_arrays
 from formcheck.video import H264Writer
@@ -228,6 +228,22 @@ def test_unknown_exercise_asks_and_the_choice_is_used(
     app.button(key="choose_deadlift").click().run()
     assert not app.exception
     assert {metric.label: metric.value for metric in app.metric}["Reps"] == "3"
+
+
+def test_push_ups_are_named_and_the_picker_offered_without_guesses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pushing = push_ups()
+    monkeypatch.setattr(review, "run_pose_model", FakeModel(pushing))
+    app = open_app(write_matching_video(pushing, tmp_path / "push-ups.mp4"))
+    assert not app.exception
+    assert app.warning[0].value.startswith("This looks like a push-up — formcheck doesn't check push-ups yet.")
+    labels = [button.label for button in app.button if button.key and button.key.startswith("choose_")]
+    assert sorted(labels) == ["Bird dog", "Deadlift", "Glute bridge", "Plank", "Squat"]  # no "(0%)" guesses
+    app.button(key="choose_plank").click().run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Reps"] == "0" and "Holds" not in metrics  # the plank times no hold while the shoulders bob
 
 
 def test_sample_picker_says_when_there_are_no_samples() -> None:

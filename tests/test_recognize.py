@@ -1,4 +1,5 @@
-"""Recognition refuses push-ups rather than judging them as planks, and tells a hinge from a squat."""
+"""Recognition names push-ups, lunges and no exercise at all rather than judging them as the nearest exercise, and
+tells a hinge from a squat."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ import pytest
 
 from formcheck import recognize
 from formcheck.features import Body, compute_features
-from formcheck.recognize import PUSHUP_MIN_ELBOW_RANGE_DEG, _looks_like_pushups, recognize_exercise
-from formcheck.testing.scenarios import SCENARIOS, push_ups
+from formcheck.recognize import (
+    LUNGE,
+    LUNGE_MIN_THIGH_SPLIT_DEG,
+    NO_EXERCISE,
+    PUSHUP,
+    PUSHUP_MIN_ELBOW_RANGE_DEG,
+    _looks_like_pushups,
+    recognize_exercise,
+)
+from formcheck.testing.scenarios import SCENARIOS, lunges, push_ups, standing_still
 from formcheck.types import Landmark, PoseSequence
 
 
@@ -30,9 +39,36 @@ def test_a_steady_plank_is_not() -> None:
 def test_a_single_push_up_is_not_recognised_as_a_plank() -> None:
     # The elbow-swing rule does not fire (the arms here stay straight); the bobbing shoulders say it is no plank.
     pushing = recognize_exercise(compute_features(Body.from_sequence(push_ups(period_s=3.0))))
-    assert pushing.exercise is None
+    assert (pushing.exercise, pushing.unsupported) == (None, PUSHUP)
+    # The plank scenario kneels before and after its hold: getting down moves the shoulders once, it is no push-up.
     still = recognize_exercise(compute_features(Body.from_sequence(SCENARIOS["plank"].build(None))))
-    assert still.exercise == "plank"
+    assert (still.exercise, still.unsupported) == ("plank", None)
+
+
+def test_quick_push_ups_are_named_as_push_ups() -> None:
+    pushing = recognize_exercise(compute_features(Body.from_sequence(push_ups(period_s=1.5))))
+    assert (pushing.exercise, pushing.unsupported, pushing.confidence) == (None, PUSHUP, 1.0)
+
+
+def test_lunges_are_named_as_lunges_not_judged_as_squats() -> None:
+    features = compute_features(Body.from_sequence(lunges()))
+    assert np.nanmax(features["thigh_split_deg"]) == pytest.approx(70.0)
+    lunging = recognize_exercise(features)
+    assert (lunging.exercise, lunging.unsupported, lunging.confidence) == (None, LUNGE, 1.0)
+    squat = compute_features(Body.from_sequence(SCENARIOS["squat"].build(None)))
+    assert np.nanmax(squat["thigh_split_deg"]) < LUNGE_MIN_THIGH_SPLIT_DEG
+    assert recognize_exercise(squat).unsupported is None
+
+
+def test_standing_still_is_no_exercise() -> None:
+    standing = recognize_exercise(compute_features(Body.from_sequence(standing_still())))
+    assert (standing.exercise, standing.unsupported, standing.confidence) == (None, NO_EXERCISE, 1.0)
+
+
+@pytest.mark.parametrize("exercise", sorted(SCENARIOS))
+def test_the_five_exercises_are_not_called_unsupported(exercise: str) -> None:
+    recognition = recognize_exercise(compute_features(Body.from_sequence(SCENARIOS[exercise].build(None))))
+    assert (recognition.exercise, recognition.unsupported) == (exercise, None)
 
 
 def _hands_on_knees(sequence: PoseSequence) -> PoseSequence:

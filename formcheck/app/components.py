@@ -117,9 +117,8 @@ def ask_which_exercise(report: Report) -> None:
     names = [name for name, _ in ranked if name in EXERCISES] or list(EXERCISES)
     columns = st.columns(len(names))
     for column, name in zip(columns, names, strict=True):
-        score = report.candidates.get(name)
-        label = exercise_title(name) + (f" ({score:.0%})" if score is not None else "")
-        column.button(label, key=f"choose_{name}", on_click=choose_exercise, args=(name,))
+        # No score on the buttons: a recognition below the confidence threshold is not shown as a guess.
+        column.button(exercise_title(name), key=f"choose_{name}", on_click=choose_exercise, args=(name,))
     st.caption("If it is a different exercise, formcheck cannot review it yet.")
 
 

@@ -279,3 +279,23 @@ def push_ups(period_s: float = 1.5, drop_m: float = 0.25) -> PoseSequence:
         pushing.world[:, points, 1] += share * drop[:, None]  # world y points down
         pushing.landmarks[:, points, 1] += share * drop[:, None] * 0.3  # ~0.3 of the image height a metre
     return pushing
+
+
+def lunge_pose(m: Moment, fault: str | None = None) -> StickPose:
+    """A forward lunge: the front thigh comes down to level, the back knee drops under the hip toward the floor."""
+    p = m.progress
+    front = Limbs(upper_arm=180.0, forearm=180.0, thigh=_lerp(180.0, 90.0, p), shin=180.0)
+    back = Limbs(upper_arm=180.0, forearm=180.0, thigh=_lerp(180.0, 200.0, p), shin=_lerp(180.0, 270.0, p))
+    return StickPose(trunk=0.0, left=front, right=back, back_bulge=0.0)
+
+
+def lunges(reps: int = 3) -> PoseSequence:
+    """Forward lunges filmed from the side: an exercise formcheck does not check."""
+    moments = timeline(reps, rest_s=0.6, away_s=1.0, active_s=0.4, back_s=1.0)
+    return render_sequence([lunge_pose(m) for m in moments], Camera(fps=FPS))
+
+
+def standing_still(seconds: float = 5.0) -> PoseSequence:
+    """Someone standing in front of the camera, arms down, doing nothing."""
+    moments = timeline(0, rest_s=seconds, away_s=0.0, active_s=0.0, back_s=0.0)
+    return render_sequence([squat_pose(m, None) for m in moments], Camera(fps=FPS))
