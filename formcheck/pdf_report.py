@@ -225,14 +225,28 @@ class ClientSet:
     corrections: Sequence[str]  # "forward_lean: not a fault — camera tilted"
 
 
+@dataclass(frozen=True)
+class UnjudgedSet:
+    """A set where nothing could be judged, and why: listed apart, never as a set without faults."""
+
+    recorded: str
+    video: str
+    reason: str
+
+
 def build_client_pdf(
-    client: str, sets: Sequence[ClientSet], progress_plot: ReportImage | None = None, created: datetime | None = None
+    client: str,
+    sets: Sequence[ClientSet],
+    progress_plot: ReportImage | None = None,
+    created: datetime | None = None,
+    unjudged: Sequence[UnjudgedSet] = (),
 ) -> bytes:
     """A client's progress report (history, most frequent faults, clean-rep trend) as PDF bytes."""
     document = _Document.titled("progress", client)
     when = (created or datetime.now()).strftime("%d %B %Y")
     span = f"{sets[0].recorded} to {sets[-1].recorded}" if sets else "no sets yet"
-    document.paragraph(f"{len(sets)} reviewed set(s), {span} · written {when}", size=9)
+    not_judged = f", {len(unjudged)} could not be judged" if unjudged else ""
+    document.paragraph(f"{len(sets)} reviewed set(s){not_judged}, {span} · written {when}", size=9)
     document.coaching_note()
     counts: dict[str, int] = {}
     for item in sets:
@@ -259,6 +273,10 @@ def build_client_pdf(
             for item in sets
         ]
     )
+    if unjudged:
+        document.heading("Sets that could not be judged")
+        for entry in unjudged:
+            document.paragraph(f"{entry.recorded} {entry.video}: {entry.reason}")
     corrected = [(item, line) for item in sets for line in item.corrections]
     if corrected:
         document.heading("Calls corrected by the trainer")
@@ -268,7 +286,8 @@ def build_client_pdf(
 
 
 def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
-    """:func:`build_client_pdf` for a client's sets from the workspace (failed sets are left out)."""
+    """:func:`build_client_pdf` for a client's sets from the workspace (failed sets are left out; sets that could not
+    be judged are listed with their reason, apart from the history and the trend)."""
     from formcheck.app.figures import progress_png  # noqa: PLC0415 - matplotlib loads only for a report
     from formcheck.app.summary import exercise_title  # noqa: PLC0415
 
@@ -294,7 +313,12 @@ def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
     if len(points) >= 2:
         png = progress_png(points)
         plot = ReportImage("Share of reps without a fault, per reviewed set (after corrections).", png, 975, 338)
-    return build_client_pdf(client, rows, plot)
+    unjudged = [
+        UnjudgedSet(record.recorded_at[:10], record.video_name, record.error or "nothing could be judged")
+        for record in records
+        if record.status == "unjudged"
+    ]
+    return build_client_pdf(client, rows, plot, unjudged=unjudged)
 
 
 def _correction_line(correction: Correction) -> str:

@@ -208,13 +208,16 @@ def test_progress_report_pdf_lists_history_trend_and_corrections(tmp_path: Path)
             workspace.save_set(anna, f"squat-{day}.mp4", day, f"2026-03-{day}T09:00:00+00:00", "full", "standard",
                                report=report(faults))  # fmt: skip
         workspace.save_set(anna, "broken.mp4", "zz", "2026-03-20T09:00:00+00:00", "full", "standard", error="bad")
+        workspace.save_set(anna, "empty.mp4", "ee", "2026-03-21T09:00:00+00:00", "full", "standard",
+                           report=no_person_report())  # fmt: skip
         first = workspace.sets(anna)[0].id
         workspace.correct(first, "forward_lean", "not_a_fault", rep=2, note="knee brace")
         pdf = client_progress_pdf("Anna", workspace.sets(anna))
     assert pdf.startswith(b"%PDF")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     text = " ".join(page.extract_text() for page in reader.pages)
-    assert "formcheck progress — Anna" in text and "2 reviewed set(s)" in text
+    assert "formcheck progress — Anna" in text and "2 reviewed set(s), 1 could not be judged" in text
+    assert "Sets that could not be judged" in text and "empty.mp4: no person found in the video" in text
     assert "Clean reps over time" in text  # two sets with reps: the trend plot is in
     assert "Forward lean (rep 2): not a fault — knee brace" in text
     assert "broken.mp4" not in text

@@ -62,8 +62,11 @@ def check_upload(name: str, size_bytes: int, limit_bytes: int) -> Problem | None
     return None
 
 
-def store_upload(stream: BinaryIO, name: str, folder: Path) -> StoredVideo:
-    """Copy an upload into ``folder`` under its content hash, so the same video is only ever analysed once."""
+def store_upload(
+    stream: BinaryIO, name: str, folder: Path, keep_newest: int | None = _KEEP_STORED_VIDEOS
+) -> StoredVideo:
+    """Copy an upload into ``folder`` under its content hash, so the same video is only ever analysed once; then
+    trim ``folder`` to the ``keep_newest`` videos (None: no trimming, for a folder whose videos are all in use)."""
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(name).suffix.lower()
     digest = hashlib.sha256()
@@ -80,7 +83,8 @@ def store_upload(stream: BinaryIO, name: str, folder: Path) -> StoredVideo:
         temporary.replace(target)  # atomic: another session storing the same video writes identical bytes
     finally:
         temporary.unlink(missing_ok=True)
-    remove_old_files(folder, _KEEP_STORED_VIDEOS, keep=target)
+    if keep_newest is not None:
+        remove_old_files(folder, keep_newest, keep=target)
     return StoredVideo(target, digest.hexdigest(), name, size)
 
 

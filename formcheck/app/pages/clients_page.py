@@ -11,10 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from formcheck.app import components, runtime
-from formcheck.app.inputs import ACCEPTED_TYPES, check_upload, store_upload
+from formcheck.app.inputs import ACCEPTED_TYPES, check_upload
 from formcheck.app.review import Choice
 from formcheck.app.summary import exercise_title, fault_title
-from formcheck.workspace import SetRecord, Workspace, WorkspaceError, default_db
+from formcheck.app.trainer import Upload, kept_unjudged, review_again, review_uploads
+from formcheck.exercises import EXERCISES
+from formcheck.workspace import Client, SetRecord, Workspace, WorkspaceError, default_db
 
 CLIENT_KEY = "trainer_client"
 
@@ -39,6 +41,7 @@ def render() -> None:
         return
     _history(sets)
     _trend(sets)
+    _review_unjudged_again(workspace, client, sets)
     _corrections(workspace, sets)
 
 
@@ -74,20 +77,18 @@ def _review_new_videos(workspace: Workspace, client_name: str, first: bool) -> N
         if not uploads or not st.button(f"Review {len(uploads)} video(s)", type="primary"):
             return
         config = runtime.config()
-        stored, names = [], []
+        accepted: list[Upload] = []
         for upload in uploads:
             problem = check_upload(upload.name, upload.size, config.max_upload_bytes)
             if problem is not None:
                 st.warning(f"{upload.name}: {problem.message}")
                 continue
-            stored.append(store_upload(upload, upload.name, config.cache_dir / "trainer").path)
-            names.append(upload.name)
-        _run_batch(workspace, client_name, stored, names, choice)
+            accepted.append((upload, upload.name))
+        _run_batch(workspace, client_name, accepted, choice)
 
 
-def _run_batch(workspace: Workspace, client_name: str, videos: list[Path], names: list[str], choice: Choice) -> None:
-    from formcheck.batch import review_batch  # noqa: PLC0415 - mediapipe loads when work starts
-    from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415
+def _run_batch(workspace: Workspace, client_name: str, uploads: list[Upload], choice: Choice) -> None:
+    from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415 - mediapipe loads when work starts
 
     settings = AnalysisSettings(exercise=choice.exercise, model=choice.model, profile=choice.profile)
     bar = st.progress(0.0, text="Starting…")
@@ -95,13 +96,28 @@ def _run_batch(workspace: Workspace, client_name: str, videos: list[Path], names
     def progress(done: int, total: int, name: str) -> None:
         bar.progress(done / max(total, 1), text=f"{done} of {total} reviewed" + (f" — now {name}" if name else ""))
 
-    outcomes = review_batch(workspace, workspace.client(client_name), videos, settings, progress, names=names)
-    for outcome, name in zip(outcomes, names, strict=True):
+    client = workspace.client(client_name)
+    outcomes = review_uploads(workspace, client, uploads, settings, _trainer_folder(), progress)
+    for outcome, (_, name) in zip(outcomes, uploads, strict=True):
         if outcome.status == "failed":
             st.warning(f"{name}: {outcome.message}")
-    done = sum(o.status == "done" for o in outcomes)
-    skipped = sum(o.status == "skipped" for o in outcomes)
-    st.success(f"{done} set(s) reviewed, {skipped} already in {client_name}'s history.")
+        elif outcome.status == "unjudged":
+            st.warning(f"{name}: not judged — {outcome.message}. Choose the exercise under “Review again” below.")
+    counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "unjudged", "skipped")}
+    st.success(
+        f"{counts['done']} set(s) reviewed, {counts['unjudged']} could not be judged, "
+        f"{counts['skipped']} already in {client_name}'s history or being reviewed elsewhere."
+    )
+
+
+def _trainer_folder() -> Path:
+    return runtime.config().cache_dir / "trainer"
+
+
+def _status(record: SetRecord) -> str:
+    if record.status == "done":
+        return "reviewed"
+    return f"{'not judged' if record.status == 'unjudged' else 'failed'}: {record.error}"
 
 
 def _history(sets: list[SetRecord]) -> None:
@@ -114,14 +130,18 @@ def _history(sets: list[SetRecord]) -> None:
             "Exercise": exercise_title(record.exercise) if record.exercise else "—",
             "Reps": record.reps,
             "Clean reps": _percent(record.clean_rep_share()),
-            "Faults": ", ".join(sorted({fault_title(code) for code in record.faults()})) or "none",
+            "Faults": _faults_cell(record),
             "Corrected": len(record.corrections),
-            "Status": "reviewed" if record.status == "done" else f"failed: {record.error}",
+            "Status": _status(record),
         }
         for record in sets
     ]
     st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
-    history = [{"id": r.id, "video": r.video_name, "recorded_at": r.recorded_at, "report": r.report} for r in sets]
+    history = [
+        {"id": r.id, "video": r.video_name, "recorded_at": r.recorded_at, "status": r.status, "reason": r.error,
+         "report": r.report}
+        for r in sets
+    ]  # fmt: skip
     pdf_col, json_col = st.columns(2)
     pdf_col.download_button(
         "Progress report (PDF)",
@@ -132,6 +152,12 @@ def _history(sets: list[SetRecord]) -> None:
     json_col.download_button(
         "History (JSON)", json.dumps({"client": sets[0].client, "sets": history}, indent=2), "history.json"
     )
+
+
+def _faults_cell(record: SetRecord) -> str:
+    if record.status != "done":  # nothing was judged: "none" would read as a clean set
+        return "—"
+    return ", ".join(sorted({fault_title(code) for code in record.faults()})) or "none"
 
 
 def _progress_pdf(client: str, sets: tuple[SetRecord, ...]) -> bytes:
@@ -181,3 +207,29 @@ def _corrections(workspace: Workspace, sets: list[SetRecord]) -> None:
         workspace.correct(record.id, str(code), "not_a_fault", note=note)
         st.success(f"Noted: no {fault_title(str(code)).lower()} in set #{record.id}.")
         st.rerun()
+
+
+def _review_unjudged_again(workspace: Workspace, client: Client, sets: list[SetRecord]) -> None:
+    unjudged = [record for record in sets if record.status == "unjudged"]
+    if not unjudged:
+        return
+    st.subheader("Review again")
+    st.caption("Sets where nothing could be judged. If formcheck did not recognise the exercise, choose it here.")
+    record = st.selectbox("Set", unjudged, format_func=lambda r: f"#{r.id} {r.video_name}: {r.error}", key="again_set")
+    exercise = st.selectbox("Exercise", EXERCISES, format_func=exercise_title, key="again_exercise")
+    if record is None or not st.button(f"Review again as {exercise_title(str(exercise)).lower()}"):
+        return
+    video = kept_unjudged(_trainer_folder(), record.video_sha256)
+    if video is None:
+        st.info(f"{record.video_name} is no longer kept here: upload it again above, with the exercise chosen in the "
+                "settings, and it is reviewed again.")  # fmt: skip
+        return
+    from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415 - mediapipe loads when work starts
+
+    settings = AnalysisSettings(exercise=str(exercise), model=record.model, profile=record.profile)
+    with st.spinner(f"Reviewing {record.video_name} as {exercise_title(str(exercise)).lower()}…"):
+        outcome = review_again(workspace, client, video, record.video_name, settings, _trainer_folder())
+    if outcome.status == "done":
+        st.success(f"{record.video_name} reviewed as {exercise_title(str(exercise)).lower()}.")
+        st.rerun()
+    st.warning(f"{record.video_name}: {outcome.message}")

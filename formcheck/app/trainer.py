@@ -1,0 +1,102 @@
+"""A trainer's uploads on the Clients page, from the upload to the saved sets (no Streamlit here: tested as is).
+
+Each batch stores its uploads in a folder of its own, which no other upload trims, and removes it once every set is
+saved: a batch of any size keeps every clip until its review is saved. (Uploads used to share one folder trimmed to
+the newest 20 on every upload, so the 21st clip of a batch removed the 1st before it was analysed.) The video of a
+set that could not be judged is kept under ``unjudged/`` until it is reviewed again with a chosen exercise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from formcheck.app.inputs import store_upload
+from formcheck.batch import Analyse, BatchOutcome, BatchProgress, review_batch
+from formcheck.workspace import Client, Workspace, process_running
+
+if TYPE_CHECKING:
+    from formcheck.pipeline import AnalysisSettings
+
+Upload = tuple[BinaryIO, str]  # the uploaded bytes and what the person called the file
+_BATCH_PREFIX = "batch-"
+UNJUDGED_FOLDER = "unjudged"
+
+
+def review_uploads(
+    workspace: Workspace,
+    client: Client,
+    uploads: Sequence[Upload],
+    settings: AnalysisSettings,
+    folder: Path,
+    progress: BatchProgress | None = None,
+    analyse: Analyse | None = None,
+) -> list[BatchOutcome]:
+    """Store ``uploads`` in a batch folder under ``folder``, review them for ``client`` and remove the folder; the
+    outcomes name each video as it was uploaded, never by where it was stored."""
+    with batch_folder(folder) as stored_in:
+        stored = [store_upload(stream, name, stored_in, keep_newest=None) for stream, name in uploads]
+        names = [video.name for video in stored]
+        outcomes = review_batch(
+            workspace, client, [video.path for video in stored], settings, progress, analyse, names=names
+        )
+        for outcome in outcomes:
+            if outcome.status == "unjudged":
+                keep_unjudged(outcome.video, folder)
+            elif outcome.status == "done":
+                (folder / UNJUDGED_FOLDER / outcome.video.name).unlink(missing_ok=True)
+    return outcomes
+
+
+@contextmanager
+def batch_folder(parent: Path) -> Iterator[Path]:
+    """A new folder under ``parent`` for one batch's uploads, removed when the batch ends. Folders of batches whose
+    process is gone (the app was killed mid-batch) are removed first."""
+    parent.mkdir(parents=True, exist_ok=True)
+    _remove_abandoned_batches(parent)
+    folder = Path(tempfile.mkdtemp(dir=parent, prefix=f"{_BATCH_PREFIX}{os.getpid()}-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_abandoned_batches(parent: Path) -> None:
+    for folder in parent.glob(f"{_BATCH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_BATCH_PREFIX).partition("-")[0]
+        if folder.is_dir() and pid.isdigit() and not process_running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def keep_unjudged(video: Path, folder: Path) -> Path:
+    """Keep the video of a set that could not be judged (stored under its content hash) for another review."""
+    kept = folder / UNJUDGED_FOLDER / video.name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(video, kept)
+    return kept
+
+
+def kept_unjudged(folder: Path, sha256: str) -> Path | None:
+    """The kept video with these bytes, if it is still there (the cache is safe to delete)."""
+    return next((path for path in (folder / UNJUDGED_FOLDER).glob(f"{sha256}.*") if path.is_file()), None)
+
+
+def review_again(
+    workspace: Workspace,
+    client: Client,
+    video: Path,
+    name: str,
+    settings: AnalysisSettings,
+    folder: Path,
+    analyse: Analyse | None = None,
+) -> BatchOutcome:
+    """Review a kept unjudged set again (``settings`` name the chosen exercise); its kept video goes once judged."""
+    (outcome,) = review_batch(workspace, client, [video], settings, analyse=analyse, names=[name])
+    if outcome.status == "done":
+        video.unlink(missing_ok=True)
+    return outcome
