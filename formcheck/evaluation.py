@@ -80,6 +80,8 @@ class Prediction:
     frames_with_pose: int = 0
     error: str | None = None
     recognised: str | None = None  # what --exercise auto recognised (None: unsure or no pose)
+    # what --exercise auto named as an exercise formcheck does not check (formcheck.recognize.UNSUPPORTED)
+    unsupported: str | None = None
 
     @classmethod
     def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
@@ -98,6 +100,7 @@ class Prediction:
             recognition_confidence=report.recognition_confidence,
             frames_with_pose=report.frames_with_pose,
             recognised=(recognised or report).exercise,
+            unsupported=(recognised or report).unsupported,
         )
 
 
@@ -161,6 +164,9 @@ class Scores:
     errors: int
     by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
     by_exercise_reps: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> exact rep counts / clips known
+    # clips of exercises formcheck does not check that recognition named as unsupported (any kind) / as their own
+    unsupported_refused: Rate = Rate(0, 0)
+    unsupported_named: Rate = Rate(0, 0)
 
     @property
     def pooled(self) -> FaultScore:
@@ -198,6 +204,8 @@ class Scores:
             "unjudged_clips": _rate_json(self.unjudged_clips),
             "recognition_accuracy": _rate_json(self.recognition),
             "recognition_unsure": _rate_json(self.recognition_unsure),
+            "unsupported_refused": _rate_json(self.unsupported_refused),
+            "unsupported_named": _rate_json(self.unsupported_named),
             "errors": self.errors,
         }
 
@@ -249,7 +257,18 @@ def score(
         errors=len(pairs) - len(ok),
         by_exercise_clean=_clean_by_exercise(ok),
         by_exercise_reps=_reps_by_exercise(ok),
+        **_unsupported_scores(ok, known),
     )
+
+
+def _unsupported_scores(pairs: Sequence[tuple[LabelledClip, Prediction]], known: set[str]) -> dict[str, Rate]:
+    """Clips of exercises formcheck does not check (push-ups, lunges): refused when recognition said "not one
+    formcheck checks" instead of judging them as the nearest exercise; named when it also said which."""
+    others = [(clip, pred) for clip, pred in pairs if known and clip.exercise not in known]
+    return {
+        "unsupported_refused": Rate(sum(1 for _, pred in others if pred.unsupported is not None), len(others)),
+        "unsupported_named": Rate(sum(1 for clip, pred in others if pred.unsupported == clip.exercise), len(others)),
+    }
 
 
 def _nothing_judged(pred: Prediction) -> bool:

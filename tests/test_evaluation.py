@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -112,6 +113,23 @@ def test_rep_counts_unjudged_rates_and_recognition() -> None:
     assert scores.clean_clips == 4
     assert {row.exercise for row in scores.any_fault} == {"squat", "deadlift"}
     assert scores.to_json_dict()["unjudged_rate"] == pytest.approx(1 / 16, abs=1e-4)
+
+
+def test_unsupported_exercises_refused_apart_from_recognition_of_the_five() -> None:
+    def named(unsupported: str | None, recognised: str | None = None) -> Prediction:
+        return replace(said(set(), exercise=None, checks=0, recognised=recognised), unsupported=unsupported)
+
+    pairs = [
+        (clip("pushup", None, labelled=False), named("pushup")),  # refused and named
+        (clip("lunge", None, labelled=False), named("no_exercise")),  # refused, named as something else
+        (clip("lunge", None, labelled=False), named(None, recognised="squat")),  # judged as the nearest exercise
+        (clip("squat", set()), named("lunge")),  # a squat called a lunge is a recognition miss
+    ]
+    scores = score(pairs, ["squat", "deadlift"])
+    assert (scores.unsupported_refused.hits, scores.unsupported_refused.total) == (2, 3)
+    assert (scores.unsupported_named.hits, scores.unsupported_named.total) == (1, 3)
+    assert (scores.recognition.hits, scores.recognition.total) == (0, 1)
+    assert scores.to_json_dict()["unsupported_refused"] == {"hits": 2, "total": 3, "rate": 0.6667}
 
 
 def test_errors_are_counted_not_scored() -> None:

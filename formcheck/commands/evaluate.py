@@ -170,7 +170,7 @@ def evaluate_clips(
             continue
         sequence = smooth_offline(raw)
         auto = analyze_sequence(sequence, AUTO, profile, None, model)
-        recognised = (auto.exercise, auto.recognition_confidence)
+        recognised = (auto.exercise or auto.unsupported, auto.recognition_confidence)  # e.g. "pushup 100%"
         if exercise_mode == AUTO or clip.exercise not in EXERCISES:
             report = auto
         else:
@@ -252,6 +252,7 @@ def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> 
         "unjudged": sorted(pred.unjudged_checks),
         "frames_with_pose": pred.frames_with_pose,
         "error": pred.error,
+        "unsupported": pred.unsupported,
     }
 
 
@@ -282,6 +283,8 @@ def format_scores(scores: Scores) -> str:
         f"unjudged checks:        {rate(scores.unjudged_checks)}",
         f"clips judged on nothing:{rate(scores.unjudged_clips):>1}",
         f"recognition accuracy:   {rate(scores.recognition)}; unsure {rate(scores.recognition_unsure)}",
+        f"unsupported exercises refused: {rate(scores.unsupported_refused)}; "
+        f"named as their own {rate(scores.unsupported_named)}",
     ]
     if scores.errors:
         lines.append(f"clips that failed:      {scores.errors}")
