@@ -172,6 +172,14 @@ class SetRecord:
         return clean / len(judged)
 
 
+# formcheck.recognize.UNSUPPORTED: what the clip showed instead of one of the exercises formcheck checks.
+_UNSUPPORTED_REASONS = {
+    "pushup": "this looks like a push-up, which formcheck does not check",
+    "lunge": "this looks like a lunge, which formcheck does not check",
+    "no_exercise": "no exercise seen in the video",
+}
+
+
 def unjudged_reason(report: dict[str, Any]) -> str | None:
     """Why nothing in this report could be judged, or None when something was (a rep, a hold, or a fault seen).
 
@@ -180,7 +188,8 @@ def unjudged_reason(report: dict[str, Any]) -> str | None:
     if report.get("frames_with_pose", 1) == 0:
         return "no person found in the video"
     if report.get("exercise") is None:
-        return "exercise not recognised — choose it and review again"
+        unsupported = _UNSUPPORTED_REASONS.get(str(report.get("unsupported")))
+        return unsupported or "exercise not recognised — choose it and review again"
     judged_rep = any(rep.get("judged", True) for rep in report.get("reps", []))
     judged_hold = any((hold.get("judged_s") or 0.0) >= MIN_JUDGED_HOLD_S for hold in report.get("holds", []))
     if judged_rep or judged_hold or report.get("faults"):

@@ -299,3 +299,53 @@ def test_a_trainer_reviews_several_videos_for_a_client(app_url: str, tmp_path: P
             browser.close()
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (DOCS_SCREENSHOTS / "clients.png").write_bytes(shrink_png((tmp_path / "clients.png").read_bytes()))
+
+
+def tiny_clips(folder: Path, count: int) -> list[Path]:
+    """``count`` distinct 1-s 64x64 clips, each one plain colour (no person: each is a set that cannot be judged)."""
+    import av  # noqa: PLC0415 - PyAV writes the clips at test time
+    import numpy as np  # noqa: PLC0415
+
+    folder.mkdir(parents=True, exist_ok=True)
+    clips = []
+    for number in range(count):
+        clip = folder / f"clip{number + 1:02d}.mp4"
+        with av.open(str(clip), "w") as out:
+            stream = out.add_stream("libx264", rate=10)
+            stream.width, stream.height, stream.pix_fmt = 64, 64, "yuv420p"
+            picture = np.full((64, 64, 3), (number * 11 % 256, number * 37 % 256, 200), dtype=np.uint8)
+            for _ in range(10):
+                out.mux(stream.encode(av.VideoFrame.from_ndarray(picture, format="rgb24")))
+            out.mux(stream.encode())
+        clips.append(clip)
+    return clips
+
+
+def test_a_trainer_uploads_22_clips_in_one_go_and_all_22_are_kept(app_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
+
+    from formcheck.workspace import Workspace  # noqa: PLC0415
+
+    clips = tiny_clips(tmp_path / "clips", 22)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1400})
+            page.goto(f"{app_url}/clients")
+            expect(page.get_by_text("Add your first client")).to_be_visible(timeout=60_000)
+            page.get_by_placeholder("Name").fill("Anna")
+            page.get_by_text("Add client").click()
+            page.locator("input[type=file]").set_input_files([str(clip) for clip in clips])
+            page.get_by_role("button", name="Review 22 video(s)").click()
+            expect(page.get_by_text("0 set(s) reviewed, 22 could not be judged")).to_be_visible(
+                timeout=REVIEW_TIMEOUT_S * 1000
+            )
+            expect(page.get_by_role("heading", name="Review again")).to_be_visible()
+            assert page.get_by_text("cannot read").count() == 0
+            assert page.get_by_text(str(tmp_path / "cache")).count() == 0  # no server path in any message
+        finally:
+            browser.close()
+    with Workspace(tmp_path / "workspace.db") as workspace:
+        sets = workspace.sets(workspace.client("Anna"))
+    assert sorted(record.video_name for record in sets) == [clip.name for clip in clips]
+    assert {(record.status, record.error) for record in sets} == {("unjudged", "no person found in the video")}

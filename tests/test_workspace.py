@@ -252,9 +252,11 @@ def test_a_set_where_nothing_could_be_judged_is_unjudged_with_its_reason(tmp_pat
         rep["judged"] = False
     wrong_view["unjudged"] = [{"check": "reps", "reason": "filmed from the front", "fix": "turn side-on"}]
     short_hold = {**report([], exercise="plank"), "holds": [{"start_s": 0, "end_s": 9, "judged_s": 0.2}]}
+    push_ups = {**report([]), "exercise": None, "unsupported": "pushup"}
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
-        for sha, data in (("aa", no_person_report()), ("bb", wrong_view), ("cc", short_hold), ("dd", report([[]]))):
+        for sha, data in (("aa", no_person_report()), ("bb", wrong_view), ("cc", short_hold), ("dd", report([[]])),
+                          ("ee", push_ups)):  # fmt: skip
             workspace.save_set(anna, f"{sha}.mp4", sha, "2026-01-01T10:00:00+00:00", "full", "standard", report=data)
         # a failed re-run never replaces an unjudged set either
         workspace.save_set(anna, "aa.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard", error="broken")
@@ -264,8 +266,9 @@ def test_a_set_where_nothing_could_be_judged_is_unjudged_with_its_reason(tmp_pat
             ("unjudged", "form could not be judged: filmed from the front"),
             ("unjudged", "no complete rep or hold found"),
             ("done", None),
+            ("unjudged", "this looks like a push-up, which formcheck does not check"),
         ]
-        assert [s.clean_rep_share() for s in sets] == [None, None, None, 1.0]
+        assert [s.clean_rep_share() for s in sets] == [None, None, None, 1.0, None]
         # the same request again would change nothing; another exercise may
         assert workspace.finished_set(anna, "aa", "full", "standard") == sets[0]
         assert workspace.finished_set(anna, "aa", "full", "standard", "deadlift") is None
