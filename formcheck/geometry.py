@@ -137,10 +137,19 @@ def near_side_per_frame(landmarks: FloatArray) -> npt.NDArray[np.str_]:
     """
     left = [int(j) for j in _SIDE_JOINTS[Side.LEFT]]
     right = [int(j) for j in _SIDE_JOINTS[Side.RIGHT]]
-    depth_diff = np.nanmean(landmarks[:, left, 2], axis=1) - np.nanmean(landmarks[:, right, 2], axis=1)
+    depth_diff = _mean_of_seen(landmarks[:, left, 2]) - _mean_of_seen(landmarks[:, right, 2])
     vis_diff = side_visibility(landmarks, Side.LEFT) - side_visibility(landmarks, Side.RIGHT)
     left_nearer = np.where(np.isnan(depth_diff), vis_diff > 0, depth_diff < 0)
     return np.where(left_nearer, Side.LEFT.value, Side.RIGHT.value)
+
+
+def _mean_of_seen(values: FloatArray) -> FloatArray:
+    """(T,) mean of each row's known values, NaN for a row with none: np.nanmean warns "Mean of empty slice" there,
+    and a side hidden for a moment (the far side of a side view) made ``formcheck analyze`` print that warning."""
+    seen = ~np.isnan(values)
+    count = seen.sum(axis=1)
+    total = np.where(seen, values, 0.0).sum(axis=1)
+    return np.asarray(np.where(count > 0, total / np.maximum(count, 1), np.nan), dtype=np.float64)
 
 
 def dominant_near_side(landmarks: FloatArray) -> Side:
@@ -173,7 +182,7 @@ def camera_yaw_deg(xy_px: FloatArray, world: FloatArray) -> FloatArray:
         world[:, Landmark.LEFT_HIP], world[:, Landmark.RIGHT_HIP]
     )
     with np.errstate(invalid="ignore"):
-        both = np.nanmean(np.stack([(shoulders_world + hips_world) / 2.0, yaw_image]), axis=0)
+        both = _mean_of_seen(np.stack([(shoulders_world + hips_world) / 2.0, yaw_image], axis=1))
         upright = -trunk[:, 1] > np.cos(np.radians(BARBELL_MAX_TRUNK_LEAN_DEG)) * _norm(trunk)  # world y is down
         spread = upright & (shoulders_world < hips_world - BARBELL_SHOULDERS_MARGIN_DEG)
     return np.asarray(np.where(spread, hips_world, both), dtype=np.float64)

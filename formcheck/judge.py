@@ -342,6 +342,18 @@ def _article(word: str) -> str:
 def _unjudged(
     check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames, exercise: Exercise
 ) -> list[UnjudgedTime]:
+    """At most one entry per check, so a report never says it could not judge the same check twice: the reason
+    that kept it unjudged longest (the wrong view on a tie: turning is the first fix), for all its unjudged time."""
+    entries = _unjudged_by_cause(check, evals, missing, view_ok, frames, exercise)
+    if len(entries) < 2:
+        return entries
+    main = max(entries, key=lambda entry: entry.seconds)  # max keeps the first (the view) on a tie
+    return [UnjudgedTime(main.check, main.reason, main.fix, sum(entry.seconds for entry in entries))]
+
+
+def _unjudged_by_cause(
+    check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames, exercise: Exercise
+) -> list[UnjudgedTime]:
     step = frame_step_s(frames.t_s)
     entries: list[UnjudgedTime] = []
     wrong_view = missing & ~view_ok

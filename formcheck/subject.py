@@ -61,11 +61,9 @@ def _link_tracks(frames: Sequence[Sequence[Candidate]]) -> list[list[Candidate]]
 def _track_score(track: list[Candidate]) -> float:
     area = float(np.mean([(c.box[2] - c.box[0]) * (c.box[3] - c.box[1]) for c in track]))
     centrality = 1.5 - float(np.mean([np.hypot(*(box_centre(c.box) - 0.5)) for c in track]))
-    movement = (
-        float(np.nanmean([np.nanmean(np.abs(a.shape - b.shape)) for a, b in itertools.pairwise(track)]))
-        if len(track) > 1
-        else 0.0
-    )
+    steps = np.array([np.abs(a.shape - b.shape) for a, b in itertools.pairwise(track)], dtype=np.float64)
+    # Only where both frames placed the landmark (a mean over nothing warns, and says nothing about movement).
+    movement = float(np.mean(steps[~np.isnan(steps)])) if np.any(~np.isnan(steps)) else 0.0
     presence = len(track)
     return area * centrality * (1.0 + 5.0 * movement) * presence
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -133,3 +135,22 @@ def test_near_side_from_depth() -> None:
     landmarks[0, :, 3] = 0.9
     landmarks[0, [Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE], 2] = -0.2
     assert near_side_per_frame(landmarks)[0] == "left"
+
+
+def test_a_side_hidden_for_a_moment_gives_no_numpy_warning() -> None:
+    """After smoothing, a side whose four joints were hidden has no depth at all: the near side and the camera yaw
+    are still found, without numpy's "Mean of empty slice" (it leaked to the terminal from formcheck analyze)."""
+    from formcheck.analysis import analyze_sequence  # noqa: PLC0415
+    from formcheck.smoothing import smooth_offline  # noqa: PLC0415
+    from formcheck.testing.scenarios import SCENARIOS  # noqa: PLC0415
+    from formcheck.types import Landmark  # noqa: PLC0415
+
+    sequence = SCENARIOS["squat"].build()
+    left = [int(Landmark[f"LEFT_{joint}"]) for joint in ("SHOULDER", "HIP", "KNEE", "ANKLE")]
+    sequence.landmarks[20:40, left, 3] = 0.05
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        report = analyze_sequence(smooth_offline(sequence), "squat")
+        nobody = camera_yaw_deg(np.full((2, 33, 2), np.nan), np.full((2, 33, 3), np.nan))
+    assert len(report.reps) == 3
+    assert np.isnan(nobody).all()

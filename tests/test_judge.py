@@ -461,3 +461,24 @@ def test_a_bridge_top_touched_only_briefly_is_a_rep_without_a_hold() -> None:
     assert (len(quick.reps), quick.holds) == (bridge.reps, ())
     paused = analyze_sequence(bridge.build(), "glute_bridge")
     assert len(paused.reps) == len(paused.holds) == bridge.reps
+
+
+def test_a_check_unjudged_for_two_reasons_is_reported_once_with_the_longer_one() -> None:
+    """A plank seen from the front for 1 s (frames 100-129) and with the ears hidden for 2 s (140-199): the head
+    check was unjudged for both reasons, and the report names it once, with the reason that lasted longer."""
+    side = SCENARIOS["plank"].build()
+    front = SCENARIOS["plank"].build(None, Camera(fps=side.fps, yaw_deg=0.0))
+    sequence = replace(side, landmarks=side.landmarks.copy(), world=side.world.copy())
+    sequence.landmarks[100:130] = front.landmarks[100:130]
+    sequence.world[100:130] = front.world[100:130]
+    sequence.landmarks[140:200, [int(Landmark.LEFT_EAR), int(Landmark.RIGHT_EAR)], 3] = 0.05
+    report = analyze_sequence(smooth_offline(sequence), "plank")
+    entries = [(entry.check, entry.reason, round(entry.seconds, 2)) for entry in report.unjudged]
+    front_view = "needs a side view; the camera saw a front, oblique view"
+    assert entries == [
+        ("hips_sag", front_view, 1.07),
+        ("hips_pike", front_view, 1.07),
+        ("head_drop", "ears hidden from the camera", 3.07),  # 1.07 s turned + 2.0 s hidden
+        ("shoulders_not_stacked", front_view, 1.07),
+    ]
+    assert report.summary_text().count("head drop") == 1

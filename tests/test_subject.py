@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from formcheck.subject import Candidate, SubjectTracker, choose_subject
@@ -33,3 +35,10 @@ def test_tracker_reacquires_after_a_long_absence() -> None:
     far = (0.7, 0.1, 0.95, 0.5)
     assert tracker.pick([far], t_ms=500) is None
     assert tracker.pick([far], t_ms=3000) == 0
+
+
+def test_a_body_with_unplaced_landmarks_is_chosen_without_a_numpy_warning() -> None:
+    still = Candidate((0.2, 0.2, 0.8, 0.8), np.full((33, 2), np.nan))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert choose_subject([[still], [still]]) == still.box
