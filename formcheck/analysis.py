@@ -7,14 +7,15 @@ model, video or UI imports, so it runs in milliseconds in tests.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from formcheck import geometry
+from formcheck.equipment import EquipmentUse, for_equipment, validate_equipment
 from formcheck.exercises import EXERCISES, Overrides, get_exercise, resolve_thresholds
-from formcheck.exercises.spec import Exercise
+from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
 from formcheck.features import Body, compute_features
 from formcheck.geometry import View
 from formcheck.judge import FaultSpan, Frames, Judgement, judge
@@ -32,8 +33,11 @@ def analyze_sequence(
     profile: str = "standard",
     overrides: Overrides | None = None,
     model_name: str = "full",
+    equipment: str = EQUIPMENT_AUTO,
 ) -> Report:
-    """Judge one clip. ``exercise``: a registered name or "auto"; ``overrides``: see :mod:`formcheck.exercises`."""
+    """Judge one clip. ``exercise``: a registered name or "auto"; ``overrides``: see :mod:`formcheck.exercises`;
+    ``equipment``: what the person lifts with, or "auto" (see :mod:`formcheck.equipment`)."""
+    validate_equipment(equipment)
     body = Body.from_sequence(seq)
     features = compute_features(body)
     t_s = np.asarray(seq.t_s, dtype=np.float64)
@@ -56,27 +60,50 @@ def analyze_sequence(
         if recognition.exercise is None:
             return _ask_to_choose(recognition, base, t_s, features)
         exercise, source, confidence = recognition.exercise, "recognised", recognition.confidence
-    spec = get_exercise(exercise)
-    features = _without_implausible_frames(spec, features)
-    views, clip_view = exercise_views(spec, features, seq.has_pose())
-    thresholds = resolve_thresholds(spec, profile, overrides)
-    track = track_motion(spec.motion, features, t_s)
-    frames = Frames(t_s=t_s, features=features, views=views, body=body, track=track)
-    judgement = judge(spec, frames, thresholds)
-    table = _frame_table(track, judgement, features, t_s)
+    prepared = prepare_frames(seq, body, features, exercise, equipment)
+    spec, frames, equipment_use = prepared.exercise, prepared.frames, prepared.equipment
+    usable, track = frames.features, frames.track
+    judgement = judge(spec, frames, resolve_thresholds(spec, profile, overrides))
+    table = _frame_table(track, judgement, usable, t_s)
     return replace(
         base,
         exercise=spec.name,
         exercise_source=source,
         recognition_confidence=confidence,
-        view=clip_view,
-        reps=_reps(spec, track, judgement, features, t_s),
+        view=prepared.clip_view,
+        reps=_reps(spec, track, judgement, usable, t_s),
         holds=_holds(track, table),
         faults=tuple(_fault(spec, span) for span in judgement.faults),
         unjudged=tuple(Unjudged(u.check, u.reason, u.fix, u.seconds) for u in judgement.unjudged),
-        variant=_variant(spec, track, features),
+        variant=_variant(spec, track, usable),
         frames=table,
+        equipment=equipment if spec.equipment else None,
+        equipment_used=equipment_use.used,
+        not_checked=equipment_use.not_checked,
     )
+
+
+@dataclass(frozen=True)
+class PreparedFrames:
+    """A clip made ready for judging as one exercise: everything but the thresholds (so a threshold sweep reuses
+    it, see :mod:`formcheck.calibration`)."""
+
+    exercise: Exercise  # without the checks that do not apply to the equipment
+    frames: Frames
+    equipment: EquipmentUse
+    clip_view: str
+
+
+def prepare_frames(
+    seq: PoseSequence, body: Body, features: Mapping[str, FloatArray], exercise: str, equipment: str
+) -> PreparedFrames:
+    t_s = np.asarray(seq.t_s, dtype=np.float64)
+    spec, equipment_use = for_equipment(get_exercise(exercise), equipment, body, features, t_s)
+    usable = _without_implausible_frames(spec, features)
+    views, clip_view = exercise_views(spec, usable, seq.has_pose())
+    track = track_motion(spec.motion, usable, t_s)
+    frames = Frames(t_s=t_s, features=usable, views=views, body=body, track=track)
+    return PreparedFrames(spec, frames, equipment_use, clip_view)
 
 
 def _without_implausible_frames(spec: Exercise, features: Mapping[str, FloatArray]) -> dict[str, FloatArray]:

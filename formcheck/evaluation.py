@@ -33,6 +33,7 @@ from formcheck.types import FormcheckError, PoseSequence
 CACHE_VERSION = "4"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 ANY_FAULT = "any_fault"
+UNKNOWN_SOURCE, RENDERED_SOURCE = "unknown", "rendered"
 ALL_EXERCISES, ALL_FAULTS = "all", "all_faults"
 # Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.
 SIDE_MAX_YAW_DEG = 20.0
@@ -56,6 +57,9 @@ class LabelledClip:
     camera_yaw_deg: float | None = None
     name: str = ""
     labelled: bool = True  # False: exercise known, form not (manifest "unlabeled"): recognition and reps only
+    # Where the clip comes from (manifest ``source`` or ``source_repo``; "rendered" for truth files): figures are
+    # reported per source, because a figure tuned on one source says little about the next.
+    source: str = ""
 
     @property
     def clean(self) -> bool:
@@ -89,6 +93,7 @@ class Prediction:
         from formcheck.exercises import get_exercise  # noqa: PLC0415
 
         codes = {check.code for check in get_exercise(report.exercise).checks} if report.exercise else set()
+        codes -= {entry.check for entry in report.not_checked}  # not for this equipment: neither judged nor unjudged
         return cls(
             exercise=report.exercise,
             faults=frozenset(f.code for f in report.faults),
@@ -164,6 +169,7 @@ class Scores:
     errors: int
     by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
     by_exercise_reps: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> exact rep counts / clips known
+    by_exercise_unjudged: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> unjudged_checks of its clips
     # clips of exercises formcheck does not check that recognition named as unsupported (any kind) / as their own
     unsupported_refused: Rate = Rate(0, 0)
     unsupported_named: Rate = Rate(0, 0)
@@ -201,6 +207,9 @@ class Scores:
             },
             "unjudged_rate": _rounded(self.unjudged_checks.rate),
             "unjudged_checks": _rate_json(self.unjudged_checks),
+            "unjudged_checks_by_exercise": {
+                name: _rate_json(rate) for name, rate in sorted(self.by_exercise_unjudged.items())
+            },
             "unjudged_clips": _rate_json(self.unjudged_clips),
             "recognition_accuracy": _rate_json(self.recognition),
             "recognition_unsure": _rate_json(self.recognition_unsure),
@@ -257,6 +266,7 @@ def score(
         errors=len(pairs) - len(ok),
         by_exercise_clean=_clean_by_exercise(ok),
         by_exercise_reps=_reps_by_exercise(ok),
+        by_exercise_unjudged=_unjudged_by_exercise(ok),
         **_unsupported_scores(ok, known),
     )
 
@@ -342,6 +352,69 @@ def _reps_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[
     return result
 
 
+def _unjudged_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+    """Per labelled exercise: (clip, check) pairs with some unjudged time, over the pairs judged."""
+    result: dict[str, Rate] = {}
+    for clip, pred in pairs:
+        if pred.checks > 0:
+            known = result.get(clip.exercise, Rate(0, 0))
+            result[clip.exercise] = Rate(known.hits + len(pred.unjudged_checks), known.total + pred.checks)
+    return result
+
+
+@dataclass(frozen=True)
+class SourceScore:
+    """How formcheck did on the clips of one source: the false-cue rate on its clean clips, and whether its faulty
+    clips were flagged at all (any fault)."""
+
+    source: str
+    clips: int
+    clean_clips: int
+    clean_clips_with_cues: int
+    faulty_clips: int
+    faulty_clips_flagged: int
+
+    @property
+    def false_cue_rate(self) -> float | None:
+        return _ratio(self.clean_clips_with_cues, self.clean_clips)
+
+    @property
+    def flagged_rate(self) -> float | None:
+        return _ratio(self.faulty_clips_flagged, self.faulty_clips)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "clips": self.clips,
+            "clean_clips": self.clean_clips,
+            "clean_clips_with_cues": self.clean_clips_with_cues,
+            "false_cue_rate": _rounded(self.false_cue_rate),
+            "faulty_clips": self.faulty_clips,
+            "faulty_clips_flagged": self.faulty_clips_flagged,
+            "flagged_rate": _rounded(self.flagged_rate),
+        }
+
+
+def score_by_source(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> tuple[SourceScore, ...]:
+    """Per source (sorted by name): clean clips with any cue, faulty clips with any fault reported."""
+    ok = [(clip, pred) for clip, pred in pairs if pred.error is None and clip.labelled]
+    rows = []
+    for source in sorted({clip.source for clip, _ in ok}):
+        mine = [(clip, pred) for clip, pred in ok if clip.source == source]
+        faulty = [(clip, pred) for clip, pred in mine if clip.faulty and not _only_ignored_faults(clip)]
+        rows.append(
+            SourceScore(
+                source=source,
+                clips=len(mine),
+                clean_clips=sum(1 for clip, _ in mine if clip.clean),
+                clean_clips_with_cues=sum(1 for clip, pred in mine if clip.clean and pred.cues > 0),
+                faulty_clips=len(faulty),
+                faulty_clips_flagged=sum(1 for clip, pred in faulty if pred.faults - clip.ignored),
+            )
+        )
+    return tuple(rows)
+
+
 # ------------------------------------------------------------------------------------------------- reading labels
 
 
@@ -378,6 +451,7 @@ def load_manifest(path: Path, include_unlabeled: bool = False) -> list[LabelledC
                     reps=_rep_count(path, file, row.get("reps")),
                     name=file,
                     labelled=not unlabeled,
+                    source=(row.get("source") or row.get("source_repo") or "").strip() or UNKNOWN_SOURCE,
                 )
             )
     return clips
@@ -442,6 +516,7 @@ def truth_clip(
         ignored=ignored,
         camera_yaw_deg=float(truth["camera_yaw_deg"]) if "camera_yaw_deg" in truth else None,
         name=str(video.relative_to(root)) if root is not None and video.is_relative_to(root) else video.name,
+        source=str(truth.get("source", RENDERED_SOURCE)),
     )
 
 

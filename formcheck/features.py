@@ -511,6 +511,13 @@ def _world_knee_minus_hip(body: Body) -> FloatArray:
         return np.asarray(np.nanmean(per_side, axis=0), dtype=np.float64)
 
 
+def _grip_width(body: Body) -> FloatArray:
+    # 3-D, so a bar grip reads wide from the front and oblique views; from the side the far wrist is hidden (NaN).
+    wrists = _world_length(body.world_at(Joint.WRIST, Side.LEFT), body.world_at(Joint.WRIST, Side.RIGHT))
+    shoulders = _world_length(body.world_at(Joint.SHOULDER, Side.LEFT), body.world_at(Joint.SHOULDER, Side.RIGHT))
+    return np.asarray(wrists / np.where(shoulders > 1e-6, shoulders, np.nan), dtype=np.float64)
+
+
 def _arm_raise_asymmetry(body: Body) -> FloatArray:
     left, right = _world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST)
     return np.asarray(left - right, dtype=np.float64)
@@ -520,6 +527,53 @@ def _thigh_split(body: Body) -> FloatArray:
     # Unsigned: which leg leads does not matter, and a lunge is done leading with either.
     left, right = _world_limb_elevations(body, Joint.HIP, Joint.KNEE)
     return np.asarray(np.abs(left - right), dtype=np.float64)
+
+
+# Segments whose image length over their world length (in the image plane: world x and y are the camera's) gives the
+# body's scale in the picture; several together, so that turning or bending one does not change it much.
+_SCALE_SEGMENTS = tuple(
+    (joint_landmark(a, side_a), joint_landmark(b, side_b))
+    for a, side_a, b, side_b in (
+        (Joint.SHOULDER, Side.LEFT, Joint.SHOULDER, Side.RIGHT),
+        (Joint.HIP, Side.LEFT, Joint.HIP, Side.RIGHT),
+        *((Joint.SHOULDER, side, Joint.HIP, side) for side in Side),
+        *((Joint.HIP, side, Joint.KNEE, side) for side in Side),
+        *((Joint.KNEE, side, Joint.ANKLE, side) for side in Side),
+    )
+)
+# Below this much world length in the image plane (metres) the scale is not measured (a body end-on to the camera).
+_MIN_SCALE_LENGTH_M = 0.3
+
+
+def _pixels_per_metre(body: Body) -> FloatArray:
+    image = np.zeros(len(body.t_s))
+    world = np.zeros(len(body.t_s))
+    for a, b in _SCALE_SEGMENTS:
+        image_length = np.linalg.norm(body.xy[:, a] - body.xy[:, b], axis=-1)
+        world_length = np.linalg.norm(body.world[:, a, :2] - body.world[:, b, :2], axis=-1)
+        seen = np.isfinite(image_length) & np.isfinite(world_length)
+        image += np.where(seen, image_length, 0.0)
+        world += np.where(seen, world_length, 0.0)
+    return np.asarray(np.where(world >= _MIN_SCALE_LENGTH_M, image / np.maximum(world, 1e-9), np.nan), dtype=np.float64)
+
+
+def _body_scale(body: Body) -> FloatArray:
+    scale = _pixels_per_metre(body)
+    if not np.isfinite(scale).any():
+        return scale
+    return np.asarray(scale / np.nanmedian(scale), dtype=np.float64)
+
+
+def _stance_x(body: Body) -> FloatArray:
+    ankles = np.stack([body.at(Joint.ANKLE, side)[:, 0] for side in Side])
+    hips = np.stack([body.at(Joint.HIP, side)[:, 0] for side in Side])
+    seen_ankles = np.isfinite(ankles).any(axis=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames without a pose
+        x_px = np.where(seen_ankles, np.nanmean(ankles, axis=0), np.nanmean(hips, axis=0))
+        _, leg_m = _world_leg(body)
+        leg_px = _pixels_per_metre(body) * np.nanmedian(leg_m) if np.isfinite(leg_m).any() else np.nan
+    return np.asarray(x_px / leg_px, dtype=np.float64)
 
 
 _TRUNK = (Joint.SHOULDER, Joint.HIP)
@@ -712,6 +766,22 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         sides="both",
     ),
     Feature(
+        "body_scale_ratio",
+        "the body's size in the picture (pixels per world metre of trunk, hips, shoulders and legs) over its median "
+        "in the clip: above 1 nearer the camera, below 1 further away",
+        _TRUNK,
+        _body_scale,
+        sides="both",
+    ),
+    Feature(
+        "stance_x_norm",
+        "where the person stands across the picture: the ankles' (else the hips') image x in leg lengths at the "
+        "body's image scale; changes when they walk, not when they squat or hinge",
+        (Joint.HIP,),
+        _stance_x,
+        sides="both",
+    ),
+    Feature(
         "pelvis_roll_deg",
         "hip axis tipped out of the horizontal (hips not square), from world landmarks",
         (Joint.HIP,),
@@ -742,6 +812,14 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "wrist (bar) horizontally ahead of mid-foot over leg length: + toward the toes",
         (*_LEG, Joint.WRIST, Joint.HEEL, Joint.FOOT),
         _wrist_ahead_of_midfoot,
+    ),
+    Feature(
+        "grip_width_ratio",
+        "distance between the wrists over shoulder width, 3-D world landmarks: a bar grip is wider than the "
+        "shoulders, a kettlebell is held with the hands together",
+        (Joint.SHOULDER, Joint.WRIST),
+        _grip_width,
+        sides="both",
     ),
     Feature(
         "knee_ankle_width_ratio",

@@ -19,7 +19,7 @@ import numpy as np
 
 from formcheck.analysis import analyze_sequence, exercise_views
 from formcheck.exercises import get_exercise
-from formcheck.exercises.spec import Exercise, Severity
+from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise, Severity
 from formcheck.features import Body
 from formcheck.geometry import View
 from formcheck.judge import hidden_joints, hidden_joints_reason_and_fix, view_fix
@@ -47,6 +47,7 @@ class LiveSettings:
     cue_cooldown_s: float = CUE_COOLDOWN_S
     window_s: float = LIVE_WINDOW_S
     back_outline: bool = False  # the caller measures the back outline of each frame (segmentation mask)
+    equipment: str = EQUIPMENT_AUTO  # what the person lifts with (formcheck.equipment)
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class LiveCoach:
     def _analyse(self, t_s: float) -> LiveState:
         window = self._window
         sequence = window.sequence(*self._size, back_outline=self.settings.back_outline)
-        report = analyze_sequence(sequence, self.spec.name, self.settings.profile)
+        report = analyze_sequence(sequence, self.spec.name, self.settings.profile, equipment=self.settings.equipment)
         dt_s = 0.0 if np.isinf(self._last_analysis_s) else t_s - self._last_analysis_s
         self._last_analysis_s = t_s
         self._count_reps(report)

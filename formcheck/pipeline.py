@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from formcheck.analysis import AUTO, analyze_sequence
 from formcheck.exercises import Overrides, get_exercise, reads_back_outline
+from formcheck.exercises.spec import EQUIPMENT_AUTO
 from formcheck.pose.extract import ExtractOptions, ProgressCallback, extract_poses
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.render import draw_overlay, overlay_states
@@ -30,6 +31,7 @@ class AnalysisSettings:
     profile: str = "standard"
     target_fps: float | None = None
     overrides: Overrides | None = None
+    equipment: str = EQUIPMENT_AUTO
 
 
 @dataclass(frozen=True)
@@ -53,21 +55,27 @@ def analyze_video(
     )
     raw = extract_poses(path, options, progress)
     smoothed = smooth_offline(raw)
-    report = analyze_sequence(smoothed, settings.exercise, settings.profile, settings.overrides, settings.model)
+    report = _judge(smoothed, settings)
     return VideoAnalysis(path, settings, smoothed, report)
 
 
-def rejudge(analysis: VideoAnalysis, exercise: str, profile: str | None = None) -> VideoAnalysis:
-    """Judge the same landmarks again as another exercise or profile (no second pass through the model)."""
-    settings = AnalysisSettings(
-        exercise,
-        analysis.settings.model,
-        profile or analysis.settings.profile,
-        analysis.settings.target_fps,
-        analysis.settings.overrides,
+def _judge(sequence: PoseSequence, settings: AnalysisSettings) -> Report:
+    return analyze_sequence(
+        sequence, settings.exercise, settings.profile, settings.overrides, settings.model, settings.equipment
     )
-    report = analyze_sequence(analysis.sequence, exercise, settings.profile, settings.overrides, settings.model)
-    return VideoAnalysis(analysis.source, settings, analysis.sequence, report)
+
+
+def rejudge(
+    analysis: VideoAnalysis, exercise: str, profile: str | None = None, equipment: str | None = None
+) -> VideoAnalysis:
+    """Judge the same landmarks again as another exercise, profile or equipment (no second pass through the model)."""
+    settings = replace(
+        analysis.settings,
+        exercise=exercise,
+        profile=profile or analysis.settings.profile,
+        equipment=equipment or analysis.settings.equipment,
+    )
+    return VideoAnalysis(analysis.source, settings, analysis.sequence, _judge(analysis.sequence, settings))
 
 
 def write_annotated_video(

@@ -120,6 +120,17 @@ class Unjudged:
         return {"check": self.check, "reason": self.reason, "fix": self.fix, "seconds": _number(self.seconds, 2)}
 
 
+@dataclass(frozen=True)
+class NotChecked:
+    """A check that does not apply to this set (it is about equipment the set was not done with, or not seen)."""
+
+    check: str
+    reason: str
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "reason": self.reason}
+
+
 @dataclass(frozen=True, eq=False)
 class FrameTable:
     """Per-frame values for CSV export and overlays: time, phase, rep (0 = none), faults shown, features."""
@@ -191,6 +202,11 @@ class Report:
     # "lunge", "no_exercise"): it is then not judged as the nearest exercise.
     unsupported: str | None = None
     frames: FrameTable | None = field(default=None, compare=False, repr=False)
+    # Exercises done with equipment: what the person chose ("auto": not said), what the checks assumed (None: not
+    # said and not seen), and the checks that did not apply.
+    equipment: str | None = None
+    equipment_used: str | None = None
+    not_checked: tuple[NotChecked, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -210,6 +226,10 @@ class Report:
             "profile": self.profile,
             "variant": self.variant,
         }
+        if self.equipment is not None:
+            result["equipment"] = self.equipment
+            result["equipment_used"] = self.equipment_used
+            result["not_checked"] = [entry.to_json_dict() for entry in self.not_checked]
         if self.message is not None:
             result["message"] = self.message
             result["unsupported"] = self.unsupported
@@ -234,6 +254,7 @@ class Report:
         lines.extend(self._count_lines())
         lines.extend(self._fault_lines())
         lines.extend(self._unjudged_lines())
+        lines.extend(f"Not checked: {entry.check.replace('_', ' ')} — {entry.reason}." for entry in self.not_checked)
         return "\n".join(lines)
 
     def _unjudged_lines(self) -> list[str]:

@@ -10,7 +10,7 @@ import pytest
 
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises import EXERCISES
-from formcheck.exercises.spec import Check, Exercise
+from formcheck.exercises.spec import EQUIPMENT_AUTO, Check, Exercise
 from formcheck.geometry import Side, View
 from formcheck.testing.scenarios import SCENARIOS, expected_sides
 from formcheck.testing.synthetic_pose import Camera
@@ -24,6 +24,11 @@ CHECKS = [(exercise, check) for exercise in EXERCISES.values() for check in exer
 
 def _id(case: tuple[Exercise, Check]) -> str:
     return f"{case[0].name}-{case[1].code}"
+
+
+def _equipment(check: Check) -> str:
+    """The equipment a check is about (it does not apply to any other), or "auto" for checks about none."""
+    return check.equipment[0] if check.equipment else EQUIPMENT_AUTO
 
 
 def camera_for(views: tuple[View, ...]) -> Camera:
@@ -54,7 +59,7 @@ def test_each_fault_alone_gives_exactly_that_fault(case: tuple[Exercise, Check])
     scenario = SCENARIOS[exercise.name]
     profile = "strict" if (exercise.name, check.code) in STRICT_ONLY else "standard"
     sequence = scenario.build(check.code, camera_for(check.views))
-    report = analyze_sequence(sequence, exercise=exercise.name, profile=profile)
+    report = analyze_sequence(sequence, exercise=exercise.name, profile=profile, equipment=_equipment(check))
     assert {fault.code for fault in report.faults} == {check.code}
     assert len(report.reps) == scenario.reps
     if scenario.reps:
@@ -69,7 +74,7 @@ def test_wrong_view_is_unjudged_not_a_fault(case: tuple[Exercise, Check]) -> Non
     exercise, check = case
     wrong = View.FRONT if View.SIDE in check.views else View.SIDE
     seq = SCENARIOS[exercise.name].build(check.code, Camera(yaw_deg=YAW[wrong]))
-    report = analyze_sequence(seq, exercise=exercise.name)
+    report = analyze_sequence(seq, exercise=exercise.name, equipment=_equipment(check))
     assert check.code not in {fault.code for fault in report.faults}
     entries = [entry for entry in report.unjudged if entry.check == check.code]
     # Where the check's view would lose the reps themselves, the fix does not send the person there.
@@ -81,7 +86,7 @@ def test_wrong_view_is_unjudged_not_a_fault(case: tuple[Exercise, Check]) -> Non
 def test_45_degree_view_never_gives_a_side_view_cue(case: tuple[Exercise, Check]) -> None:
     exercise, check = case
     seq = SCENARIOS[exercise.name].build(check.code, Camera(yaw_deg=45.0))
-    report = analyze_sequence(seq, exercise=exercise.name)
+    report = analyze_sequence(seq, exercise=exercise.name, equipment=_equipment(check))
     assert check.code not in {fault.code for fault in report.faults}
 
 

@@ -189,9 +189,11 @@ def test_registry_rejects_unknown_features_and_duplicate_checks() -> None:
 
 
 def test_report_json_schema_csv_and_summary(tmp_path: Path) -> None:
-    report = analyze_sequence(SCENARIOS["deadlift"].build("bar_drift"), exercise="deadlift", model_name="lite")
+    report = analyze_sequence(
+        SCENARIOS["deadlift"].build("bar_drift"), exercise="deadlift", model_name="lite", equipment="barbell"
+    )
     data = report.to_json_dict()
-    assert set(data) == REPORT_KEYS
+    assert set(data) == REPORT_KEYS | {"equipment", "equipment_used", "not_checked"}  # the deadlift asks equipment
     assert data["schema"] == "formcheck.report/1" and data["model"] == "lite" and data["exercise_source"] == "given"
     assert set(data["reps"][0]) == {"index", "start_s", "end_s", "side", "faults", "metrics", "judged"}
     assert set(data["faults"][0]) == {"code", "start_s", "end_s", "rep", "severity", "cue", "value", "threshold"}

@@ -22,7 +22,9 @@ from formcheck.app.summary import (
     rep_rows,
     unjudged_rows,
 )
+from formcheck.equipment import EQUIPMENT_TITLES
 from formcheck.exercises import EXERCISES, PROFILES
+from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
 from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.report import Report
 
@@ -54,6 +56,7 @@ def settings_panel() -> Choice:
             key="exercise",
             help="Leave it on ‘Recognise it for me’, or pick the exercise if the guess is wrong.",
         )
+        equipment = equipment_picker(str(exercise), key="equipment")
         profile = st.radio(
             "How strict",
             PROFILES,
@@ -69,7 +72,24 @@ def settings_panel() -> Choice:
             key="model",
             help="Changing the model analyses the video again; changing the exercise or strictness is instant.",
         )
-    return Choice(exercise=str(exercise), model=str(model), profile=str(profile))
+    return Choice(exercise=str(exercise), model=str(model), profile=str(profile), equipment=equipment)
+
+
+def equipment_picker(exercise: str, key: str) -> str:
+    """What the person lifts with, asked only for exercises whose checks depend on it (and for "recognise it")."""
+    offered = EXERCISES[exercise].equipment if exercise in EXERCISES else EQUIPMENT
+    if not offered:
+        return EQUIPMENT_AUTO
+    return str(
+        st.selectbox(
+            "Equipment",
+            [EQUIPMENT_AUTO, *offered],
+            format_func=lambda name: EQUIPMENT_TITLES[name],
+            key=key,
+            help="Some checks are about one piece of equipment: the bar's path is checked only for a barbell. "
+            "Not said, formcheck uses only what it can see.",
+        )
+    )
 
 
 def progress_reporter(action: str) -> tuple[Callable[[int, int], None], Callable[[], None]]:

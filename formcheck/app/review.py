@@ -26,6 +26,7 @@ from formcheck.app.inputs import StoredVideo, remove_old_files
 from formcheck.app.plot_data import key_feature, worst_frame_index
 from formcheck.app.store import ResultStore
 from formcheck.app.summary import fault_groups, fault_title
+from formcheck.exercises.spec import EQUIPMENT_AUTO
 from formcheck.pdf_report import ReportImage, build_pdf
 from formcheck.report import Report
 
@@ -49,6 +50,7 @@ class Choice:
     exercise: str = AUTO
     model: str = "full"
     profile: str = "standard"
+    equipment: str = EQUIPMENT_AUTO
 
 
 @dataclass(frozen=True)
@@ -116,13 +118,18 @@ class ReviewService:
         return self._poses.get(("poses", video.sha256, model)) is not None
 
     def judge(self, video: StoredVideo, analysis: VideoAnalysis, choice: Choice) -> VideoAnalysis:
-        if choice.exercise == analysis.settings.exercise and choice.profile == analysis.settings.profile:
+        settings = analysis.settings
+        if (choice.exercise, choice.profile, choice.equipment) == (
+            settings.exercise,
+            settings.profile,
+            settings.equipment,
+        ):
             return analysis
 
         def compute() -> VideoAnalysis:
             from formcheck.pipeline import rejudge  # noqa: PLC0415
 
-            return rejudge(analysis, choice.exercise, choice.profile)
+            return rejudge(analysis, choice.exercise, choice.profile, choice.equipment)
 
         return self._judged.get_or_compute(("judged", video.sha256, choice), compute)
 
@@ -131,7 +138,9 @@ class ReviewService:
     ) -> Path:
         """The H.264 video with skeleton, cues and counts, written once to the cache folder."""
         folder = self.cache_dir / "annotated"
-        target = folder / f"{video.sha256[:20]}-{choice.model}-{choice.exercise}-{choice.profile}.mp4"
+        target = (
+            folder / f"{video.sha256[:20]}-{choice.model}-{choice.exercise}-{choice.profile}-{choice.equipment}.mp4"
+        )
 
         with self._locks_lock:
             target_lock = self._annotated_locks.setdefault(target, threading.Lock())

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from formcheck.analysis import AUTO
 from formcheck.commands.common import (
+    add_equipment_argument,
     add_fps_argument,
     add_model_argument,
     existing_file,
@@ -36,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_model_argument(parser)
     parser.add_argument("--profile", choices=PROFILES, default="standard", help="how strict the checks are")
+    add_equipment_argument(parser)
     parser.add_argument("--overrides", type=existing_file, metavar="FILE", help="per-person thresholds (.json/.toml)")
     add_fps_argument(parser)
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the full report as JSON")
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     outputs = [writable_output(p) for p in (args.json, args.csv, args.video_out) if p is not None]
     overrides = load_overrides(args.overrides) if args.overrides else None
-    settings = AnalysisSettings(args.exercise, args.model, args.profile, args.fps, overrides)
+    settings = AnalysisSettings(args.exercise, args.model, args.profile, args.fps, overrides, args.equipment)
     update, close = progress_bar(f"analysing {args.video.name}")
     try:
         analysis = analyze_video(args.video, settings, progress=update)

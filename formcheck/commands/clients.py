@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from formcheck.analysis import AUTO
-from formcheck.commands.common import add_fps_argument, add_model_argument
+from formcheck.commands.common import add_equipment_argument, add_fps_argument, add_model_argument
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.types import FormcheckError
 from formcheck.workspace import DB_ENV, VERDICTS, SetRecord, Workspace, default_db
@@ -42,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="default: recognise it; naming it reviews again the sets that could not be judged",
     )
     batch.add_argument("--profile", default="standard", choices=PROFILES)
+    add_equipment_argument(batch)
     add_model_argument(batch)
     add_fps_argument(batch)
     batch.add_argument(
@@ -96,7 +97,9 @@ def run_batch(args: argparse.Namespace) -> int:
     videos = find_videos(args.videos)
     if not videos:
         raise FormcheckError("no videos found in the given folders")
-    settings = AnalysisSettings(exercise=args.exercise, model=args.model, profile=args.profile, target_fps=args.fps)
+    settings = AnalysisSettings(
+        exercise=args.exercise, model=args.model, profile=args.profile, target_fps=args.fps, equipment=args.equipment
+    )
     on_terminal = sys.stderr.isatty()
     bar = tqdm(total=len(videos), unit="video", file=sys.stderr, disable=not on_terminal, leave=False)
 

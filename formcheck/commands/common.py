@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
 from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.types import FormcheckError
 
@@ -19,6 +20,16 @@ def add_model_argument(parser: argparse.ArgumentParser) -> None:
         choices=MODEL_NAMES,
         default=DEFAULT_MODEL,
         help=f"pose model: lite is fastest, heavy most accurate (default: {DEFAULT_MODEL})",
+    )
+
+
+def add_equipment_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--equipment",
+        choices=(EQUIPMENT_AUTO, *EQUIPMENT),
+        default=EQUIPMENT_AUTO,
+        help="what you lift with, for exercises whose checks depend on it (deadlift: the bar's path is checked only "
+        "for a barbell); default: use only what formcheck sees",
     )
 
 

@@ -6,11 +6,13 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from formcheck.commands.common import add_fps_argument, add_model_argument, writable_output
-from formcheck.evaluation import LabelledClip, Prediction, Rate, Scores
+from formcheck.commands.common import add_equipment_argument, add_fps_argument, add_model_argument, writable_output
+from formcheck.evaluation import LabelledClip, Prediction, Rate, Scores, SourceScore
 from formcheck.types import PoseSequence
 
 Recognised = tuple[str | None, float | None]  # (exercise recognised with --exercise auto, its confidence)
@@ -45,6 +47,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "recognition accuracy is reported either way",
     )
     parser.add_argument("--profile", choices=PROFILES, default="standard", help="threshold profile")
+    add_equipment_argument(parser)
     parser.add_argument(
         "--cache", type=Path, default=None, metavar="DIR", help="landmark cache folder (default: ~/.cache/formcheck)"
     )
@@ -75,6 +78,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "shown: reps counted as they finish, cues shown) instead of analysing the recorded video; the exercise is "
         "the labelled one, as a live session's is chosen, so recognition is not scored",
     )
+    parser.add_argument(
+        "--no-loso",
+        action="store_true",
+        help="skip the leave-one-source-out figures (thresholds chosen on the other sources, scored on each source; "
+        "run by default when the clips come from two or more sources)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not list every clip")
     parser.set_defaults(handler=run)
 
@@ -95,9 +104,17 @@ def run(args: argparse.Namespace) -> int:
         clips = with_rep_counts(clips, args.reps)
     cache = None if args.no_cache else (args.cache or default_cache_dir())
     results = evaluate_clips(
-        clips, args.model, args.fps, cache, args.exercise, args.profile, verbose=not args.quiet, live=args.live
+        clips,
+        args.model,
+        args.fps,
+        cache,
+        args.exercise,
+        args.profile,
+        verbose=not args.quiet,
+        live=args.live,
+        equipment=args.equipment,
     )
-    from formcheck.evaluation import score  # noqa: PLC0415
+    from formcheck.evaluation import score, score_by_source  # noqa: PLC0415
     from formcheck.exercises import EXERCISES  # noqa: PLC0415
 
     codes = {name: [c.code for c in spec.checks] for name, spec in EXERCISES.items()}
@@ -108,8 +125,16 @@ def run(args: argparse.Namespace) -> int:
     by_view = _scores_by_view(pairs, {c.exercise: codes[c.exercise] for c in clips if c.exercise in codes})
     for name, view_scores in by_view.items():
         sys.stdout.write(f"\n== {name} ==" + format_scores(view_scores) + "\n")
+    by_source = score_by_source(pairs)
+    sys.stdout.write(format_sources(by_source) + "\n")
+    held_out = None
+    if not args.live and not args.no_loso and len({clip.source for clip in clips if clip.labelled}) > 1:
+        held_out = _leave_one_source_out(results, args, cache, codes)
     if args.json is not None:
         payload = scores.to_json_dict()
+        payload["by_source"] = [row.to_json_dict() for row in by_source]
+        if held_out is not None:
+            payload["leave_one_source_out"] = held_out
         if by_view:
             payload["by_view"] = {name: view_scores.to_json_dict() for name, view_scores in by_view.items()}
         payload["settings"] = {
@@ -121,6 +146,7 @@ def run(args: argparse.Namespace) -> int:
             "min_magnitude": args.min_magnitude,
             "reps": None if args.reps is None else str(args.reps),
             "live": args.live,
+            "equipment": args.equipment,
         }
         payload["clips"] = [_clip_json(clip, pred, recognised) for clip, pred, recognised in results]
         args.json.write_text(json.dumps(payload, indent=2, allow_nan=False) + "\n", encoding="utf-8")
@@ -137,22 +163,17 @@ def evaluate_clips(
     profile: str = "standard",
     verbose: bool = True,
     live: bool = False,
+    equipment: str = "auto",
 ) -> list[tuple[LabelledClip, Prediction, Recognised]]:
     """(clip, prediction, (recognised exercise, confidence)) for each clip; a clip that fails is an error row.
     ``live``: the prediction is what the live coach showed when fed the clip's landmarks frame by frame."""
     from formcheck.analysis import AUTO, analyze_sequence  # noqa: PLC0415
     from formcheck.evaluation import cached_landmarks  # noqa: PLC0415
     from formcheck.exercises import EXERCISES  # noqa: PLC0415
-    from formcheck.pose.extract import ExtractOptions, extract_poses  # noqa: PLC0415
     from formcheck.smoothing import smooth_offline  # noqa: PLC0415
     from formcheck.types import FormcheckError  # noqa: PLC0415
 
-    # Always extract the back outline so a cached clip can be judged as any exercise.
-    options = ExtractOptions(model=model, target_fps=fps, back_outline=True)
-
-    def extract(path: Path) -> PoseSequence:
-        return extract_poses(path, options)
-
+    extract = _extractor(model, fps)
     results: list[tuple[LabelledClip, Prediction, Recognised]] = []
     for number, clip in enumerate(clips, start=1):
         try:
@@ -163,18 +184,18 @@ def evaluate_clips(
             log.warning("%s: %s", clip.name or clip.path.name, error)
             continue
         if live:
-            pred = _live_prediction(raw, clip.exercise, profile)
+            pred = _live_prediction(raw, clip.exercise, profile, equipment)
             results.append((clip, pred, (None, None)))
             if verbose:
                 sys.stdout.write(f"[{number}/{len(clips)}] {_clip_line(clip, pred, (None, None))}\n")
             continue
         sequence = smooth_offline(raw)
-        auto = analyze_sequence(sequence, AUTO, profile, None, model)
+        auto = analyze_sequence(sequence, AUTO, profile, None, model, equipment)
         recognised = (auto.exercise or auto.unsupported, auto.recognition_confidence)  # e.g. "pushup 100%"
         if exercise_mode == AUTO or clip.exercise not in EXERCISES:
             report = auto
         else:
-            report = analyze_sequence(sequence, clip.exercise, profile, None, model)
+            report = analyze_sequence(sequence, clip.exercise, profile, None, model, equipment)
         pred = Prediction.from_report(report, auto)
         results.append((clip, pred, recognised))
         if verbose:
@@ -183,13 +204,60 @@ def evaluate_clips(
     return results
 
 
-def _live_prediction(raw: PoseSequence, exercise: str, profile: str) -> Prediction:
+def _leave_one_source_out(
+    results: Sequence[tuple[LabelledClip, Prediction, Recognised]],
+    args: argparse.Namespace,
+    cache: Path | None,
+    codes: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Print and return the held-out figures: each source judged with thresholds chosen on the other sources."""
+    from formcheck.calibration import Labelled, leave_one_source_out, sweep  # noqa: PLC0415
+    from formcheck.evaluation import cached_landmarks, score, score_by_source  # noqa: PLC0415
+    from formcheck.smoothing import smooth_offline  # noqa: PLC0415
+
+    swept = []
+    for clip, pred, _ in results:
+        if pred.error is None and clip.labelled and pred.exercise is not None:
+            raw = cached_landmarks(clip.path, args.model, args.fps, cache, _extractor(args.model, args.fps))
+            sweep_result = sweep(smooth_offline(raw), pred.exercise, args.equipment, args.profile)
+            swept.append((clip, pred, Labelled(clip.source, pred.exercise, clip.faults), sweep_result))
+    held_out = leave_one_source_out([(labelled, result) for _, _, labelled, result in swept], args.profile)
+    faults = {source.source: iter(source.faults) for source in held_out}
+    pairs = [
+        (clip, replace(pred, faults=(said := next(faults[clip.source])), cues=len(said))) for clip, pred, _, _ in swept
+    ]
+    scores = score(pairs, (), {c.exercise: codes[c.exercise] for c, _ in pairs if c.exercise in codes})
+    by_source = score_by_source(pairs)
+    sys.stdout.write("\n== leave one source out: thresholds chosen on the other sources ==")
+    sys.stdout.write(format_scores(scores) + "\n" + format_sources(by_source) + "\n")
+    for source in held_out:
+        moved = ", ".join(f"{ex}.{code} {value:g}" for (ex, code), value in sorted(source.thresholds.items()))
+        sys.stdout.write(f"thresholds for {source.source}: {moved or 'as shipped'}\n")
+    return {
+        **scores.to_json_dict(),
+        "by_source": [row.to_json_dict() for row in by_source],
+        "thresholds": {
+            source.source: {f"{ex}.{code}": value for (ex, code), value in sorted(source.thresholds.items())}
+            for source in held_out
+        },
+    }
+
+
+def _extractor(model: str, fps: float | None) -> Callable[[Path], PoseSequence]:
+    from formcheck.pose.extract import ExtractOptions, extract_poses  # noqa: PLC0415
+
+    # Always extract the back outline so a cached clip can be judged as any exercise.
+    options = ExtractOptions(model=model, target_fps=fps, back_outline=True)
+    return lambda path: extract_poses(path, options)
+
+
+def _live_prediction(raw: PoseSequence, exercise: str, profile: str, equipment: str) -> Prediction:
     from formcheck.exercises import EXERCISES  # noqa: PLC0415
     from formcheck.live import LiveSettings, replay  # noqa: PLC0415
 
     if exercise not in EXERCISES:
         return Prediction(None, frozenset(), 0, 0, frozenset(), 0, error=f"no live coach for {exercise!r}")
-    shown = replay(raw, LiveSettings(exercise, profile))
+    shown = replay(raw, LiveSettings(exercise, profile, equipment=equipment))
     frames_with_pose = int(raw.has_pose().sum())
     # Live coaching does not report unjudged checks (it gives set-up guidance instead): checks=0 keeps them unscored.
     return Prediction(exercise, shown.cued, shown.cue_lines, shown.reps, frozenset(), 0, None, frames_with_pose)
@@ -260,6 +328,21 @@ def _cell(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
+def format_sources(rows: Sequence[SourceScore]) -> str:
+    """One line per source: the false-cue rate on its clean clips and the share of its faulty clips flagged."""
+
+    def share(hits: int, total: int) -> str:
+        return f"{hits}/{total}" + (f" ({hits / total:.0%})" if total else "")
+
+    lines = ["", f"{'source':<44}{'clips':>6}  {'clean clips with cues':<24}{'faulty clips flagged':<22}"]
+    for row in rows:
+        lines.append(
+            f"{row.source[:43]:<44}{row.clips:>6}  {share(row.clean_clips_with_cues, row.clean_clips):<24}"
+            f"{share(row.faulty_clips_flagged, row.faulty_clips):<22}"
+        )
+    return "\n".join(lines)
+
+
 def format_scores(scores: Scores) -> str:
 
     def rate(r: Rate) -> str:
@@ -280,7 +363,8 @@ def format_scores(scores: Scores) -> str:
         + "".join(f"  {name} {r.hits}/{r.total}" for name, r in sorted(scores.by_exercise_reps.items())),
         f"clean clips with cues:  {scores.clean_clips_with_cues}/{scores.clean_clips} ({scores.clean_clip_cues} cues)"
         + "".join(f"  {name} {cued}/{clips}" for name, (clips, cued) in sorted(scores.by_exercise_clean.items())),
-        f"unjudged checks:        {rate(scores.unjudged_checks)}",
+        f"unjudged checks:        {rate(scores.unjudged_checks)}"
+        + "".join(f"  {name} {rate(r)}" for name, r in sorted(scores.by_exercise_unjudged.items())),
         f"clips judged on nothing:{rate(scores.unjudged_clips):>1}",
         f"recognition accuracy:   {rate(scores.recognition)}; unsure {rate(scores.recognition_unsure)}",
         f"unsupported exercises refused: {rate(scores.unsupported_refused)}; "

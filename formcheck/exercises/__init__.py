@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
-from formcheck.exercises.spec import MOTION_STATES, PROFILES, Check, Exercise
+from formcheck.exercises.spec import EQUIPMENT, MOTION_STATES, PROFILES, Check, Exercise
 from formcheck.features import FEATURES
 from formcheck.types import FormcheckError
 
@@ -81,6 +81,8 @@ def _validate_check(exercise: Exercise, check: Check) -> None:
         _check_feature(exercise.name, f"{where} only_when", gate.feature)
     if check.rise_from_lowest is not None:
         _check_feature(exercise.name, f"{where} rise_from_lowest", check.rise_from_lowest)
+    if not set(check.equipment) <= set(exercise.equipment):
+        raise _fail(exercise.name, f"{where} names equipment the exercise does not offer: {sorted(check.equipment)}")
 
 
 def validate_exercise(exercise: Exercise) -> None:
@@ -108,6 +110,9 @@ def validate_exercise(exercise: Exercise) -> None:
             raise _fail(exercise.name, f"metric {metric.name!r} names unknown phases")
     if exercise.variant is not None:
         _check_feature(exercise.name, "variant", exercise.variant.feature)
+    unknown_equipment = set(exercise.equipment) - set(EQUIPMENT)
+    if unknown_equipment:
+        raise _fail(exercise.name, f"unknown equipment {sorted(unknown_equipment)} (known: {', '.join(EQUIPMENT)})")
 
 
 def _discover() -> Mapping[str, Exercise]:

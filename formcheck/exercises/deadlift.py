@@ -1,6 +1,6 @@
 """Conventional deadlift, judged from the side: a hip hinge from the floor to standing tall."""
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from formcheck.exercises.spec import EQUIPMENT, Check, Exercise, Gate, Limit, Metric, Motion, Severity
 from formcheck.geometry import View
 
 _SIDE = (View.SIDE,)
@@ -59,8 +59,10 @@ EXERCISE = Exercise(
             limits=(Limit("wrist_ahead_of_midfoot_norm", "max", "max_norm"),),
             # Real clips: heel/toe landmarks under a loaded bar are poor; over a whole movement (lowering, bottom,
             # pull) correct side-view lifts read a median of up to 0.12 leg lengths, the drifting bar 0.18-0.20.
-            # Rendered hinges: clean 0.08-0.13, a 12 cm drift 0.28.
+            # Rendered hinges: clean 0.08-0.13, a 12 cm drift 0.28. Only for a barbell: a kettlebell between the legs
+            # or dumbbells at the sides move the hands differently, and unseen kettlebell lifts read as drift.
             thresholds={"max_norm": (0.25, 0.18, 0.15)},
+            equipment=("barbell",),
             aggregate="median",
             phases=_MOVING,
             views=_SIDE,
@@ -116,6 +118,9 @@ EXERCISE = Exercise(
             thresholds={"min_deg": (17.0, 22.0, 27.0)},
             aggregate="median",
             only_when=(Gate("hip_lift_deg", min_value=-60.0),),
+            # A barbell's fault: its bar must pass the knees. A kettlebell between the feet, a trap bar or dumbbells
+            # at the sides are lifted with more knee bend by design (unseen correct kettlebell lifts were cued).
+            equipment=("barbell",),
             phases=("bottom",),
             views=_SIDE,
             severity=Severity.LOW,
@@ -134,4 +139,5 @@ EXERCISE = Exercise(
     # tracking errors where the plates hide the legs (real clips: shins read 84-143°, knees 3-28°, for a frame or
     # three), and judging or counting on them produced a phantom 0.2 s rep and cues on correct lifts.
     plausible=(Gate("shin_to_vertical_deg", max_value=75.0), Gate("hip_knee_ankle_deg", min_value=45.0)),
+    equipment=EQUIPMENT,
 )

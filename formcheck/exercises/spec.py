@@ -19,6 +19,11 @@ from formcheck.types import BoolArray, FloatArray
 
 PROFILES = ("gentle", "standard", "strict")
 
+# What a person may lift with, for exercises whose checks depend on it (a bar's path means nothing for a kettlebell
+# held between the legs). "auto": not said; formcheck then uses a piece of equipment only where it sees it.
+EQUIPMENT_AUTO = "auto"
+EQUIPMENT = ("barbell", "trap_bar", "kettlebell", "dumbbell", "none")
+
 # The four states of the motion machine (see formcheck.reps); each exercise gives them its own phase names.
 MOTION_STATES = ("rest", "away", "active", "back")
 
@@ -117,6 +122,9 @@ class Check:
     after_first_rep: bool = False
     # rise_from_extreme only: measure from the frame where this feature is lowest, not the motion's deepest frame.
     rise_from_lowest: str | None = None
+    # The equipment this check is about (empty: any). With other equipment the check does not apply at all; with
+    # "auto" it applies only when the clip shows that equipment (see formcheck.equipment).
+    equipment: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,8 @@ class Exercise:
     # Readings a frame must also show to count as a side view (else it is oblique), for exercises whose body the
     # yaw estimate reads badly.
     side_view_requires: tuple[Gate, ...] = ()
+    # The equipment the exercise may be done with (offered in the app, CLI and live coach); empty: not asked.
+    equipment: tuple[str, ...] = ()
 
     @property
     def phases(self) -> tuple[str, ...]:

@@ -90,7 +90,9 @@ def _review_new_videos(workspace: Workspace, client_name: str, first: bool) -> N
 def _run_batch(workspace: Workspace, client_name: str, uploads: list[Upload], choice: Choice) -> None:
     from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415 - mediapipe loads when work starts
 
-    settings = AnalysisSettings(exercise=choice.exercise, model=choice.model, profile=choice.profile)
+    settings = AnalysisSettings(
+        exercise=choice.exercise, model=choice.model, profile=choice.profile, equipment=choice.equipment
+    )
     bar = st.progress(0.0, text="Starting…")
 
     def progress(done: int, total: int, name: str) -> None:

@@ -18,7 +18,7 @@ import streamlit.components.v1 as html_components
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
 from formcheck.app import components
-from formcheck.app.components import MODEL_HELP, PROFILE_HELP
+from formcheck.app.components import MODEL_HELP, PROFILE_HELP, equipment_picker
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.live import CUE_COOLDOWN_S, LiveSettings, LiveState
 
@@ -77,12 +77,14 @@ def _controls() -> tuple[LiveSettings, str, bool]:
         key="live_profile",
     )
     model = right.selectbox("Body model", LIVE_MODELS, format_func=lambda name: MODEL_HELP[name], key="live_model")
+    equipment = equipment_picker(str(exercise), key="live_equipment")
     voice_col, cooldown_col = st.columns(2)
     voice = voice_col.toggle("Speak the cues", value=True, key="live_voice")
     cooldown = cooldown_col.slider(
         "Repeat a cue at most every … seconds", 3, 30, int(CUE_COOLDOWN_S), key="live_cooldown"
     )
-    return LiveSettings(str(exercise), str(profile), float(cooldown)), str(model), bool(voice)
+    settings = LiveSettings(str(exercise), str(profile), float(cooldown), equipment=equipment)
+    return settings, str(model), bool(voice)
 
 
 def _session(settings: LiveSettings, model: str) -> LiveSession:
