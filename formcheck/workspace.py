@@ -37,7 +37,8 @@ SetStatus = Literal["done", "unjudged", "failed"]
 ANY_EXERCISE = "auto"  # what a set was reviewed as when nobody chose the exercise
 # A claim is renewed every quarter lease while its set is analysed; a batch on another machine that stops renewing
 # (its computer lost, killed) frees its sets after this long. Same-machine claims are freed as soon as the process
-# is gone. The longest real set (an 80-s clip at native fps with the heavy model) took ~6 min on two shared cores.
+# is gone. Because of the renewal the lease does not bound how long one set may take; it is only how long another
+# machine's sets stay blocked after that machine is lost (chosen, not measured: four missed renewals).
 CLAIM_LEASE_S = 120.0
 
 _SETS_TABLE = """
