@@ -570,7 +570,7 @@ def _stance_x(body: Body) -> FloatArray:
     seen_ankles = np.isfinite(ankles).any(axis=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # frames without a pose
-        x_px = np.where(seen_ankles, np.nanmean(ankles, axis=0), np.nanmean(hips, axis=0))
+        x_px = np.asarray(np.where(seen_ankles, np.nanmean(ankles, axis=0), np.nanmean(hips, axis=0)), dtype=float)
         _, leg_m = _world_leg(body)
         leg_px = _pixels_per_metre(body) * np.nanmedian(leg_m) if np.isfinite(leg_m).any() else np.nan
     return np.asarray(x_px / leg_px, dtype=np.float64)

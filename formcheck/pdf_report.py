@@ -8,8 +8,8 @@ that ships with matplotlib) so cues keep their dashes and quotes; without either
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from formcheck.app.summary import (
     rep_rows,
     summarize,
 )
+from formcheck.exercises import EXERCISES
 from formcheck.report import Report
 from formcheck.workspace import Correction, SetRecord
 
@@ -46,8 +47,13 @@ _ASCII = str.maketrans(
         "≤": "<=",
         "≥": ">=",
         "−": "-",
+        "\u200b": "",
     }
 )
+# Where a file name may wrap in a narrow cell: after these characters (a zero-width space is a break opportunity for
+# fpdf2). Without it a long name was cut between any two letters ("yfgd_good_01.m" / "p4").
+_NAME_BREAKS_AFTER = "_-./"
+_ZERO_WIDTH_SPACE = "\u200b"
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,7 @@ def build_pdf(
     document = _Document.titled("review", summary.title)
     when = (created or datetime.now()).strftime("%d %B %Y, %H:%M")
     details = [
-        f"Video: {video_name}" if video_name else "",
+        f"Video: {breakable_name(video_name)}" if video_name else "",
         f"Reviewed {when}",
         f"strictness: {report.profile}",
         f"model: {report.model}",
@@ -212,6 +218,13 @@ def _unjudged_section(document: _Document, report: Report) -> None:
         document.ln(1)
 
 
+def breakable_name(name: str) -> str:
+    """``name`` with a break opportunity after each ``_ - . /``, so a cell wraps it there and nowhere else."""
+    for character in _NAME_BREAKS_AFTER:
+        name = name.replace(character, character + _ZERO_WIDTH_SPACE)
+    return name.rstrip(_ZERO_WIDTH_SPACE)
+
+
 @dataclass(frozen=True)
 class ClientSet:
     """One row of a client's history, as the progress report prints it."""
@@ -223,6 +236,7 @@ class ClientSet:
     clean_share: float | None
     faults: Sequence[str]
     corrections: Sequence[str]  # "forward_lean: not a fault — camera tilted"
+    cues: Mapping[str, str] = field(default_factory=dict)  # fault code → what to do about it
 
 
 @dataclass(frozen=True)
@@ -255,7 +269,10 @@ def build_client_pdf(
     if counts:
         document.heading("Most frequent faults")
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-        document.rows([{"Fault": fault_title(code), "Sets with it": n} for code, n in ranked])
+        cues = {code: cue for item in sets for code, cue in item.cues.items()}
+        document.rows(
+            [{"Fault": fault_title(code), "Sets with it": n, "What to do": cues.get(code, "")} for code, n in ranked]
+        )
     if progress_plot is not None:
         document.heading("Clean reps over time")
         document.picture(progress_plot, _PAGE_WIDTH_MM)
@@ -264,7 +281,7 @@ def build_client_pdf(
         [
             {
                 "Recorded": item.recorded,
-                "Video": item.video,
+                "Video": breakable_name(item.video),
                 "Exercise": item.exercise,
                 "Reps": item.reps,
                 "Clean reps": "-" if item.clean_share is None else f"{item.clean_share:.0%}",
@@ -300,6 +317,7 @@ def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
             reps=record.reps,
             clean_share=record.clean_rep_share(),
             faults=record.faults(),
+            cues=_fault_cues(record),
             corrections=[_correction_line(c) for c in record.corrections],
         )
         for record in reviewed
@@ -319,6 +337,18 @@ def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
         if record.status == "unjudged"
     ]
     return build_client_pdf(client, rows, plot, unjudged=unjudged)
+
+
+def _fault_cues(record: SetRecord) -> dict[str, str]:
+    """The cue of each fault in the set: as its report gave it, else (a fault the trainer says was missed) the
+    exercise's cue for that check."""
+    faults = (record.report or {}).get("faults", [])
+    cues = {str(fault["code"]): str(fault["cue"]) for fault in faults if "cue" in fault}
+    exercise = EXERCISES.get(record.exercise or "")
+    for code in record.faults():
+        if code not in cues and exercise is not None and any(check.code == code for check in exercise.checks):
+            cues[code] = exercise.check(code).cue
+    return cues
 
 
 def _correction_line(correction: Correction) -> str:

@@ -11,16 +11,18 @@ import pytest
 from formcheck.analysis import analyze_sequence
 from formcheck.app.figures import angle_plot_png, fault_timeline_png
 from formcheck.app.plot_data import key_feature
-from formcheck.pdf_report import ReportImage, build_pdf
+from formcheck.pdf_report import ClientSet, ReportImage, build_client_pdf, build_pdf, client_progress_pdf
 from formcheck.report import Report, Unjudged
 from formcheck.testing.scenarios import SCENARIOS
+from formcheck.workspace import SetRecord
 
 pypdf = pytest.importorskip("pypdf")
 
 
 def pdf_text(data: bytes) -> str:
+    """The text as read: without the zero-width spaces that mark where a file name may wrap."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    return "\n".join(page.extract_text() for page in reader.pages)
+    return "\n".join(page.extract_text() for page in reader.pages).replace("\u200b", "")
 
 
 def pdf_image_count(data: bytes) -> int:
@@ -85,3 +87,40 @@ def test_pdf_when_the_exercise_is_unknown(deadlift_report: Report) -> None:
     )
     text = pdf_text(build_pdf(unsure))
     assert "Not sure which exercise this is" in text
+
+
+def test_progress_report_wraps_file_names_between_words_and_gives_each_faults_cue() -> None:
+    long_name = "a_really_long_client_video_name_from_the_phone_2026-01-03.mp4"
+    sets = [
+        ClientSet(f"2026-01-0{day}", name, "Deadlift", 3, 0.5, ["rounded_back"], [], {"rounded_back": "Brace."})
+        for day, name in ((1, "yfgd_good_01.mp4"), (2, long_name))
+    ]
+    lines = pdf_text(build_client_pdf("Anna", sets)).splitlines()
+    assert "Rounded back 2 Brace." in lines  # fault, sets with it, what to do
+    first = next(i for i, line in enumerate(lines) if line.startswith("a_really"))
+    last = next(i for i in range(first, len(lines)) if lines[i].endswith(".mp4"))
+    pieces = lines[first : last + 1]
+    assert "".join(pieces) == long_name and len(pieces) > 1
+    assert all(piece[-1] in "_-." for piece in pieces[:-1])  # wrapped after a separator, never inside a word
+    assert any(line.startswith("2026-01-01 yfgd_good_01.") for line in lines)  # a short name stays on one line
+
+
+def test_progress_report_takes_each_faults_cue_from_the_stored_review() -> None:
+    report = analyze_sequence(SCENARIOS["deadlift"].build("rounded_back"), "deadlift").to_json_dict()
+    record = SetRecord(
+        id=1,
+        client="Anna",
+        video_name="yfgd_good_01.mp4",
+        video_sha256="0" * 64,
+        recorded_at="2026-01-01T10:00:00",
+        analysed_at="2026-01-01T10:00:00",
+        model="full",
+        profile="standard",
+        status="done",
+        error=None,
+        report=report,
+        corrections=(),
+    )
+    cue = next(fault["cue"] for fault in report["faults"] if fault["code"] == "rounded_back")
+    text = pdf_text(client_progress_pdf("Anna", [record])).replace("\n", " ")
+    assert cue[:30] in text

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
+from formcheck import reps
+from formcheck.analysis import analyze_sequence
 from formcheck.exercises.spec import Gate, Motion
-from formcheck.reps import bridge_gaps, motion_states, runs, track_motion
+from formcheck.reps import RepSpan, bridge_gaps, done_in_place, motion_states, runs, track_motion
+from formcheck.testing.scenarios import squats_then_walk_away, walk_in_then_squats
+from formcheck.types import PoseSequence
 
 FPS = 10.0
 NAMES = {"rest": "up", "away": "down", "active": "bottom", "back": "rise"}
@@ -103,3 +109,28 @@ def test_gates_take_the_person_out_of_position() -> None:
 def test_states_at_the_enter_threshold(level: float) -> None:
     states = motion_states(-signal(1.0, level), SQUAT_LIKE, np.arange(10) / FPS)
     assert states[-1] == ("active" if level < 0.4 else "away")
+
+
+@pytest.mark.parametrize(
+    ("build", "rep_starts_s"),
+    [(walk_in_then_squats, [2.97, 5.97, 8.97]), (squats_then_walk_away, [0.97, 3.97, 6.97])],
+)
+def test_walking_into_or_out_of_the_picture_is_not_a_rep(
+    build: Callable[[], PoseSequence], rep_starts_s: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sequence = build()
+    counted = analyze_sequence(sequence, "squat").reps
+    assert [rep.index for rep in counted] == [1, 2, 3]
+    assert [rep.start_s for rep in counted] == pytest.approx(rep_starts_s, abs=0.01)
+    # The walk dips the hips as deep as a squat: only where the person stands keeps it from being counted.
+    monkeypatch.setattr(reps, "MAX_STANCE_TRAVEL_NORM", np.inf)
+    monkeypatch.setattr(reps, "MAX_SCALE_CHANGE_RATIO", np.inf)
+    assert len(analyze_sequence(sequence, "squat").reps) == 4
+
+
+def test_a_rep_with_no_standing_before_it_counts() -> None:
+    # A deadlift set started at the bar: nothing to compare its first rep with, so it is not refused.
+    t_s = np.arange(10) / 10.0
+    features = {"stance_x_norm": np.r_[np.zeros(5), np.full(5, 3.0)], "body_scale_ratio": np.ones(10)}
+    assert done_in_place(RepSpan(1, start=0, stop=5, side=None, deepest=2), features, t_s)
+    assert not done_in_place(RepSpan(1, start=2, stop=5, side=None, deepest=3), features, t_s)

@@ -12,6 +12,9 @@ from formcheck.report import Report
 
 _SEVERITY_COLOURS = {"important": "#d1392b", "worth fixing": "#ee8a2f", "minor": "#e8c547"}
 _HEIGHT_PX = 240
+# The fault timeline's height per fault row. A fixed pixel height for the whole chart let Streamlit squeeze the rows
+# into one band about 10 px high: two faults' bars were drawn over each other on one row.
+_TIMELINE_ROW_PX = 36
 
 
 def fault_timeline_chart(report: Report) -> alt.LayerChart:
@@ -55,7 +58,7 @@ def fault_timeline_chart(report: Report) -> alt.LayerChart:
             tooltip=["Fault", "Rep", "How much it matters", "What to do"],
         )
     )
-    return alt.LayerChart(layer=[bands, bars], height=max(90, 38 * max(1, len(order))))
+    return alt.LayerChart(layer=[bands, bars], height=alt.Step(_TIMELINE_ROW_PX))
 
 
 def angle_chart(report: Report, feature: str) -> alt.LayerChart:

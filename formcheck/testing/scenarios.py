@@ -299,3 +299,53 @@ def standing_still(seconds: float = 5.0) -> PoseSequence:
     """Someone standing in front of the camera, arms down, doing nothing."""
     moments = timeline(0, rest_s=seconds, away_s=0.0, active_s=0.0, back_s=0.0)
     return render_sequence([squat_pose(m, None) for m in moments], Camera(fps=FPS))
+
+
+# Walking into or out of the picture at 1.25 m/s. MediaPipe's world estimate of a walking person's hip height dips
+# when they walk towards or away from the camera; here the dip is in the walking poses themselves (knees bending
+# toward squat depth for a second mid-walk), so that only where the person stands tells it from a squat.
+WALK_S = 2.0
+WALK_M_PER_S = 1.25
+STRIDE_DEG = 20.0
+
+
+def _walking(seconds: float) -> list[StickPose]:
+    t_s = np.arange(round(seconds * FPS)) / FPS
+    dip = np.clip(1.0 - np.abs(t_s - seconds / 2.0) / 0.5, 0.0, 0.8)
+    stride = STRIDE_DEG * np.sin(2.0 * np.pi * t_s)
+    poses = []
+    for depth, swing in zip(dip, stride, strict=True):
+        pose = squat_pose(Moment(float(depth), "rest", 0.0, 0), None)
+        poses.append(
+            replace(
+                pose,
+                left=replace(pose.left, thigh=pose.left.thigh + float(swing)),
+                right=replace(pose.right, thigh=pose.right.thigh - float(swing)),
+            )
+        )
+    return poses
+
+
+def walk_in_then_squats() -> PoseSequence:
+    """Walks in from the left edge of a wide picture (filmed from the side), then does the squat scenario's 3 squats."""
+    walk = _walking(WALK_S)
+    squats = [squat_pose(m, None) for m in SCENARIOS["squat"].moments()]
+    camera = Camera(fps=FPS, width=1280)
+    sequence = render_sequence(walk + squats, camera)
+    pixels_per_m = 0.8 * camera.height / 1.75  # render_sequence fits the standing figure to 80% of the height
+    travel = WALK_M_PER_S * WALK_S * pixels_per_m / camera.width
+    shift = np.r_[np.linspace(-travel, 0.0, len(walk)), np.zeros(len(squats))]
+    sequence.landmarks[:, :, 0] += shift[:, None]
+    return sequence
+
+
+def squats_then_walk_away(start_m: float = 2.5) -> PoseSequence:
+    """The squat scenario's 3 squats ``start_m`` from the camera, then walks straight away from it."""
+    squats = [squat_pose(m, None) for m in SCENARIOS["squat"].moments()]
+    walk = _walking(WALK_S)
+    sequence = render_sequence(squats + walk, Camera(fps=FPS))
+    distance_m = start_m + WALK_M_PER_S * np.arange(len(walk)) / FPS
+    size = np.r_[np.ones(len(squats)), start_m / distance_m]
+    feet = sequence.landmarks[:, [int(lm) for lm in FEET], :2].mean(axis=1, keepdims=True)
+    sequence.landmarks[:, :, :2] = feet + (sequence.landmarks[:, :, :2] - feet) * size[:, None, None]
+    return sequence

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 SESSION_KEY = "formcheck_live_session"
 POLL_S = 0.3  # how often the page refreshes the numbers beside the video
 LIVE_MODELS = ("full", "lite")  # heavy is too slow for live video on a laptop CPU
+VIDEO_HTML_ATTRS = {"autoPlay": True, "controls": True, "style": {"width": "100%", "maxHeight": "75vh"}}
 
 
 def render() -> None:
@@ -40,16 +41,22 @@ def render() -> None:
     )
     settings, model, voice = _controls()
     session = _session(settings, model)
-    context = webrtc_streamer(
-        key="live-coach",
-        mode=WebRtcMode.SENDRECV,
-        video_frame_callback=_callback(session),
-        media_stream_constraints={"video": True, "audio": False},
-        rtc_configuration={"iceServers": []},  # camera and server on this computer: no relay needed
-        async_processing=True,
-    )
-    status = st.empty()
-    speech = st.empty()
+    # Reps and the cue beside the video, not under it: a portrait camera's picture filled the screen and pushed
+    # them out of sight. The video is also kept within the window's height.
+    video_column, coach_column = st.columns([3, 2])
+    with video_column:
+        context = webrtc_streamer(
+            key="live-coach",
+            mode=WebRtcMode.SENDRECV,
+            video_frame_callback=_callback(session),
+            media_stream_constraints={"video": True, "audio": False},
+            rtc_configuration={"iceServers": []},  # camera and server on this computer: no relay needed
+            async_processing=True,
+            video_html_attrs=VIDEO_HTML_ATTRS,
+        )
+    with coach_column:
+        status = st.empty()
+        speech = st.empty()
     if not context.state.playing:
         status.info("Press START to begin. Allow the browser to use your camera when it asks.")
         return
