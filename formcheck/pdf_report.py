@@ -190,6 +190,7 @@ def build_pdf(
             document.picture(still, 110.0)
 
     _unjudged_section(document, report)
+    _not_checked_section(document, report)
     return bytes(document.output())
 
 
@@ -216,6 +217,14 @@ def _unjudged_section(document: _Document, report: Report) -> None:
         document.paragraph(f"{fault_title(entry.check)}: {entry.reason} ({entry.seconds:.1f} s).", bold=True)
         document.paragraph(f"Set-up fix: {fix}.")
         document.ln(1)
+
+
+def _not_checked_section(document: _Document, report: Report) -> None:
+    if not report.not_checked:
+        return
+    document.heading("Not checked for this equipment")
+    for entry in report.not_checked:
+        document.paragraph(f"{fault_title(entry.check)}: {entry.reason}.")
 
 
 def breakable_name(name: str) -> str:

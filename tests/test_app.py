@@ -441,3 +441,23 @@ def test_a_review_can_be_saved_to_a_clients_history(
     with Workspace(tmp_path / "workspace.db") as workspace:
         (saved,) = workspace.sets(workspace.client("Anna"))
     assert saved.video_name == "my deadlift.mp4" and saved.reps == 3 and "rounded_back" in saved.faults()
+
+
+def test_the_equipment_choice_decides_whether_the_bar_path_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drift = SCENARIOS["deadlift"].build("bar_drift")
+    model = FakeModel(drift)
+    monkeypatch.setattr(review, "run_pose_model", model)
+    app = open_app(write_matching_video(drift, tmp_path / "drift.mp4"))
+    equipment = app.sidebar.selectbox(key="equipment")
+    assert equipment.value == "auto" and "Kettlebell" in equipment.options
+    text = all_text(app)
+    # Not said and no bar seen: nothing about a bar's path, and the page says why.
+    assert "Keep the bar close" not in text and "formcheck could not see one in this clip" in text
+    equipment.set_value("barbell").run()
+    assert not app.exception
+    assert "Keep the bar close" in all_text(app) and "could not see one" not in all_text(app)
+    equipment.set_value("kettlebell").run()
+    assert "Keep the bar close" not in all_text(app) and "done with: kettlebell" in all_text(app)
+    assert model.calls == 1, "changing the equipment re-judges without the model"

@@ -18,6 +18,7 @@ from formcheck.app.summary import (
     Summary,
     exercise_title,
     fault_rows,
+    fault_title,
     hold_rows,
     rep_rows,
     unjudged_rows,
@@ -234,6 +235,15 @@ def unjudged_section(report: Report) -> None:
             f"**Set-up fix:** {row['How to set up the camera']}.",
             icon=":material/videocam:",
         )
+
+
+def not_checked_section(report: Report) -> None:
+    """Checks about other equipment than this set's: said plainly, so silence is not read as a pass."""
+    if not report.not_checked:
+        return
+    st.subheader("Not checked for this equipment")
+    for entry in report.not_checked:
+        st.caption(f"**{fault_title(entry.check)}** — {entry.reason}.")
 
 
 def downloads(stem: str, report_json: str, frames_csv: str, pdf: Callable[[], bytes], annotated: Path | None) -> None:

@@ -173,6 +173,7 @@ def _results(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
     stills = service.stills(video, judged, choice)
     components.stills_gallery(stills)
     components.unjudged_section(report)
+    components.not_checked_section(report)
     stem = Path(video.name).stem
     components.downloads(
         stem, report_json(report), frames_csv(report), lambda: service.pdf(video, judged, choice, stills), annotated
