@@ -42,10 +42,11 @@ def test_analyze_blank_clip_writes_json_csv_and_playable_video(
         ["analyze", str(blank_clip), "--model", "lite", "--json", str(out_json), "--csv", str(out_csv),
          "--video-out", str(out_video)]
     )  # fmt: skip
-    err = logged(caplog, capsys)
-    assert code == 0
-    assert "nobody was found" in err
-    assert "Traceback" not in err
+    captured = capsys.readouterr()
+    err = caplog.text + captured.err
+    assert code == 1  # nothing judged: not a success a script could file as a clean set
+    assert "nobody was found in empty_room.mp4: film the whole body" in err
+    assert captured.out == "" and "Traceback" not in err  # one line, no summary of nothing
     data = json.loads(out_json.read_text(encoding="utf-8"))
     assert set(data) >= REPORT_KEYS
     assert data["schema"] == "formcheck.report/1"
@@ -62,10 +63,8 @@ def test_analyze_blank_clip_writes_json_csv_and_playable_video(
 
 
 def test_analyze_blank_clip_as_a_named_exercise(blank_clip: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["analyze", str(blank_clip), "--model", "lite", "--exercise", "plank"]) == 0
-    out = capsys.readouterr().out
-    assert out.startswith("Plank — as given")
-    assert "No complete rep or hold found." in out
+    assert main(["analyze", str(blank_clip), "--model", "lite", "--exercise", "plank"]) == 1
+    assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize(

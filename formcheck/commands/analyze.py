@@ -21,6 +21,8 @@ from formcheck.exercises import EXERCISES, PROFILES, load_overrides
 
 log = logging.getLogger(__name__)
 
+NOTHING_FOUND_EXIT = 1  # the video was read, but no person was found in it (bad arguments and unreadable files: 2)
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
@@ -68,11 +70,13 @@ def run(args: argparse.Namespace) -> int:
             write_annotated_video(analysis, args.video_out, update)
         finally:
             close()
-    sys.stdout.write(report.summary_text() + "\n")
-    if report.exercise is None:
-        sys.stdout.write(f"Run again with --exercise NAME, one of: {', '.join(EXERCISES)}.\n")
     for path in outputs:
         log.info("wrote %s", path)
     if report.frames_with_pose == 0:
-        log.warning("nobody was found in this video: is the whole body in frame and well lit?")
+        # Nothing was judged: one line and a failing exit code, so a script does not file it as a clean set.
+        log.error("nobody was found in %s: film the whole body, head to feet, in good light", args.video.name)
+        return NOTHING_FOUND_EXIT
+    sys.stdout.write(report.summary_text() + "\n")
+    if report.exercise is None:
+        sys.stdout.write(f"Run again with --exercise NAME, one of: {', '.join(EXERCISES)}.\n")
     return 0
