@@ -137,7 +137,13 @@ def near_side_per_frame(landmarks: FloatArray) -> npt.NDArray[np.str_]:
     """
     left = [int(j) for j in _SIDE_JOINTS[Side.LEFT]]
     right = [int(j) for j in _SIDE_JOINTS[Side.RIGHT]]
-    depth_diff = _mean_of_seen(landmarks[:, left, 2]) - _mean_of_seen(landmarks[:, right, 2])
+    # Joint by joint where both sides are seen: averaging each side over whatever it shows compared a far side reduced
+    # to its shoulder and hip (knee and ankle hidden) with a whole near side, and z varies along the body, so a plank
+    # filmed from the side was read from its far side and its plainly visible legs called hidden (a real plank file:
+    # all 55 frames).
+    paired = _mean_of_seen(landmarks[:, left, 2] - landmarks[:, right, 2])
+    unpaired = _mean_of_seen(landmarks[:, left, 2]) - _mean_of_seen(landmarks[:, right, 2])
+    depth_diff = np.where(np.isnan(paired), unpaired, paired)
     vis_diff = side_visibility(landmarks, Side.LEFT) - side_visibility(landmarks, Side.RIGHT)
     left_nearer = np.where(np.isnan(depth_diff), vis_diff > 0, depth_diff < 0)
     return np.where(left_nearer, Side.LEFT.value, Side.RIGHT.value)

@@ -137,6 +137,19 @@ def test_near_side_from_depth() -> None:
     assert near_side_per_frame(landmarks)[0] == "left"
 
 
+def test_near_side_compares_joints_seen_on_both_sides() -> None:
+    # Side view of a plank: depth grows from shoulder to ankle along the body; the far knee and ankle are hidden. Each
+    # side's own average would compare the near side's whole length with the far side's shoulder and hip, and pick
+    # the far side (then its hidden legs made every leg check unjudged).
+    landmarks = np.full((1, 33, 5), np.nan)
+    near = [Landmark.LEFT_SHOULDER, Landmark.LEFT_HIP, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE]
+    far = [Landmark.RIGHT_SHOULDER, Landmark.RIGHT_HIP]
+    landmarks[0, near, 2] = [-0.3, -0.1, 0.2, 0.4]
+    landmarks[0, far, 2] = [-0.2, 0.0]
+    landmarks[0, near + far, 3] = 0.9
+    assert near_side_per_frame(landmarks)[0] == "left"
+
+
 def test_a_side_hidden_for_a_moment_gives_no_numpy_warning() -> None:
     """After smoothing, a side whose four joints were hidden has no depth at all: the near side and the camera yaw
     are still found, without numpy's "Mean of empty slice" (it leaked to the terminal from formcheck analyze)."""
