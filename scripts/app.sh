@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install formcheck (first start, or after pyproject.toml changed: later starts need no network) and open the app
-# at http://localhost:8501. The "dev" extra makes `.venv/bin/python -m pytest` work afterwards.
+# at http://localhost:8501 (this computer only). The "dev" extra makes `.venv/bin/python -m pytest` work afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FORMCHECK_EXTRAS="dev${FORMCHECK_EXTRAS:+,$FORMCHECK_EXTRAS}" bash scripts/setup_env.sh
 # Never stop at Streamlit's first-run "Email:" prompt (a desktop start waited for it); no usage statistics.
-exec .venv/bin/streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false "$@"
+# Loopback only, whatever a ~/.streamlit/config.toml or STREAMLIT_SERVER_ADDRESS says: no other device can connect.
+exec .venv/bin/streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false \
+    --server.address 127.0.0.1 "$@"

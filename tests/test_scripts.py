@@ -1,5 +1,5 @@
 """scripts/app.sh and scripts/setup_env.sh: a second start installs nothing (so it needs no network), and the app
-never waits at Streamlit's first-run "Email:" prompt."""
+never waits at Streamlit's first-run "Email:" prompt, and listens on this computer's loopback address only."""
 
 from __future__ import annotations
 
@@ -10,11 +10,15 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import REPO
+
+LOOPBACK = "127.0.0.1"
 
 FAKE_PYTHON = """#!/usr/bin/env bash
 echo "python $*" >> "$CALLS"
@@ -66,7 +70,10 @@ def test_a_second_app_start_does_not_call_pip(checkout: Path) -> None:
     ]
     second = _run(checkout, "app.sh")
     assert _pip_installs(second) == []
-    assert second == ["streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false"]
+    assert second == [
+        "streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false "
+        f"--server.address {LOOPBACK}"
+    ]
 
 
 def test_setup_installs_again_only_for_a_changed_pyproject_or_a_new_extra(checkout: Path) -> None:
@@ -88,29 +95,64 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_the_app_starts_without_asking_for_an_email(tmp_path: Path) -> None:
-    """A desktop start (not headless) with no ~/.streamlit/credentials.toml: Streamlit would ask for an email on
-    stdin and wait; the project's .streamlit/config.toml turns that prompt off."""
+def _start_app(home: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
+    """``streamlit run app.py`` as the README says, from the checkout; the running server and what it printed up to
+    its URL (or 60 s). The caller stops it."""
     streamlit = Path(sys.executable).parent / "streamlit"
-    env = {**os.environ, "HOME": str(tmp_path), "BROWSER": "true"}  # no credentials; "open the browser" does nothing
-    command = [str(streamlit), "run", "app.py", "--server.headless", "false", "--server.port", str(_free_port())]
+    env = {**os.environ, "HOME": str(home), "BROWSER": "true"}  # no credentials; "open the browser" does nothing
+    env.pop("STREAMLIT_SERVER_ADDRESS", None)
+    command = [str(streamlit), "run", "app.py", "--server.port", str(_free_port()), *options]
     server = subprocess.Popen(
-        command, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
     assert server.stdout is not None
     seen = ""
-    try:
-        with selectors.DefaultSelector() as waiting:
-            waiting.register(server.stdout, selectors.EVENT_READ)
-            deadline = time.monotonic() + 60.0
-            while "URL" not in seen and "Email" not in seen and time.monotonic() < deadline:
-                if waiting.select(timeout=1.0):
-                    line = server.stdout.readline()
-                    if not line:
-                        break
-                    seen += line
-    finally:
-        server.kill()
-        server.wait(timeout=10)
+    with selectors.DefaultSelector() as waiting:  # raw reads: a buffered readline could hold the URL line back
+        waiting.register(server.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + 60.0
+        while "URL:" not in seen and "Email" not in seen and time.monotonic() < deadline:
+            if waiting.select(timeout=1.0):
+                chunk = os.read(server.stdout.fileno(), 4096)
+                if not chunk:
+                    break
+                seen += chunk.decode(errors="replace")
+    return server, seen
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.kill()
+    server.wait(timeout=10)
+
+
+def test_the_app_starts_without_asking_for_an_email(tmp_path: Path) -> None:
+    """A desktop start (not headless) with no ~/.streamlit/credentials.toml: Streamlit would ask for an email on
+    stdin and wait; the project's .streamlit/config.toml turns that prompt off."""
+    server, seen = _start_app(tmp_path, "--server.headless", "false")
+    _stop(server)
     assert "Email" not in seen
-    assert "Local URL" in seen
+    assert "URL:" in seen
+
+
+def test_the_app_listens_on_loopback_only(tmp_path: Path) -> None:
+    """Started the README's way (no address given), the server accepts connections from this computer only: every
+    listening socket of the process is bound to 127.0.0.1 (not 0.0.0.0, ::, or a LAN address)."""
+    server, seen = _start_app(tmp_path, "--server.headless", "true")
+    try:
+        assert "URL:" in seen, seen
+        listening = [
+            conn.laddr
+            for conn in psutil.Process(server.pid).net_connections(kind="inet")
+            if conn.status == psutil.CONN_LISTEN
+        ]
+    finally:
+        _stop(server)
+    assert listening
+    assert {address.ip for address in listening} == {LOOPBACK}
+    assert "Network URL" not in seen  # Streamlit prints one only when it listens on every interface
+    assert f"URL: http://{LOOPBACK}:" in seen
+
+
+def test_the_project_config_binds_loopback() -> None:
+    """The setting the loopback start relies on; changing it (or removing it) must be a conscious decision."""
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == LOOPBACK
