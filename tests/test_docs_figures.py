@@ -135,3 +135,15 @@ def test_every_marker_in_the_evaluation_doc_has_a_table_and_every_table_a_marker
         start, end = docs_figures.markers(name)
         assert text.count(start) == 1 and text.count(end) == 1, name
     assert set(re.findall(r"<!-- figures:([a-z-]+):(?:start|end) -->", text)) == names
+
+
+def test_a_run_whose_inputs_are_absent_is_skipped_without_running(caplog: pytest.LogCaptureFixture) -> None:
+    absent = docs_figures.Run(
+        "absent",
+        ("evaluate", "../no-such-folder/manifest.csv", "--json", "OUT"),
+        ("../no-such-folder/manifest.csv",),
+        (("absent", lambda report: "never drawn"),),
+    )
+    with caplog.at_level("WARNING"):
+        assert docs_figures.collect([absent], None, None) == {}
+    assert "skipped absent: ../no-such-folder/manifest.csv absent; its tables are left as they are" in caplog.text
