@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import sqlite3
 import time
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -26,10 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from formcheck.private_files import create_private_file, private_folder, tighten
 from formcheck.report import MIN_JUDGED_HOLD_S
 from formcheck.types import FormcheckError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_ENV = "FORMCHECK_DB"
 Verdict = Literal["not_a_fault", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("not_a_fault", "missed")
@@ -75,10 +78,12 @@ _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS clients (
     id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL UNIQUE,  -- as first entered, shown
     notes TEXT NOT NULL DEFAULT '',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    name_key TEXT NOT NULL DEFAULT ''  -- client_key(name): look-alike names are one client
 );
+CREATE UNIQUE INDEX IF NOT EXISTS clients_by_name_key ON clients (name_key);
 """
     + _SETS_TABLE
     + """
@@ -241,13 +246,25 @@ def effective_faults(report: dict[str, Any] | None, corrections: tuple[Correctio
     return kept + [c.fault_code for c in corrections if c.verdict == "missed"]
 
 
+def client_key(name: str) -> str:
+    """What makes two client names the same client: Unicode compatibility forms folded (NFKC: "ﬁ" is "fi",
+    full-width letters are letters), case folded ("Straße" is "strasse"), and any run of spaces, tabs or
+    non-breaking spaces one space ("Ana  Test", "ana test" and "ANA\u00a0TEST" are one client)."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    return re.sub(r"\s+", " ", folded).strip()
+
+
 def default_db() -> Path:
     """``$FORMCHECK_DB``, else the user's data folder (``$XDG_DATA_HOME/formcheck/workspace.db``)."""
     configured = os.environ.get(DB_ENV)
     if configured:
         return Path(configured)
+    return _default_folder() / "workspace.db"
+
+
+def _default_folder() -> Path:
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "formcheck" / "workspace.db"
+    return Path(base) / "formcheck"
 
 
 def now_iso() -> str:
@@ -265,14 +282,27 @@ class Workspace:
             missing = f"the folder {self.path.parent} does not exist"
             raise WorkspaceError(f"cannot open the workspace database {self.path}: {missing}")
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             # Wait for another writer (the app and a command-line batch may share the file) before giving up.
             self._db = sqlite3.connect(self.path, timeout=busy_timeout_s, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA foreign_keys=ON")
+            # A deleted client's rows are overwritten, not only unlinked: their bytes must not stay in the file.
+            self._db.execute("PRAGMA secure_delete=ON")
             if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
                 self._create_or_migrate()
         except (OSError, sqlite3.DatabaseError) as error:
             raise WorkspaceError(f"cannot open the workspace database {self.path}: {error}") from error
+
+    def _make_private(self) -> None:
+        """The database owner-only (0600) before SQLite first writes it; SQLite gives its -wal and -shm files the
+        database's mode. Files of an older formcheck are tightened; so is their folder when it is formcheck's own
+        (the default one, or one made here), not a folder the person chose that holds other things."""
+        folder = self.path.parent
+        if not folder.is_dir() or folder == _default_folder():
+            private_folder(folder)
+        create_private_file(self.path)
+        for companion in ("-wal", "-shm", "-journal"):
+            tighten(self.path.with_name(self.path.name + companion))
 
     def _create_or_migrate(self) -> None:
         """Create a new file's tables, or bring an older file's up to :data:`SCHEMA_VERSION`, keeping every row.
@@ -287,6 +317,8 @@ class Workspace:
                 version = self._db.execute("PRAGMA user_version").fetchone()[0]
                 if version == 1:
                     _migrate_v1_to_v2(self._db)
+                if version in (1, 2):
+                    _migrate_v2_to_v3(self._db)
                 _run_script(self._db, _SCHEMA)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             except BaseException:
@@ -325,18 +357,23 @@ class Workspace:
     # --- clients ---------------------------------------------------------------------------------------------
 
     def add_client(self, name: str, notes: str = "") -> Client:
+        """The client called ``name``, added when new; a look-alike of a known name (see :func:`client_key`) is that
+        client, still shown as first entered."""
         name = name.strip()
-        if not name:
+        if not client_key(name):
             raise WorkspaceError("a client needs a name")
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO clients (name, notes, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
-                (name, notes, now_iso()),
+                "INSERT INTO clients (name, notes, created_at, name_key) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name_key) DO NOTHING",
+                (name, notes, now_iso(), client_key(name)),
             )
         return self.client(name)
 
     def client(self, name: str) -> Client:
-        row = self._db.execute("SELECT id, name, notes, created_at FROM clients WHERE name = ?", (name,)).fetchone()
+        row = self._db.execute(
+            "SELECT id, name, notes, created_at FROM clients WHERE name_key = ?", (client_key(name),)
+        ).fetchone()
         if row is None:
             known = ", ".join(c.name for c in self.clients()) or "none yet"
             raise WorkspaceError(f"no client called {name!r} (clients: {known})")
@@ -487,8 +524,55 @@ class Workspace:
         rows = self._db.execute(_CORRECTION_QUERY + "WHERE set_id = ? ORDER BY id", (set_id,))
         return tuple(Correction(*row) for row in rows)
 
+    # --- a trainer's data rights: delete a client, delete a set ---------------------------------------------------
+
+    def delete_client(self, client: Client) -> list[str]:
+        """Remove the client with every set, correction and claim of theirs, overwritten in the file (secure_delete)
+        and gone from the write-ahead log. Returns the SHA-256 of their videos that no other client has: the
+        caller removes those files (kept uploads, annotated videos)."""
+        with self._transaction() as db:
+            videos = _video_hashes(db, "SELECT DISTINCT video_sha256 FROM sets WHERE client_id = ?", client.id)
+            db.execute(
+                "DELETE FROM corrections WHERE set_id IN (SELECT id FROM sets WHERE client_id = ?)", (client.id,)
+            )
+            db.execute("DELETE FROM claims WHERE client_id = ?", (client.id,))
+            db.execute("DELETE FROM sets WHERE client_id = ?", (client.id,))
+            deleted = db.execute("DELETE FROM clients WHERE id = ?", (client.id,)).rowcount
+            orphaned = _unused_hashes(db, videos)
+        if not deleted:
+            raise WorkspaceError(f"no client called {client.name!r}")
+        self._forget_deleted()
+        return orphaned
+
+    def delete_set(self, set_id: int) -> list[str]:
+        """Remove one reviewed set and its corrections; the SHA-256 of its video when no other set has it."""
+        with self._transaction() as db:
+            videos = _video_hashes(db, "SELECT video_sha256 FROM sets WHERE id = ?", set_id)
+            db.execute("DELETE FROM corrections WHERE set_id = ?", (set_id,))
+            deleted = db.execute("DELETE FROM sets WHERE id = ?", (set_id,)).rowcount
+            orphaned = _unused_hashes(db, videos)
+        if not deleted:
+            raise WorkspaceError(f"no set with id {set_id}")
+        self._forget_deleted()
+        return orphaned
+
+    def _forget_deleted(self) -> None:
+        """Copy the changed pages into the database file and empty the write-ahead log, which still holds earlier
+        versions of the deleted rows. A reader holding the log open (another process) delays the emptying; the
+        next checkpoint completes it."""
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+
     def set_count(self, client: Client) -> int:
         return int(self._db.execute("SELECT count(*) FROM sets WHERE client_id = ?", (client.id,)).fetchone()[0])
+
+
+def _video_hashes(db: sqlite3.Connection, query: str, key: int) -> list[str]:
+    return [str(row[0]) for row in db.execute(query, (key,))]
+
+
+def _unused_hashes(db: sqlite3.Connection, hashes: list[str]) -> list[str]:
+    """Those of ``hashes`` no stored set has (any client): their videos may be removed."""
+    return [sha for sha in hashes if db.execute("SELECT 1 FROM sets WHERE video_sha256 = ?", (sha,)).fetchone() is None]
 
 
 def _run_script(db: sqlite3.Connection, script: str) -> None:
@@ -510,6 +594,22 @@ def _migrate_v1_to_v2(db: sqlite3.Connection) -> None:
         reason = unjudged_reason(json.loads(report_json)) if report_json else None
         if reason is not None:
             db.execute("UPDATE sets SET status = 'unjudged', error = ? WHERE id = ?", (reason, set_id))
+
+
+def _migrate_v2_to_v3(db: sqlite3.Connection) -> None:
+    """Version 3 finds a client by :func:`client_key`. Clients of an older file whose names are look-alikes keep all
+    their sets: the later ones are renamed "NAME (2)", "NAME (3)" (shown, so the trainer can tell them apart)."""
+    db.execute("ALTER TABLE clients ADD COLUMN name_key TEXT NOT NULL DEFAULT ''")
+    rows = db.execute("SELECT id, name FROM clients ORDER BY id").fetchall()
+    original_keys = {client_key(name) for _, name in rows}
+    taken: set[str] = set()
+    for client_id, name in rows:
+        shown, number = name, 1
+        while client_key(shown) in taken or (shown != name and client_key(shown) in original_keys):
+            number += 1
+            shown = f"{name} ({number})"
+        taken.add(client_key(shown))
+        db.execute("UPDATE clients SET name = ?, name_key = ? WHERE id = ?", (shown, client_key(shown), client_id))
 
 
 _SET_QUERY = (

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from formcheck.files import file_sha256
+from formcheck.private_files import private_folder
 
 ACCEPTED_TYPES = ("mp4", "mov", "webm", "avi", "mkv")
 _CHUNK_BYTES = 1 << 20
@@ -66,8 +67,9 @@ def store_upload(
     stream: BinaryIO, name: str, folder: Path, keep_newest: int | None = _KEEP_STORED_VIDEOS
 ) -> StoredVideo:
     """Copy an upload into ``folder`` under its content hash, so the same video is only ever analysed once; then
-    trim ``folder`` to the ``keep_newest`` videos (None: no trimming, for a folder whose videos are all in use)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    trim ``folder`` to the ``keep_newest`` videos (None: no trimming, for a folder whose videos are all in use).
+    The folder and the video are owner-only (a temporary file is created 0600)."""
+    private_folder(folder)
     suffix = Path(name).suffix.lower()
     digest = hashlib.sha256()
     size = 0

@@ -26,8 +26,10 @@ from formcheck.app.inputs import StoredVideo, remove_old_files
 from formcheck.app.plot_data import key_feature, worst_frame_index
 from formcheck.app.store import ResultStore
 from formcheck.app.summary import fault_groups, fault_title
+from formcheck.client_export import ANNOTATED_FOLDER
 from formcheck.exercises.spec import EQUIPMENT_AUTO
 from formcheck.pdf_report import ReportImage, build_pdf
+from formcheck.private_files import private_folder, tighten
 from formcheck.report import Report
 
 if TYPE_CHECKING:
@@ -85,7 +87,7 @@ class ReviewService:
     """One per app process; thread-safe. Holds the shared results and limits the model to one video at a time."""
 
     def __init__(self, cache_dir: Path, max_videos: int = 6) -> None:
-        self.cache_dir = cache_dir
+        self.cache_dir = private_folder(cache_dir)  # clients' videos: owner-only, also when made by an older version
         self._poses: ResultStore[VideoAnalysis] = ResultStore(max_videos)
         self._judged: ResultStore[VideoAnalysis] = ResultStore(max_videos * 4)
         self._annotated_locks: dict[Path, threading.Lock] = {}
@@ -137,7 +139,7 @@ class ReviewService:
         self, video: StoredVideo, judged: VideoAnalysis, choice: Choice, progress: Progress | None = None
     ) -> Path:
         """The H.264 video with skeleton, cues and counts, written once to the cache folder."""
-        folder = self.cache_dir / "annotated"
+        folder = self.cache_dir / ANNOTATED_FOLDER
         target = (
             folder / f"{video.sha256[:20]}-{choice.model}-{choice.exercise}-{choice.profile}-{choice.equipment}.mp4"
         )
@@ -146,13 +148,15 @@ class ReviewService:
             target_lock = self._annotated_locks.setdefault(target, threading.Lock())
         with target_lock:  # one writer per file; other sessions wait and then reuse it
             if target.is_file():
+                tighten(target)  # drawn by an older formcheck, before videos were owner-only
                 return target
             from formcheck.pipeline import write_annotated_video  # noqa: PLC0415
 
-            folder.mkdir(parents=True, exist_ok=True)
+            private_folder(folder)
             partial = folder / f"{target.stem}.{uuid.uuid4().hex[:8]}.partial.mp4"
             try:
                 write_annotated_video(judged, partial, progress)
+                tighten(partial)  # the video writer creates it with the umask's mode
                 partial.replace(target)
             finally:
                 partial.unlink(missing_ok=True)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, BinaryIO
 
 from formcheck.app.inputs import store_upload
 from formcheck.batch import Analyse, BatchOutcome, BatchProgress, review_batch
+from formcheck.client_export import ANNOTATED_FOLDER
+from formcheck.private_files import copy_private, private_folder
 from formcheck.workspace import Client, Workspace, process_running
 
 if TYPE_CHECKING:
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
 Upload = tuple[BinaryIO, str]  # the uploaded bytes and what the person called the file
 _BATCH_PREFIX = "batch-"
 UNJUDGED_FOLDER = "unjudged"
+TRAINER_FOLDER = "trainer"  # under the app's cache folder
+UPLOADS_FOLDER = "videos"  # the Review page's uploads, under the app's cache folder
 
 
 def review_uploads(
@@ -57,7 +61,7 @@ def review_uploads(
 def batch_folder(parent: Path) -> Iterator[Path]:
     """A new folder under ``parent`` for one batch's uploads, removed when the batch ends. Folders of batches whose
     process is gone (the app was killed mid-batch) are removed first."""
-    parent.mkdir(parents=True, exist_ok=True)
+    private_folder(parent)
     _remove_abandoned_batches(parent)
     folder = Path(tempfile.mkdtemp(dir=parent, prefix=f"{_BATCH_PREFIX}{os.getpid()}-"))
     try:
@@ -75,9 +79,8 @@ def _remove_abandoned_batches(parent: Path) -> None:
 
 def keep_unjudged(video: Path, folder: Path) -> Path:
     """Keep the video of a set that could not be judged (stored under its content hash) for another review."""
-    kept = folder / UNJUDGED_FOLDER / video.name
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(video, kept)
+    kept = private_folder(folder / UNJUDGED_FOLDER) / video.name
+    copy_private(video, kept)
     return kept
 
 
@@ -100,3 +103,25 @@ def review_again(
     if outcome.status == "done":
         video.unlink(missing_ok=True)
     return outcome
+
+
+def stored_videos(cache_dir: Path, sha256s: Sequence[str]) -> dict[str, list[Path]]:
+    """Every file the app keeps of these videos under ``cache_dir``: the Review page's upload, a trainer's kept
+    unjudged video, and the annotated videos drawn from it (by SHA-256)."""
+    found: dict[str, list[Path]] = {}
+    for sha256 in sha256s:
+        paths = [
+            *(cache_dir / UPLOADS_FOLDER).glob(f"{sha256}.*"),
+            *(cache_dir / TRAINER_FOLDER / UNJUDGED_FOLDER).glob(f"{sha256}.*"),
+            *(cache_dir / ANNOTATED_FOLDER).glob(f"{sha256[:20]}-*.mp4"),
+        ]
+        found[sha256] = sorted(path for path in paths if path.is_file() and not path.name.endswith(".part"))
+    return found
+
+
+def remove_videos(cache_dir: Path, sha256s: Sequence[str]) -> list[Path]:
+    """Delete every kept file of these videos (see :func:`stored_videos`); the files removed."""
+    removed = [path for paths in stored_videos(cache_dir, sha256s).values() for path in paths]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed

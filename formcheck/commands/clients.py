@@ -1,4 +1,4 @@
-"""A trainer's workspace on the command line: ``clients``, ``batch``, ``history`` and ``correct``."""
+"""A trainer's workspace on the command line: ``clients``, ``batch``, ``history``, ``correct`` and ``delete-set``."""
 
 from __future__ import annotations
 
@@ -11,12 +11,17 @@ from pathlib import Path
 from tqdm import tqdm
 
 from formcheck.analysis import AUTO
-from formcheck.commands.common import add_equipment_argument, add_fps_argument, add_model_argument
+from formcheck.app.config import AppConfig
+from formcheck.app.trainer import remove_videos, stored_videos
+from formcheck.client_export import export_zip, history_document
+from formcheck.commands.common import add_equipment_argument, add_fps_argument, add_model_argument, positive_int
 from formcheck.exercises import EXERCISES, PROFILES
+from formcheck.private_files import open_private, write_private_bytes, write_private_text
 from formcheck.types import FormcheckError
 from formcheck.workspace import DB_ENV, VERDICTS, SetRecord, Workspace, default_db
 
 log = logging.getLogger(__name__)
+_APP_ROOT = Path(__file__).resolve().parents[2]  # app.py's folder: the app's cache folder is found from it
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +34,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     clients = subparsers.add_parser("clients", help="list a trainer's clients, or add one")
     clients.add_argument("--add", metavar="NAME", help="add a client with this name")
     clients.add_argument("--notes", default="", help="notes for the client added with --add")
+    clients.add_argument(
+        "--delete",
+        metavar="NAME",
+        help="delete this client: every set, correction, report and kept video of theirs (cannot be undone)",
+    )
+    clients.add_argument("--yes", action="store_true", help="delete without asking to type the name again")
     _add_db(clients)
     clients.set_defaults(handler=run_clients)
 
@@ -46,6 +57,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_model_argument(batch)
     add_fps_argument(batch)
     batch.add_argument(
+        "--workers",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="sets analysed at once in worker processes, one model each (default: one per core)",
+    )
+    batch.add_argument(
         "--cluster",
         metavar="ADDRESS",
         default=None,
@@ -59,6 +77,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     history.add_argument("client")
     history.add_argument("--json", type=Path, metavar="OUT", help="also write the history as JSON")
     history.add_argument("--pdf", type=Path, metavar="OUT", help="also write a progress report to share (PDF)")
+    history.add_argument(
+        "--zip",
+        type=Path,
+        metavar="OUT",
+        help="export all the client's data: history JSON, every stored report, the progress PDF, kept videos",
+    )
     _add_db(history)
     history.set_defaults(handler=run_history)
 
@@ -71,6 +95,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _add_db(correct)
     correct.set_defaults(handler=run_correct)
 
+    delete_set = subparsers.add_parser("delete-set", help="delete one reviewed set (and its kept video)")
+    delete_set.add_argument("set_id", type=int, help="the set's id (see `formcheck history CLIENT`)")
+    delete_set.add_argument("--yes", action="store_true", help="delete without asking")
+    _add_db(delete_set)
+    delete_set.set_defaults(handler=run_delete_set)
+
 
 def _open(args: argparse.Namespace) -> Workspace:
     """The workspace named by ``--db`` (its folder must exist: a typo must not start a new, empty workspace), else
@@ -80,8 +110,27 @@ def _open(args: argparse.Namespace) -> Workspace:
     return Workspace(default_db())
 
 
+def _cache_dir() -> Path:
+    """The app's cache folder (``$FORMCHECK_APP_CACHE``, else beside app.py), where kept videos are."""
+    return AppConfig.from_env(_APP_ROOT).cache_dir
+
+
+def _confirm(what: str, typed: str, yes: bool) -> None:
+    """Go on only with ``--yes``, or when the person types ``typed`` at the terminal."""
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise FormcheckError(f"{what} cannot be undone: add --yes to confirm")
+    sys.stderr.write(f"{what} cannot be undone. Type {typed} to confirm: ")
+    sys.stderr.flush()
+    if sys.stdin.readline().strip() != typed:
+        raise FormcheckError("not confirmed; nothing was deleted")
+
+
 def run_clients(args: argparse.Namespace) -> int:
     with _open(args) as workspace:
+        if args.delete:
+            return _delete_client(workspace, args.delete, args.yes)
         if args.add:
             client = workspace.add_client(args.add, args.notes)
             log.info("client %s (id %d)", client.name, client.id)
@@ -90,8 +139,22 @@ def run_clients(args: argparse.Namespace) -> int:
     return 0
 
 
+def _delete_client(workspace: Workspace, name: str, yes: bool) -> int:
+    client = workspace.client(name)
+    count = workspace.set_count(client)
+    _confirm(f"Deleting {client.name} and their {count} set(s)", client.name, yes)
+    removed = remove_videos(_cache_dir(), workspace.delete_client(client))
+    log.info("deleted %s: %d set(s) and %d kept video file(s)", client.name, count, len(removed))
+    return 0
+
+
 def run_batch(args: argparse.Namespace) -> int:
-    from formcheck.batch import BatchOutcome, find_videos, review_batch  # noqa: PLC0415 - mediapipe loads at work
+    from formcheck.batch import (  # noqa: PLC0415 - mediapipe loads at work
+        BatchOutcome,
+        default_workers,
+        find_videos,
+        review_batch,
+    )
     from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415
 
     videos = find_videos(args.videos)
@@ -119,7 +182,14 @@ def run_batch(args: argparse.Namespace) -> int:
         client = workspace.add_client(args.client)
         try:
             outcomes = review_batch(
-                workspace, client, videos, settings, progress, cluster=args.cluster, on_outcome=report_outcome
+                workspace,
+                client,
+                videos,
+                settings,
+                progress,
+                cluster=args.cluster,
+                on_outcome=report_outcome,
+                workers=args.workers or default_workers(),
             )
         finally:
             bar.close()
@@ -139,16 +209,33 @@ def run_history(args: argparse.Namespace) -> int:
         sys.stdout.write(_history_line(record) + "\n")
     if not sets:
         log.info("%s has no reviewed sets yet: add some with `formcheck batch %s VIDEO...`", args.client, args.client)
-    if args.json:
-        rows = [_history_json(record) for record in sets]
-        args.json.write_text(json.dumps({"client": args.client, "sets": rows}, indent=2) + "\n", encoding="utf-8")
-        log.info("wrote %s", args.json)
-    if args.pdf:
-        from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
-
-        args.pdf.write_bytes(client_progress_pdf(args.client, sets))
-        log.info("wrote %s", args.pdf)
+    name = sets[0].client if sets else args.client
+    try:
+        if args.json:
+            write_private_text(args.json, json.dumps(history_document(name, sets), indent=2) + "\n")
+            log.info("wrote %s", args.json)
+        if args.pdf:
+            write_private_bytes(args.pdf, _progress_pdf(name, sets))
+            log.info("wrote %s", args.pdf)
+        if args.zip:
+            _write_zip(args.zip, name, sets)
+    except OSError as error:
+        raise FormcheckError(f"cannot write {error.filename}: {error.strerror or error}") from error
     return 0
+
+
+def _progress_pdf(client: str, sets: list[SetRecord]) -> bytes:
+    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
+
+    return client_progress_pdf(client, sets)
+
+
+def _write_zip(path: Path, client: str, sets: list[SetRecord]) -> None:
+    """The client's data in one zip, owner-only like the workspace it comes from."""
+    videos = stored_videos(_cache_dir(), sorted({record.video_sha256 for record in sets}))
+    with open_private(path) as out:
+        export_zip(out, client, sets, _progress_pdf(client, sets), videos)
+    log.info("wrote %s (%d sets, %d video files)", path, len(sets), sum(len(paths) for paths in videos.values()))
 
 
 def _history_line(record: SetRecord) -> str:
@@ -166,27 +253,18 @@ def _history_line(record: SetRecord) -> str:
     )
 
 
-def _history_json(record: SetRecord) -> dict[str, object]:
-    return {
-        "id": record.id,
-        "video": record.video_name,
-        "recorded_at": record.recorded_at,
-        "status": record.status,
-        "error": record.error if record.status == "failed" else None,
-        "not_judged_because": record.error if record.status == "unjudged" else None,
-        "exercise": record.exercise,
-        "reps": record.reps,
-        "clean_rep_share": record.clean_rep_share(),
-        "faults": record.faults(),
-        "corrections": [
-            {"fault": c.fault_code, "rep": c.rep, "verdict": c.verdict, "note": c.note} for c in record.corrections
-        ],
-    }
-
-
 def run_correct(args: argparse.Namespace) -> int:
     with _open(args) as workspace:
         workspace.correct(args.set_id, args.fault, args.verdict, args.rep, args.note)
         record = workspace.set(args.set_id)
     sys.stdout.write(_history_line(record) + "\n")
+    return 0
+
+
+def run_delete_set(args: argparse.Namespace) -> int:
+    with _open(args) as workspace:
+        record = workspace.set(args.set_id)
+        _confirm(f"Deleting set #{record.id} ({record.video_name}) of {record.client}", str(record.id), args.yes)
+        removed = remove_videos(_cache_dir(), workspace.delete_set(record.id))
+    log.info("deleted set #%d of %s and %d kept video file(s)", record.id, record.client, len(removed))
     return 0
