@@ -11,6 +11,7 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -227,3 +228,36 @@ def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path) -> N
         ]
         assert json.loads(archive.read("reports/set-1.json")) == report([["lean"]])
         assert archive.read("progress.pdf").startswith(b"%PDF")
+
+
+def _markdown_shown(app: Any) -> str:
+    """Every Markdown string the page sent (messages, captions, Markdown blocks)."""
+    elements = [*app.markdown, *app.caption, *app.info, *app.success, *app.warning, *app.error, *app.subheader]
+    return "\n".join(str(element.value) for element in elements)
+
+
+def test_the_clients_page_shows_a_name_as_text_and_deletes_a_client_after_confirmation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from streamlit.testing.v1 import AppTest  # noqa: PLC0415
+
+    db = tmp_path / "page.db"
+    monkeypatch.setenv("FORMCHECK_DB", str(db))
+    monkeypatch.setenv("FORMCHECK_APP_CACHE", str(tmp_path / "cache"))
+    script = "from formcheck.app.pages.clients_page import render\nrender()\n"
+    app = AppTest.from_string(script, default_timeout=60).run()
+    app.text_input[0].input(EVIL_NAME)
+    app.button[0].click().run()
+    assert not app.exception
+    shown = _markdown_shown(app)
+    assert "\\!\\[x\\]\\(http" in shown  # the name is on the page, as text
+    assert "![" not in shown and "<img" not in shown and "](http" not in shown
+    assert app.button(key="delete_client_button").disabled
+    app.text_input(key="delete_client_name").input("![x]").run()
+    assert app.button(key="delete_client_button").disabled  # only the whole name unlocks it
+    app.text_input(key="delete_client_name").input(EVIL_NAME).run()
+    app.button(key="delete_client_button").click().run()
+    assert not app.exception
+    with Workspace(db) as workspace:
+        assert workspace.clients() == []
+    assert any("Add your first client" in info.value for info in app.info)

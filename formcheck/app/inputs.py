@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
+from formcheck.app.config import MAX_UPLOAD_ENV
 from formcheck.files import file_sha256
 from formcheck.private_files import private_folder
 
@@ -56,9 +57,9 @@ def check_upload(name: str, size_bytes: int, limit_bytes: int) -> Problem | None
         return Problem(f"“{name}” is empty (0 bytes).", "Please copy the recording from your camera or phone again.")
     if size_bytes > limit_bytes:
         return Problem(
-            f"“{name}” is {size_bytes / 1024**2:.0f} MB, "
-            f"more than the {limit_bytes / 1024**2:.0f} MB this app accepts.",
-            "Please trim the video to the set you want checked, or export it at a lower resolution (720p is plenty).",
+            f"This file is {size_bytes / 1024**2:.0f} MB; the largest formcheck accepts is "
+            f"{limit_bytes / 1024**2:.0f} MB.",
+            f"Trim the video or raise {MAX_UPLOAD_ENV}.",
         )
     return None
 

@@ -3,6 +3,7 @@ corrections to wrong calls. Everything is kept in the workspace database (:mod:`
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -12,9 +13,11 @@ import streamlit as st
 
 from formcheck.app import components, runtime
 from formcheck.app.inputs import ACCEPTED_TYPES, check_upload
+from formcheck.app.plain_text import escape_markdown
 from formcheck.app.review import Choice
 from formcheck.app.summary import exercise_title, fault_title
-from formcheck.app.trainer import Upload, kept_unjudged, review_again, review_uploads
+from formcheck.app.trainer import Upload, kept_unjudged, remove_videos, review_again, review_uploads, stored_videos
+from formcheck.client_export import export_zip, safe_file_name
 from formcheck.exercises import EXERCISES
 from formcheck.workspace import Client, SetRecord, Workspace, WorkspaceError, default_db
 
@@ -37,12 +40,13 @@ def render() -> None:
     _review_new_videos(workspace, client_name, first=workspace.set_count(client) == 0)
     sets = workspace.sets(client)
     if not sets:
-        st.info(f"No sets reviewed for {client.name} yet: upload their videos above.")
-        return
-    _history(sets)
-    _trend(sets)
-    _review_unjudged_again(workspace, client, sets)
-    _corrections(workspace, sets)
+        st.info(f"No sets reviewed for {escape_markdown(client.name)} yet: upload their videos above.")
+    else:
+        _history(sets)
+        _trend(sets)
+        _review_unjudged_again(workspace, client, sets)
+        _corrections(workspace, sets)
+    _client_data(workspace, client, sets)
 
 
 @st.cache_resource
@@ -60,8 +64,9 @@ def _choose_client(workspace: Workspace) -> str | None:
     with add.form("add_client", clear_on_submit=True, border=False):
         new_name = st.text_input("New client", placeholder="Name")
         if st.form_submit_button("Add client") and new_name.strip():
-            names.append(workspace.add_client(new_name).name)
-            st.session_state[CLIENT_KEY] = new_name.strip()
+            added = workspace.add_client(new_name)  # a look-alike of a known name is that client
+            names.append(added.name)
+            st.session_state[CLIENT_KEY] = added.name
     if not names:
         return None
     chosen = pick.selectbox("Client", sorted(set(names), key=str.lower), key=CLIENT_KEY)
@@ -81,7 +86,7 @@ def _review_new_videos(workspace: Workspace, client_name: str, first: bool) -> N
         for upload in uploads:
             problem = check_upload(upload.name, upload.size, config.max_upload_bytes)
             if problem is not None:
-                st.warning(f"{upload.name}: {problem.message}")
+                st.warning(f"{escape_markdown(upload.name)}: {problem.message}")
                 continue
             accepted.append((upload, upload.name))
         _run_batch(workspace, client_name, accepted, choice)
@@ -100,7 +105,8 @@ def _run_batch(workspace: Workspace, client_name: str, uploads: list[Upload], ch
 
     client = workspace.client(client_name)
     outcomes = review_uploads(workspace, client, uploads, settings, _trainer_folder(), progress)
-    for outcome, (_, name) in zip(outcomes, uploads, strict=True):
+    for outcome, (_, uploaded_name) in zip(outcomes, uploads, strict=True):
+        name = escape_markdown(uploaded_name)
         if outcome.status == "failed":
             st.warning(f"{name}: {outcome.message}")
         elif outcome.status == "unjudged":
@@ -108,7 +114,7 @@ def _run_batch(workspace: Workspace, client_name: str, uploads: list[Upload], ch
     counts = {status: sum(o.status == status for o in outcomes) for status in ("done", "unjudged", "skipped")}
     st.success(
         f"{counts['done']} set(s) reviewed, {counts['unjudged']} could not be judged, "
-        f"{counts['skipped']} already in {client_name}'s history or being reviewed elsewhere."
+        f"{counts['skipped']} already in {escape_markdown(client_name)}'s history or being reviewed elsewhere."
     )
 
 
@@ -148,7 +154,7 @@ def _history(sets: list[SetRecord]) -> None:
     pdf_col.download_button(
         "Progress report (PDF)",
         _progress_pdf(sets[0].client, tuple(sets)),
-        f"formcheck-{sets[0].client}.pdf",
+        f"formcheck-{safe_file_name(sets[0].client)}.pdf",
         mime="application/pdf",
     )
     json_col.download_button(
@@ -222,16 +228,56 @@ def _review_unjudged_again(workspace: Workspace, client: Client, sets: list[SetR
     if record is None or not st.button(f"Review again as {exercise_title(str(exercise)).lower()}"):
         return
     video = kept_unjudged(_trainer_folder(), record.video_sha256)
+    shown = escape_markdown(record.video_name)
     if video is None:
-        st.info(f"{record.video_name} is no longer kept here: upload it again above, with the exercise chosen in the "
+        st.info(f"{shown} is no longer kept here: upload it again above, with the exercise chosen in the "
                 "settings, and it is reviewed again.")  # fmt: skip
         return
     from formcheck.pipeline import AnalysisSettings  # noqa: PLC0415 - mediapipe loads when work starts
 
     settings = AnalysisSettings(exercise=str(exercise), model=record.model, profile=record.profile)
-    with st.spinner(f"Reviewing {record.video_name} as {exercise_title(str(exercise)).lower()}…"):
+    with st.spinner(f"Reviewing {shown} as {exercise_title(str(exercise)).lower()}…"):
         outcome = review_again(workspace, client, video, record.video_name, settings, _trainer_folder())
     if outcome.status == "done":
-        st.success(f"{record.video_name} reviewed as {exercise_title(str(exercise)).lower()}.")
+        st.success(f"{shown} reviewed as {exercise_title(str(exercise)).lower()}.")
         st.rerun()
-    st.warning(f"{record.video_name}: {outcome.message}")
+    st.warning(f"{shown}: {outcome.message}")
+
+
+def _client_data(workspace: Workspace, client: Client, sets: list[SetRecord]) -> None:
+    """The trainer's data rights: export everything of a client, delete one set, delete the client."""
+    with st.expander("Export or delete this client's data"):
+        _export(client, sets)
+        if sets:
+            _delete_set(workspace, sets)
+        _delete_client(workspace, client)
+
+
+def _export(client: Client, sets: list[SetRecord]) -> None:
+    st.caption("Everything kept of this client in one zip: history, every report, progress PDF, kept videos.")
+    if not st.button("Prepare the export", key="prepare_export"):
+        return
+    buffer = io.BytesIO()
+    videos = stored_videos(runtime.config().cache_dir, sorted({record.video_sha256 for record in sets}))
+    export_zip(buffer, client.name, sets, _progress_pdf(client.name, tuple(sets)), videos)
+    name = f"formcheck-{safe_file_name(client.name)}.zip"
+    st.download_button("Download the export (zip)", buffer.getvalue(), name, mime="application/zip")
+
+
+def _delete_set(workspace: Workspace, sets: list[SetRecord]) -> None:
+    record = st.selectbox(
+        "Set to delete", sets, format_func=lambda r: f"#{r.id} {r.recorded_at[:10]} {r.video_name}", key="delete_set"
+    )
+    sure = st.checkbox("Delete this set for good: its review, corrections and kept video", key="delete_set_sure")
+    if record is not None and st.button("Delete set", disabled=not sure, key="delete_set_button"):
+        remove_videos(runtime.config().cache_dir, workspace.delete_set(record.id))
+        st.rerun()
+
+
+def _delete_client(workspace: Workspace, client: Client) -> None:
+    typed = st.text_input("Type the client's name to delete them and all their data", key="delete_client_name")
+    if st.button("Delete client", disabled=typed.strip() != client.name, key="delete_client_button"):
+        remove_videos(runtime.config().cache_dir, workspace.delete_client(client))
+        for key in (CLIENT_KEY, "delete_client_name"):
+            st.session_state.pop(key, None)
+        st.rerun()

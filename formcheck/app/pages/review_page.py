@@ -188,6 +188,7 @@ def _results(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
 
 def _save_to_client(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> None:
     """Keep this review in a client's history (the Clients page), for trainers reviewing one video at a time."""
+    from formcheck.app.plain_text import escape_markdown  # noqa: PLC0415
     from formcheck.workspace import Workspace, WorkspaceError, default_db, now_iso  # noqa: PLC0415
 
     with st.expander("Save to a client's history"):
@@ -204,7 +205,8 @@ def _save_to_client(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -
         except WorkspaceError as error:
             st.error(str(error), icon=":material/error:")
             return
-        st.success(f"Saved as set #{set_id} in {client.name}'s history (see the Clients page).")
+        shown = escape_markdown(client.name)  # text from a person: never Markdown (an image link would be fetched)
+        st.success(f"Saved as set #{set_id} in {shown}'s history (see the Clients page).")
 
 
 def _annotated_video(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> Path | None:
