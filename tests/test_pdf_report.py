@@ -132,3 +132,10 @@ def test_progress_report_takes_each_faults_cue_from_the_stored_review() -> None:
     cue = next(fault["cue"] for fault in report["faults"] if fault["code"] == "rounded_back")
     text = pdf_text(client_progress_pdf("Anna", [record])).replace("\n", " ")
     assert cue[:30] in text
+
+
+def test_the_progress_chart_places_a_recording_time_given_without_a_time_zone() -> None:
+    from formcheck.app.figures import progress_png  # noqa: PLC0415
+
+    points = [("2026-01-01", "Deadlift", 0.5), ("2026-01-08T10:00:00+00:00", "Deadlift", 0.75)]
+    assert progress_png(points).startswith(b"\x89PNG")

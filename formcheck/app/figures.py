@@ -80,6 +80,13 @@ def fault_timeline_png(report: Report) -> bytes:
     return _png(figure)
 
 
+def _aware(iso: str) -> datetime:
+    """A recording time with a time zone: one given without (a plain date, or an imported file's local time) is read
+    as UTC, so it can be placed among the others instead of failing the whole chart."""
+    when = datetime.fromisoformat(iso)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def progress_png(points: list[tuple[str, str, float]]) -> bytes:
     """Share of clean reps per reviewed set over time: (ISO date, exercise title, share 0..1), one line per exercise."""
     from matplotlib.figure import Figure  # noqa: PLC0415
@@ -87,7 +94,7 @@ def progress_png(points: list[tuple[str, str, float]]) -> bytes:
     figure = Figure(figsize=_SIZE_IN, dpi=_DPI, layout="constrained")
     axes = figure.add_subplot()
     for exercise in sorted({exercise for _, exercise, _ in points}):
-        mine = sorted((datetime.fromisoformat(when), share) for when, name, share in points if name == exercise)
+        mine = sorted((_aware(when), share) for when, name, share in points if name == exercise)
         days = [(when - _DATE_EPOCH).total_seconds() / 86400.0 for when, _ in mine]  # matplotlib's date numbers
         axes.plot(days, [100 * share for _, share in mine], marker="o", label=exercise)
     axes.xaxis_date()
