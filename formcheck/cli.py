@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "formcheck.commands.evaluate",
     "formcheck.commands.evaluate_frames",
     "formcheck.commands.clients",
+    "formcheck.commands.serve",
 )
 
 log = logging.getLogger("formcheck")
