@@ -22,8 +22,9 @@ import numpy.typing as npt
 from formcheck.analysis import exercise_views
 from formcheck.evaluation import FaultScore, Rate
 from formcheck.exercises import get_exercise, resolve_thresholds
-from formcheck.exercises.spec import Check
+from formcheck.exercises.spec import Check, Exercise
 from formcheck.frame_dataset import DEFAULT_FRAME_SIZE, LabelledFrames, still_features
+from formcheck.judge import check_view_ok
 from formcheck.types import BoolArray, FloatArray, FormcheckError
 
 CAMERA_YAW_FEATURE = "camera_yaw_deg"
@@ -76,12 +77,16 @@ def judge_frames(
     features = still_features(frames.landmarks, names, frame_size)
     views, _ = exercise_views(spec, features, np.ones(frames.num_frames, dtype=bool))
     params = {**resolve_thresholds(spec, profile), **(thresholds or {})}
-    verdicts = tuple(_verdicts(check, features, views, params[check.code]) for check in checks)
+    verdicts = tuple(_verdicts(check, spec, features, views, params[check.code]) for check in checks)
     return FileVerdicts(name=frames.name, labels=frames.labels, checks=verdicts)
 
 
 def _verdicts(
-    check: Check, features: Mapping[str, FloatArray], views: npt.NDArray[np.str_], params: Mapping[str, float]
+    check: Check,
+    spec: Exercise,
+    features: Mapping[str, FloatArray],
+    views: npt.NDArray[np.str_],
+    params: Mapping[str, float],
 ) -> CheckVerdicts:
     if check.combine != "any":
         raise FormcheckError(f"{check.code}: only checks that fire on any broken limit can be judged on stills")
@@ -94,7 +99,7 @@ def _verdicts(
             broken = values > threshold if limit.kind == "max" else values < threshold
         measured |= ~np.isnan(values)
         cued |= broken & ~np.isnan(values)
-    side_on = np.isin(views, [str(view) for view in check.views])
+    side_on = check_view_ok(check, spec, views, features)
     return CheckVerdicts(code=check.code, measured=measured, side_on=side_on, cued=cued)
 
 

@@ -112,6 +112,24 @@ def _visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
     return np.asarray(seen, dtype=bool)
 
 
+def check_view_ok(
+    check: Check, exercise: Exercise, views: npt.NDArray[np.str_], features: Mapping[str, FloatArray]
+) -> BoolArray:
+    """Frames seen from a view ``check`` accepts. A check with its own ``side_view_min_yaw_deg`` also takes the
+    oblique frames whose yaw reaches it, if the exercise's other side-view readings agree."""
+    accepted = np.isin(views, [str(view) for view in check.views])
+    if check.side_view_min_yaw_deg is None or View.SIDE not in check.views:
+        return np.asarray(accepted, dtype=bool)
+    yaw_deg = features.get("camera_yaw_deg")
+    if yaw_deg is None:
+        return np.asarray(accepted, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        near_side = (views == View.OBLIQUE.value) & (yaw_deg >= check.side_view_min_yaw_deg)
+    for gate in exercise.side_view_requires:
+        near_side &= ~gate.rejects(features[gate.feature])
+    return np.asarray(accepted | near_side, dtype=bool)
+
+
 def _evaluate_limit(limit: Limit, threshold: float, frames: Frames) -> _LimitEval:
     values = frames.features[limit.feature]
     available = ~np.isnan(values) & _visible(frames.body, FEATURES[limit.feature].landmarks(frames.body))
@@ -137,7 +155,7 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         params = thresholds[check.code]
         evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
         in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
-        view_ok = np.isin(frames.views, [str(view) for view in check.views])
+        view_ok = check_view_ok(check, exercise, frames.views, frames.features)
         judgeable, violated = _combine(check, evals)
         judged = in_phase & view_ok & judgeable
         any_judged |= judged

@@ -46,6 +46,14 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--yaw", type=float, default=5.0, help="one clip: camera yaw from the side view (0-90)")
     parser.add_argument("--near-side", choices=("left", "right"), default="left")
+    parser.add_argument(
+        "--camera-height",
+        type=float,
+        default=None,
+        metavar="METRES",
+        help="one clip: camera height above the floor (default 0.9 standing, 0.45 floor exercises; a phone on the "
+        "floor is ~0.2)",
+    )
     parser.add_argument("--body", default="ava", help="one clip: ava|ben|carl|dina|eli")
     parser.add_argument("--fps", type=float, default=20.0)
     parser.add_argument("--skip-existing", action="store_true", help="skip clips whose truth file exists")
@@ -78,8 +86,13 @@ def _single_spec(args: argparse.Namespace) -> Any:
     plan.validate()
     phenotype, look = BODIES[args.body]
     fault_part = "_".join(f"{k}_{v:g}" for k, v in faults.items()) or "clean"
-    name = f"{args.exercise}_{variant}_{fault_part}_yaw{args.yaw:g}_{args.body}_s{args.seed}"
-    return ClipSpec(name, plan, phenotype, look, args.yaw, args.near_side, seed=args.seed)
+    height_part = "" if args.camera_height is None else f"_h{args.camera_height:g}"
+    name = f"{args.exercise}_{variant}_{fault_part}_yaw{args.yaw:g}{height_part}_{args.body}_s{args.seed}"
+    if args.camera_height is not None and not 0.05 <= args.camera_height <= 3.0:
+        raise FormcheckError(f"--camera-height wants metres between 0.05 and 3, got {args.camera_height:g}")
+    return ClipSpec(
+        name, plan, phenotype, look, args.yaw, args.near_side, camera_height=args.camera_height, seed=args.seed
+    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from types import MappingProxyType
 
 from formcheck.exercises.spec import EQUIPMENT, MOTION_STATES, PROFILES, Check, Exercise
 from formcheck.features import FEATURES
+from formcheck.geometry import FRONT_VIEW_MAX_YAW_DEG, View
 from formcheck.types import FormcheckError
 
 __all__ = [
@@ -83,6 +84,22 @@ def _validate_check(exercise: Exercise, check: Check) -> None:
         _check_feature(exercise.name, f"{where} rise_from_lowest", check.rise_from_lowest)
     if not set(check.equipment) <= set(exercise.equipment):
         raise _fail(exercise.name, f"{where} names equipment the exercise does not offer: {sorted(check.equipment)}")
+    _validate_side_view_gate(exercise, check, where)
+
+
+def _validate_side_view_gate(exercise: Exercise, check: Check, where: str) -> None:
+    """A check's own side-view boundary only widens the side view, and only for a check judged from the side."""
+    gate_deg = check.side_view_min_yaw_deg
+    if gate_deg is None:
+        return
+    if View.SIDE not in check.views:
+        raise _fail(exercise.name, f"{where} has a side_view_min_yaw_deg but is not judged from the side")
+    if not FRONT_VIEW_MAX_YAW_DEG < gate_deg <= exercise.side_view_min_yaw_deg:
+        raise _fail(
+            exercise.name,
+            f"{where}: side_view_min_yaw_deg {gate_deg:g} must lie above the front view ({FRONT_VIEW_MAX_YAW_DEG:g}°) "
+            f"and at most the exercise's side-view boundary ({exercise.side_view_min_yaw_deg:g}°)",
+        )
 
 
 def validate_exercise(exercise: Exercise) -> None:

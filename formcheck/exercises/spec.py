@@ -125,6 +125,10 @@ class Check:
     # The equipment this check is about (empty: any). With other equipment the check does not apply at all; with
     # "auto" it applies only when the clip shows that equipment (see formcheck.equipment).
     equipment: tuple[str, ...] = ()
+    # For a check judged from the side whose measure stays close to its side-view value on cameras turned further
+    # off the side: the estimated camera yaw (see formcheck.geometry.camera_yaw_deg) down to which it still counts
+    # as side-on, below the exercise's ``side_view_min_yaw_deg``. None: the exercise's boundary.
+    side_view_min_yaw_deg: float | None = None
 
 
 @dataclass(frozen=True)
