@@ -171,6 +171,9 @@ def _live_coach_counts_reps(page: Any) -> None:
         reps = int(text) if text.isdigit() else 0
         page.wait_for_timeout(1000)
     assert reps >= 2, f"the live page on the LAN counted {reps} reps of a looping two-rep clip"
+    font_px = reps_metric.get_by_test_id("stMetricValue").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    assert font_px == 72.0  # 4.5rem: the rep count is read from 2-3 m away on a phone
+    expect(page.get_by_text("Where to put the camera")).to_be_visible()
     webrtc.get_by_text("STOP").click()
 
 

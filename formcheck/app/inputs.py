@@ -16,7 +16,9 @@ from formcheck.app.config import MAX_UPLOAD_ENV
 from formcheck.files import file_sha256
 from formcheck.private_files import private_folder
 
-ACCEPTED_TYPES = ("mp4", "mov", "webm", "avi", "mkv")
+# What phones record, straight from the camera roll: iPhone .mov/.mp4 (H.264 or HEVC), Android .mp4/.3gp, older
+# phones .3gp/.m4v; PyAV decodes each of them (tests/test_phone_camera.py makes and reads one of every kind).
+ACCEPTED_TYPES = ("mp4", "mov", "m4v", "3gp", "webm", "avi", "mkv")
 _CHUNK_BYTES = 1 << 20
 _KEEP_STORED_VIDEOS = 20  # uploads kept on disk; older ones are removed when a new one arrives
 

@@ -19,14 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from formcheck.lan.private import access_db, lan_dir
+from formcheck.lan.private import LAN_URL_ENV, access_db, lan_dir
 from formcheck.types import FormcheckError
 
 log = logging.getLogger(__name__)
 
 APP_PORT = 8501
 LAN_PORT = 8443
-LAN_URL_ENV = "FORMCHECK_LAN_URL"  # tells the app it is also served on the LAN, and where (for its QR code)
 APP_READY_TIMEOUT_S = 60.0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 LAN_DIR_ENV = "FORMCHECK_LAN_DIR"
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
+LAN_URL_ENV = "FORMCHECK_LAN_URL"  # set by formcheck serve --lan for the app: it is on the LAN, and where
 ACCESS_DB = "access.db"  # pairings and the Clients passphrase
 
 

@@ -17,8 +17,9 @@ import streamlit as st
 import streamlit.components.v1 as html_components
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from formcheck.app import components
+from formcheck.app import access, components, phone_pairing
 from formcheck.app.components import MODEL_HELP, PROFILE_HELP, equipment_picker
+from formcheck.app.placement import placement_for, placement_svg
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.live import CUE_COOLDOWN_S, LiveSettings, LiveState
 
@@ -29,30 +30,43 @@ SESSION_KEY = "formcheck_live_session"
 POLL_S = 0.3  # how often the page refreshes the numbers beside the video
 LIVE_MODELS = ("full", "lite")  # heavy is too slow for live video on a laptop CPU
 VIDEO_HTML_ATTRS = {"autoPlay": True, "controls": True, "style": {"width": "100%", "maxHeight": "75vh"}}
+# On a phone held upright the numbers go above the video, which keeps to half the screen so both stay in sight.
+PHONE_VIDEO_HTML_ATTRS = {"autoPlay": True, "controls": False, "style": {"width": "100%", "maxHeight": "50vh"}}
+PHONE_STYLE = (
+    "<style>[data-testid='stMetricValue']{font-size:4.5rem;line-height:1.1}"
+    "[data-testid='stAlert'] p{font-size:1.6rem;line-height:1.3}</style>"
+)
+CAMERAS = {"user": "Front (facing you)", "environment": "Back"}
 
 
 def render() -> None:
     st.title("Live coach")
     components.coaching_note()
     st.markdown(
-        "Set the camera to your **side**, at about hip height, 2–4 m away, with your **whole body** in view. "
-        "Choose the exercise, press **START**, allow the camera, and step into place: formcheck shows one cue at a "
-        "time and says it aloud (mute below). The video stays on this computer."
+        "Choose the exercise, put the camera where the picture shows, press **START**, allow the camera, and step "
+        "into place: formcheck shows one cue at a time and says it aloud (mute below). The video is analysed on "
+        "this computer and goes nowhere else."
     )
-    settings, model, voice = _controls()
+    on_phone = access.lan_device() is not None
+    settings, model, voice, camera = _controls()
+    _placement(settings.exercise)
+    if not on_phone:
+        phone_pairing.render()
     session = _session(settings, model)
-    # Reps and the cue beside the video, not under it: a portrait camera's picture filled the screen and pushed
-    # them out of sight. The video is also kept within the window's height.
-    video_column, coach_column = st.columns([3, 2])
+    if on_phone:  # portrait: large numbers and cue above the video
+        st.html(PHONE_STYLE)
+        coach_column, video_column = st.container(), st.container()
+    else:  # reps and the cue beside the video: a portrait camera's picture pushed them out of sight below it
+        video_column, coach_column = st.columns([3, 2])
     with video_column:
         context = webrtc_streamer(
             key="live-coach",
             mode=WebRtcMode.SENDRECV,
             video_frame_callback=_callback(session),
-            media_stream_constraints={"video": True, "audio": False},
-            rtc_configuration={"iceServers": []},  # camera and server on this computer: no relay needed
+            media_stream_constraints={"video": {"facingMode": {"ideal": camera}}, "audio": False},
+            rtc_configuration={"iceServers": []},  # camera and server on this computer or this network: no relay
             async_processing=True,
-            video_html_attrs=VIDEO_HTML_ATTRS,
+            video_html_attrs=PHONE_VIDEO_HTML_ATTRS if on_phone else VIDEO_HTML_ATTRS,
         )
     with coach_column:
         status = st.empty()
@@ -72,7 +86,14 @@ def render() -> None:
         time.sleep(POLL_S)
 
 
-def _controls() -> tuple[LiveSettings, str, bool]:
+def _placement(exercise: str) -> None:
+    """Where to put the camera (a phone, for the floor exercises), drawn for the chosen exercise."""
+    picture, words = st.columns([1, 1])
+    picture.image(placement_svg(exercise), caption="Where to put the camera", width=320)
+    words.markdown(placement_for(exercise).sentence)
+
+
+def _controls() -> tuple[LiveSettings, str, bool, str]:
     names = list(EXERCISES)
     left, middle, right = st.columns(3)
     exercise = left.selectbox("Exercise", names, format_func=lambda name: EXERCISES[name].title, key="live_exercise")
@@ -85,13 +106,17 @@ def _controls() -> tuple[LiveSettings, str, bool]:
     )
     model = right.selectbox("Body model", LIVE_MODELS, format_func=lambda name: MODEL_HELP[name], key="live_model")
     equipment = equipment_picker(str(exercise), key="live_equipment")
+    camera = st.radio(
+        "Camera", list(CAMERAS), format_func=CAMERAS.__getitem__, horizontal=True, key="live_camera",
+        help="On a phone: the back camera gives the better picture; the front one lets you see the screen.",
+    )  # fmt: skip
     voice_col, cooldown_col = st.columns(2)
     voice = voice_col.toggle("Speak the cues", value=True, key="live_voice")
     cooldown = cooldown_col.slider(
         "Repeat a cue at most every … seconds", 3, 30, int(CUE_COOLDOWN_S), key="live_cooldown"
     )
     settings = LiveSettings(str(exercise), str(profile), float(cooldown), equipment=equipment)
-    return settings, str(model), bool(voice)
+    return settings, str(model), bool(voice), str(camera)
 
 
 def _session(settings: LiveSettings, model: str) -> LiveSession:
