@@ -129,3 +129,20 @@ def test_the_review_page_accepts_what_phones_record(tmp_path: Path, container: s
     info = probe_video(clip)
     assert (info.width, info.height) == (64, 64)
     assert info.duration_s == pytest.approx(1.0, abs=0.11)
+
+
+SAVE_SCRIPT = "from formcheck.app.pages import review_page\nreview_page._save_to_client(None, None, None)\n"
+
+
+@pytest.mark.parametrize(("device", "asks_for_a_name"), [(None, True), ("a1b2c3d4", False)])
+def test_saving_a_review_to_a_client_from_another_device_needs_the_clients_login(
+    monkeypatch: pytest.MonkeyPatch, device: str | None, asks_for_a_name: bool
+) -> None:
+    monkeypatch.setattr(access, "lan_device", lambda: device)
+    app = AppTest.from_string(SAVE_SCRIPT, default_timeout=60).run()
+    assert not app.exception
+    assert (len(app.text_input) == 1) is asks_for_a_name
+    locked = [caption.value for caption in app.caption]
+    assert locked == (
+        [] if asks_for_a_name else ["Log in on the Clients page to save this review to a client's history."]
+    )

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from formcheck.app import components, runtime
+from formcheck.app import access, components, runtime
 from formcheck.app.inputs import (
     ACCEPTED_TYPES,
     StoredVideo,
@@ -192,6 +192,9 @@ def _save_to_client(video: StoredVideo, judged: VideoAnalysis, choice: Choice) -
     from formcheck.workspace import Workspace, WorkspaceError, default_db, now_iso  # noqa: PLC0415
 
     with st.expander("Save to a client's history"):
+        if not access.workspace_open():  # from another device: the Clients passphrase first
+            st.caption("Log in on the Clients page to save this review to a client's history.")
+            return
         name = st.text_input("Client", placeholder="Name (new or existing)", key="save_client")
         if not st.button("Save this review", disabled=not name.strip()):
             return
