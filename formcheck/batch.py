@@ -5,17 +5,23 @@ skipped, so an interrupted batch is simply run again; a set that could not be ju
 exercise is chosen for it. One unusable video is recorded as failed, with its reason, and the batch goes on; every
 finished set is committed as soon as it is done. Each set is claimed in the workspace just before it is analysed, so
 two batches over the same videos (two trainers, or the app and the command line) share the work instead of doing it
-twice. The sets are analysed here, one after the other (each analysis already uses every core), or spread over a Ray
-cluster (:mod:`formcheck.cluster`).
+twice. The sets are analysed here, one after the other; in a pool of worker processes, one set and one model per
+process at a time, on every core of this machine; or spread over a Ray cluster (:mod:`formcheck.cluster`). Whatever
+the runner, only this process (the driver) writes to the workspace, saving each set as soon as its report arrives.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 import uuid
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +41,20 @@ Analyse = Callable[[Path, "AnalysisSettings"], "VideoAnalysis"]
 OutcomeListener = Callable[["BatchOutcome"], None]  # told of each video's outcome as soon as it is known
 
 log = logging.getLogger(__name__)
+
+# A worker process is replaced after this many sets, so whatever a long batch leaves behind in MediaPipe's native
+# memory is returned to the system; a new worker costs ~3 s (imports, model load), under 5 % of 20 sets.
+SETS_PER_WORKER = 20
+# A set whose worker process died (killed, out of memory, a native crash) is tried once more in a new pool; a
+# second death while it is in flight marks it failed, so one poisonous video cannot stop the batch.
+WORKER_DEATHS_ALLOWED = 1
+
+
+def default_workers() -> int:
+    """Every core this process may run on (the affinity mask when the system has one, e.g. in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -79,10 +99,12 @@ def review_batch(
     names: Sequence[str] | None = None,
     cluster: str | None = None,
     on_outcome: OutcomeListener | None = None,
+    workers: int = 1,
 ) -> list[BatchOutcome]:
-    """Review each video into ``workspace`` for ``client``, here one after the other or on the Ray ``cluster``
-    (an address, "auto" or "local"); ``names``: what to call the videos in the history and in messages (default:
-    their file names)."""
+    """Review each video into ``workspace`` for ``client``: here one after the other (``workers`` 1), in a pool of
+    ``workers`` processes, or on the Ray ``cluster`` (an address, "auto" or "local"); ``names``: what to call the
+    videos in the history and in messages (default: their file names). ``analyse`` replaces the analysis (tests);
+    with a pool it must be a module-level function, since it is sent to the worker processes."""
     labels = list(names) if names is not None else [video.name for video in videos]
     outcomes: dict[int, BatchOutcome] = {}
 
@@ -102,6 +124,9 @@ def review_batch(
     with _ClaimRenewal(workspace.path, owner):
         if cluster:
             _review_on_cluster(workspace, cluster, todo, settings, owner, tell, progress, len(videos))
+        elif min(workers, len(todo)) > 1:
+            pool = _WorkerPool(min(workers, len(todo)), settings, analyse)
+            pool.review(workspace, todo, owner, tell, progress, len(videos))
         else:
             _review_here(workspace, todo, settings, owner, analyse, tell, progress, len(videos))
     if progress is not None:
@@ -152,11 +177,7 @@ def _review_here(
     progress: BatchProgress | None,
     total: int,
 ) -> None:
-    """One video after the other on this machine (each analysis already uses every core)."""
-    if analyse is None:
-        from formcheck.pipeline import analyze_video  # noqa: PLC0415 - mediapipe loads only when work starts
-
-        analyse = analyze_video
+    """One video after the other in this process (each analysis uses every core for its long videos)."""
     for item in todo:
         skipped = _claim(workspace, item, owner, settings)
         if skipped is not None:
@@ -165,13 +186,127 @@ def _review_here(
         try:
             if progress is not None:
                 progress(item.index, total, item.name)
-            try:
-                result = SetResult.of(item.index, analyse(item.video, settings).report)
-            except FormcheckError as error:  # the message names the video as the person called it
-                result = SetResult.failed(item.index, str(error).replace(str(item.video), item.name))
+            result = analyse_set(item.index, item.video, item.name, settings, analyse)
             tell(item.index, _save(workspace, item, settings, result))
         finally:
             workspace.release(item.key, owner)
+
+
+def analyse_set(index: int, video: Path, name: str, settings: AnalysisSettings, analyse: Analyse | None) -> SetResult:
+    """One set's report, or why it could not be analysed (named as the person called the video)."""
+    if analyse is None:
+        from formcheck.pipeline import analyze_video  # noqa: PLC0415 - mediapipe loads only when work starts
+
+        analyse = analyze_video
+    try:
+        return SetResult.of(index, analyse(video, settings).report)
+    except FormcheckError as error:
+        return SetResult.failed(index, str(error).replace(str(video), name))
+
+
+def _quiet_worker() -> None:
+    from formcheck.logs import silence_native_stderr  # noqa: PLC0415 - runs in the worker process
+
+    silence_native_stderr()
+
+
+class _WorkerPool:
+    """Sets analysed in worker processes, one set (and so one model) per process at a time.
+
+    The driver claims a set only when a worker is free for it, so another batch over the same videos takes the rest;
+    it saves each report as it arrives and releases the claim, so a driver or worker that dies loses only the sets
+    in flight (their claims lapse, and a rerun does them)."""
+
+    def __init__(self, processes: int, settings: AnalysisSettings, analyse: Analyse | None) -> None:
+        self._processes = processes
+        self._settings = settings
+        # Each worker has a core of its own: segment threads inside it would only fight over the cores.
+        self._worker_settings = replace(settings, pose_threads=max(1, default_workers() // processes))
+        self._analyse = analyse
+        self._deaths: Counter[int] = Counter()
+        self._finished = 0
+
+    def review(
+        self,
+        workspace: Workspace,
+        todo: Sequence[_Todo],
+        owner: str,
+        tell: Callable[[int, BatchOutcome], None],
+        progress: BatchProgress | None,
+        total: int,
+    ) -> None:
+        self._finished = total - len(todo)
+        waiting = deque(todo)
+        claimed: list[_Todo] = []  # this batch's, not saved yet
+        try:
+            while waiting or claimed:
+                self._run_pool(workspace, waiting, claimed, owner, tell, progress, total)
+        finally:
+            for item in claimed:
+                workspace.release(item.key, owner)
+
+    def _run_pool(
+        self,
+        workspace: Workspace,
+        waiting: deque[_Todo],
+        claimed: list[_Todo],
+        owner: str,
+        tell: Callable[[int, BatchOutcome], None],
+        progress: BatchProgress | None,
+        total: int,
+    ) -> None:
+        """Until every set is saved, or a worker dies: then the sets it took down are left in ``claimed`` for the
+        caller's next pool."""
+        context = multiprocessing.get_context("spawn")  # forking a process that runs MediaPipe's threads is unsafe
+        with ProcessPoolExecutor(
+            self._processes, context, initializer=_quiet_worker, max_tasks_per_child=SETS_PER_WORKER
+        ) as executor:
+            running = {self._submit(executor, item): item for item in claimed}
+            while True:
+                while waiting and len(running) < self._processes:
+                    item = waiting.popleft()
+                    skipped = _claim(workspace, item, owner, self._settings)
+                    if skipped is not None:
+                        tell(item.index, skipped)
+                        continue
+                    claimed.append(item)
+                    running[self._submit(executor, item)] = item
+                    if progress is not None:
+                        progress(self._finished, total, item.name)
+                if not running:
+                    return
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                broken = False
+                for future in done:
+                    item = running.pop(future)
+                    result = self._result(future, item)
+                    if result is None:
+                        broken = True
+                        continue
+                    tell(item.index, _save(workspace, item, self._settings, result))
+                    workspace.release(item.key, owner)
+                    claimed.remove(item)
+                    self._finished += 1
+                    if progress is not None:
+                        progress(self._finished, total, "")
+                if broken:
+                    return
+
+    def _submit(self, executor: ProcessPoolExecutor, item: _Todo) -> Future[SetResult]:
+        return executor.submit(analyse_set, item.index, item.video, item.name, self._worker_settings, self._analyse)
+
+    def _result(self, future: Future[SetResult], item: _Todo) -> SetResult | None:
+        """The set's result; None when its worker died and it is worth one more try in a new pool."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            self._deaths[item.index] += 1
+            if self._deaths[item.index] <= WORKER_DEATHS_ALLOWED:
+                log.warning("the process analysing %s stopped; trying it again", item.name)
+                return None
+            return SetResult.failed(item.index, "the process analysing it stopped twice (out of memory?)")
+        except Exception as error:  # noqa: BLE001 - one set's unexpected error is that set's failure, not the batch's
+            return SetResult.failed(item.index, f"analysis failed: {type(error).__name__}: {error}")
 
 
 def _review_on_cluster(

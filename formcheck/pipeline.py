@@ -32,6 +32,7 @@ class AnalysisSettings:
     target_fps: float | None = None
     overrides: Overrides | None = None
     equipment: str = EQUIPMENT_AUTO
+    pose_threads: int | None = None  # a long video's segments analysed in parallel threads (None: one per core)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def analyze_video(
     options = ExtractOptions(
         model=settings.model,
         target_fps=settings.target_fps,
+        workers=settings.pose_threads,
         # "auto" may turn out to be an exercise that reads the back outline.
         back_outline=settings.exercise == AUTO or reads_back_outline(get_exercise(settings.exercise)),
     )

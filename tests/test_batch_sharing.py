@@ -54,7 +54,8 @@ def _batch(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     launcher = tmp_path / "launcher.py"
     launcher.write_text(_LAUNCHER, encoding="utf-8")
     environment = {**os.environ, "FAKE_LOG": str(tmp_path / "analyses.log"), "FAKE_SECONDS": "0.3", **env}
-    command = [sys.executable, str(launcher), "batch", "Anna", *args, "--db", str(tmp_path / "w.db")]
+    # --workers 1: the fake replaces the analysis in this process only, not in worker processes
+    command = [sys.executable, str(launcher), "batch", "Anna", *args, "--workers", "1", "--db", str(tmp_path / "w.db")]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
 
 
@@ -88,7 +89,8 @@ def test_a_batch_killed_mid_set_frees_it_and_a_rerun_finishes_the_rest(tmp_path:
         launcher = tmp_path / "launcher.py"
         launcher.write_text(_LAUNCHER, encoding="utf-8")
         env = {**os.environ, "FAKE_LOG": str(tmp_path / "analyses.log"), "FAKE_SECONDS": "0", "FAKE_HANG": "set02.mp4"}
-        command = [sys.executable, str(launcher), "batch", "Anna", str(folder), "--db", str(tmp_path / "w.db")]
+        command = [sys.executable, str(launcher), "batch", "Anna", str(folder), "--workers", "1"]
+        command += ["--db", str(tmp_path / "w.db")]
         killed = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, text=True, env=env)
         deadline = time.monotonic() + 60
         while (killed.pid, "set02.mp4") not in _analyses(tmp_path):
