@@ -11,5 +11,9 @@ if [[ "${1:-}" == "--lan" ]]; then
 fi
 # Never stop at Streamlit's first-run "Email:" prompt (a desktop start waited for it); no usage statistics.
 # Loopback only, whatever a ~/.streamlit/config.toml or STREAMLIT_SERVER_ADDRESS says: no other device can connect.
+# Streamlit refuses uploads above its own limit before the page can explain: give it the page's limit.
+# Same rule as formcheck.app.config.upload_limit_mb (a positive whole number, else 500), without starting Python.
+upload_limit_mb="${FORMCHECK_MAX_UPLOAD_MB:-}"
+if ! [[ "$upload_limit_mb" =~ ^[0-9]+$ ]] || (( 10#$upload_limit_mb == 0 )); then upload_limit_mb=500; fi
 exec .venv/bin/streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false \
-    --server.address 127.0.0.1 "$@"
+    --server.address 127.0.0.1 --server.maxUploadSize "$upload_limit_mb" "$@"

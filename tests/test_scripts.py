@@ -4,6 +4,7 @@ never waits at Streamlit's first-run "Email:" prompt, and listens on this comput
 from __future__ import annotations
 
 import os
+import re
 import selectors
 import shutil
 import socket
@@ -72,7 +73,7 @@ def test_a_second_app_start_does_not_call_pip(checkout: Path) -> None:
     assert _pip_installs(second) == []
     assert second == [
         "streamlit run app.py --browser.gatherUsageStats false --server.showEmailPrompt false "
-        f"--server.address {LOOPBACK}"
+        f"--server.address {LOOPBACK} --server.maxUploadSize 500"
     ]
 
 
@@ -110,7 +111,8 @@ def _start_app(home: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]
     with selectors.DefaultSelector() as waiting:  # raw reads: a buffered readline could hold the URL line back
         waiting.register(server.stdout, selectors.EVENT_READ)
         deadline = time.monotonic() + 60.0
-        while "URL:" not in seen and "Email" not in seen and time.monotonic() < deadline:
+        # Until the URL line is complete (it can arrive in two reads) or a prompt shows.
+        while not re.search(r"URL: \S+\s", seen) and "Email" not in seen and time.monotonic() < deadline:
             if waiting.select(timeout=1.0):
                 chunk = os.read(server.stdout.fileno(), 4096)
                 if not chunk:
@@ -156,3 +158,23 @@ def test_the_project_config_binds_loopback() -> None:
     """The setting the loopback start relies on; changing it (or removing it) must be a conscious decision."""
     config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["address"] == LOOPBACK
+
+
+def test_streamlit_is_started_with_the_pages_upload_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file between Streamlit's limit and the page's would be refused by the browser with no sentence: both starts
+    give Streamlit the page's own limit."""
+    from formcheck.app.config import upload_limit_mb  # noqa: PLC0415
+    from formcheck.commands.serve import _app_command  # noqa: PLC0415
+
+    monkeypatch.setenv("FORMCHECK_MAX_UPLOAD_MB", "123")
+    command = _app_command(8501)
+    assert command[command.index("--server.maxUploadSize") + 1] == "123" == str(upload_limit_mb())
+    monkeypatch.setenv("FORMCHECK_MAX_UPLOAD_MB", "lots")
+    assert upload_limit_mb() == 500
+
+
+def test_app_sh_gives_streamlit_the_pages_upload_limit(checkout: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for given, expected in (("123", "123"), ("lots", "500"), ("0", "500"), ("", "500")):
+        monkeypatch.setenv("FORMCHECK_MAX_UPLOAD_MB", given)
+        start = _run(checkout, "app.sh")[-1]
+        assert start.endswith(f"--server.maxUploadSize {expected}"), given

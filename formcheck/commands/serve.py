@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+from formcheck.app.config import upload_limit_mb
 from formcheck.lan.private import LAN_URL_ENV, access_db, lan_dir
 from formcheck.types import FormcheckError
 
@@ -73,7 +74,7 @@ def _app_command(port: int) -> list[str]:
     return [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.showEmailPrompt", "false",
+        "--server.showEmailPrompt", "false", "--server.maxUploadSize", str(upload_limit_mb()),
     ]  # fmt: skip
 
 
