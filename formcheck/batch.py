@@ -141,7 +141,9 @@ def _plan(
         sha256 = file_sha256(video)
     except OSError as error:
         return BatchOutcome(video, "failed", None, f"cannot read {name}: {error.strerror or error}")
-    finished = workspace.finished_set(client, sha256, settings.model, settings.profile, settings.exercise)
+    finished = workspace.finished_set(
+        client, sha256, settings.model, settings.profile, settings.exercise, settings.equipment
+    )
     if finished is not None:
         return _already_reviewed(video, finished.id, finished.error if finished.status == "unjudged" else None)
     return _Todo(index, video, name, (client, sha256, settings.model, settings.profile))
@@ -156,12 +158,12 @@ def _already_reviewed(video: Path, set_id: int | None, unjudged: str | None) -> 
 
 def _claim(workspace: Workspace, item: _Todo, owner: str, settings: AnalysisSettings) -> BatchOutcome | None:
     """None when ``item`` is now this batch's to analyse; else why it is skipped."""
-    state = workspace.claim(item.key, owner, settings.exercise)
+    state = workspace.claim(item.key, owner, settings.exercise, equipment=settings.equipment)
     if state == "busy":
         return BatchOutcome(item.video, "skipped", None, "being reviewed by another batch")
     if state == "reviewed":  # another batch finished it since this one started
         client, sha256, model, profile = item.key
-        finished = workspace.finished_set(client, sha256, model, profile, settings.exercise)
+        finished = workspace.finished_set(client, sha256, model, profile, settings.exercise, settings.equipment)
         unjudged = finished.error if finished is not None and finished.status == "unjudged" else None
         return _already_reviewed(item.video, finished.id if finished else None, unjudged)
     return None
@@ -202,6 +204,17 @@ def analyse_set(index: int, video: Path, name: str, settings: AnalysisSettings, 
         return SetResult.of(index, analyse(video, settings).report)
     except FormcheckError as error:
         return SetResult.failed(index, str(error).replace(str(video), name))
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a server process that has imported the analysis once (~2 s of imports each saved, and a
+    recycled worker starts at once); never forked from this process, whose threads (MediaPipe's, the claim renewal)
+    a fork would copy mid-flight."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["formcheck.pipeline"])
+    return context
 
 
 def _quiet_worker() -> None:
@@ -257,7 +270,7 @@ class _WorkerPool:
     ) -> None:
         """Until every set is saved, or a worker dies: then the sets it took down are left in ``claimed`` for the
         caller's next pool."""
-        context = multiprocessing.get_context("spawn")  # forking a process that runs MediaPipe's threads is unsafe
+        context = _worker_context()
         with ProcessPoolExecutor(
             self._processes, context, initializer=_quiet_worker, max_tasks_per_child=SETS_PER_WORKER
         ) as executor:

@@ -38,6 +38,7 @@ Verdict = Literal["not_a_fault", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("not_a_fault", "missed")
 SetStatus = Literal["done", "unjudged", "failed"]
 ANY_EXERCISE = "auto"  # what a set was reviewed as when nobody chose the exercise
+ANY_EQUIPMENT = "auto"  # equipment not named: any stored review will do
 # A claim is renewed every quarter lease while its set is analysed; a batch on another machine that stops renewing
 # (its computer lost, killed) frees its sets after this long. Same-machine claims are freed as soon as the process
 # is gone. Because of the renewal the lease does not bound how long one set may take; it is only how long another
@@ -386,15 +387,24 @@ class Workspace:
     # --- sets ------------------------------------------------------------------------------------------------
 
     def finished_set(
-        self, client: Client, sha256: str, model: str, profile: str, exercise: str = ANY_EXERCISE
+        self,
+        client: Client,
+        sha256: str,
+        model: str,
+        profile: str,
+        exercise: str = ANY_EXERCISE,
+        equipment: str = ANY_EQUIPMENT,
     ) -> SetRecord | None:
         """The stored set that reviewing this video again as ``exercise`` would not change: a judged one, or one that
         could not be judged when reviewed as the same exercise (a set that was not judged is reviewed again when
-        another exercise is chosen for it). None: review it."""
+        another exercise is chosen for it). A judged set is reviewed again when ``equipment`` is named and differs
+        from the one it was judged with (a trainer who adds "barbell" wants the bar's path checked). None: review
+        it."""
         row = self._db.execute(
             _SET_QUERY + "WHERE s.client_id = ? AND s.video_sha256 = ? AND s.model = ? AND s.profile = ? "
-            "AND (s.status = 'done' OR (s.status = 'unjudged' AND s.exercise_asked = ?))",
-            (client.id, sha256, model, profile, exercise),
+            "AND ((s.status = 'done' AND (? = ? OR coalesce(json_extract(s.report_json, '$.equipment'), ?) = ?)) "
+            "OR (s.status = 'unjudged' AND s.exercise_asked = ?))",
+            (client.id, sha256, model, profile, equipment, ANY_EQUIPMENT, equipment, equipment, exercise),
         ).fetchone()
         return _set_record(row) if row is not None else None
 
@@ -450,14 +460,19 @@ class Workspace:
     # --- claims: batches sharing a workspace share the work ----------------------------------------------------
 
     def claim(
-        self, key: SetKey, owner: str, exercise: str = ANY_EXERCISE, lease_s: float = CLAIM_LEASE_S
+        self,
+        key: SetKey,
+        owner: str,
+        exercise: str = ANY_EXERCISE,
+        lease_s: float = CLAIM_LEASE_S,
+        equipment: str = ANY_EQUIPMENT,
     ) -> ClaimState:
         """Take the set ``key`` for ``owner`` (one batch run) before analysing it: "claimed"; "reviewed" when it
         needs no review (see :meth:`finished_set`); "busy" while another live batch holds it. A claim of a process
         that is gone (same machine) or not renewed within ``lease_s`` is taken over."""
         client, sha256, model, profile = key
         with self._transaction() as db:
-            if self.finished_set(client, sha256, model, profile, exercise) is not None:
+            if self.finished_set(client, sha256, model, profile, exercise, equipment) is not None:
                 return "reviewed"
             held = db.execute(
                 "SELECT owner, host, pid, renewed_at FROM claims WHERE client_id = ? AND video_sha256 = ? "

@@ -349,3 +349,25 @@ def test_a_version_1_workspace_is_migrated_keeping_every_row(tmp_path: Path) -> 
         )
     with Workspace(path) as reopened:  # opening again changes nothing
         assert len(reopened.sets(reopened.client("Anna"))) == 3
+
+
+def test_a_set_is_reviewed_again_when_other_equipment_is_named(tmp_path: Path) -> None:
+    """A deadlift judged with the equipment not said has no bar-path verdict: naming the barbell reviews it again
+    (one row, replaced), while not naming it, or naming the same, keeps the stored review."""
+    with Workspace(tmp_path / "workspace.db") as workspace:
+        anna = workspace.add_client("Anna")
+        not_said = {**report([[]], exercise="deadlift"), "equipment": "auto"}
+        first = workspace.save_set(anna, "a.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard",
+                                   report=not_said)  # fmt: skip
+        assert workspace.finished_set(anna, "aa", "full", "standard").id == first  # type: ignore[union-attr]
+        assert workspace.finished_set(anna, "aa", "full", "standard", equipment="barbell") is None
+        assert workspace.claim((anna, "aa", "full", "standard"), "batch-1", equipment="barbell") == "claimed"
+        barbell = {**report([["bar_drift"]], exercise="deadlift"), "equipment": "barbell"}
+        again = workspace.save_set(anna, "a.mp4", "aa", "2026-01-01T10:00:00+00:00", "full", "standard",
+                                   report=barbell)  # fmt: skip
+        assert again == first and len(workspace.sets(anna)) == 1
+        assert workspace.finished_set(anna, "aa", "full", "standard", equipment="barbell") is not None
+        squat = workspace.save_set(anna, "s.mp4", "ss", "2026-01-02T10:00:00+00:00", "full", "standard",
+                                   report=report([[]]))  # fmt: skip
+        # An exercise without equipment choices is not reviewed again for a named piece of equipment.
+        assert workspace.finished_set(anna, "ss", "full", "standard", equipment="barbell").id == squat  # type: ignore[union-attr]
