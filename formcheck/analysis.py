@@ -16,11 +16,11 @@ from formcheck import geometry
 from formcheck.equipment import EquipmentUse, for_equipment, validate_equipment
 from formcheck.exercises import EXERCISES, Overrides, get_exercise, resolve_thresholds
 from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
-from formcheck.features import Body, compute_features
+from formcheck.features import FEATURES, Body, compute_features
 from formcheck.geometry import View
-from formcheck.judge import FaultSpan, Frames, Judgement, judge
+from formcheck.judge import CheckVerdict, FaultSpan, Frames, Judgement, judge, stretches
 from formcheck.recognize import LUNGE, NO_EXERCISE, PUSHUP, Recognition, recognize_exercise
-from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged
+from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged, Verdict
 from formcheck.reps import MotionTrack, frame_step_s, span_end_s, track_motion
 from formcheck.types import FloatArray, PoseSequence
 
@@ -75,6 +75,7 @@ def analyze_sequence(
         holds=_holds(track, table),
         faults=tuple(_fault(spec, span) for span in judgement.faults),
         unjudged=tuple(Unjudged(u.check, u.reason, u.fix, u.seconds) for u in judgement.unjudged),
+        verdicts=_verdicts(track, judgement.verdicts),
         variant=_variant(spec, track, usable),
         frames=table,
         equipment=equipment if spec.equipment else None,
@@ -171,6 +172,7 @@ def _ask_to_choose(
 
 def _fault(spec: Exercise, span: FaultSpan) -> Fault:
     check = spec.check(span.code)
+    feature = FEATURES[span.feature]
     return Fault(
         code=span.code,
         start_s=span.start_s,
@@ -181,7 +183,41 @@ def _fault(spec: Exercise, span: FaultSpan) -> Fault:
         value=span.value,
         threshold=span.threshold,
         why=check.why,
+        feature=span.feature,
+        unit=feature.unit,
+        limit=span.kind,
+        aggregate=check.aggregate,
+        phases=check.phases,
+        reference=feature.reference,
     )
+
+
+def _verdicts(track: MotionTrack, verdicts: tuple[CheckVerdict, ...]) -> tuple[Verdict, ...]:
+    """The judge's per-stretch verdicts named by rep number or hold number (see :func:`formcheck.judge.stretches`)."""
+    spans = stretches(track)
+    reps = {span: rep.index for span, rep in zip(spans, track.reps, strict=False)}
+    holds = {span: number for number, span in enumerate(spans[len(track.reps) :], start=1)}
+    named: list[Verdict] = []
+    for verdict in verdicts:
+        span = (verdict.start, verdict.stop)
+        reading = verdict.reading
+        named.append(
+            Verdict(
+                check=verdict.check,
+                rep=reps.get(span),
+                hold=None if span in reps else holds.get(span),
+                status=verdict.status,
+                feature=reading.feature if reading else "",
+                unit=FEATURES[reading.feature].unit if reading else "",
+                limit=reading.kind if reading else "",
+                value=reading.value if reading else float("nan"),
+                threshold=reading.threshold if reading else float("nan"),
+                reason=verdict.reason,
+                fix=verdict.fix,
+                note=verdict.note,
+            )
+        )
+    return tuple(named)
 
 
 def _reps(

@@ -143,10 +143,25 @@ class Feature:
     compute: Callable[[Body], FloatArray]
     sides: SideUse = "near"
     needs_back_bulge: bool = False
+    # ``_norm`` and ``_ratio`` only: what the measure is a fraction of, as a report says it ("0.052 of trunk
+    # length"); empty means leg length for ``_norm`` and a bare ratio for ``_ratio``.
+    fraction_of: str = ""
+    # Measures taken against the person's own reading in the same clip (not an absolute angle or length): that
+    # reference in words, so an explanation can say what a value was measured against; empty for absolute measures.
+    reference: str = ""
 
     def landmarks(self, body: Body) -> tuple[Landmark, ...]:
         sides = (body.near,) if self.sides == "near" else (Side.LEFT, Side.RIGHT)
         return tuple(joint_landmark(joint, side) for side in sides for joint in self.joints)
+
+    @property
+    def unit(self) -> str:
+        """The unit of a value in words: "deg", the length a ``_norm`` is a fraction of, or "ratio"."""
+        if self.name.endswith("_deg"):
+            return "deg"
+        if self.name.endswith("_norm"):
+            return self.fraction_of or "leg length"
+        return self.fraction_of or "ratio"
 
 
 # --- feature functions (Body -> (T,)) -------------------------------------------------------------------------
@@ -660,6 +675,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
         (Joint.SHOULDER, *_LEG),
         _shoulder_height,
+        fraction_of="leg + trunk length",
     ),
     Feature(
         "hip_height_any_norm",
@@ -672,6 +688,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "shoulder_height_norm, also where the feet are hidden (MediaPipe's guess of them): for rep machines only",
         (Joint.SHOULDER, Joint.HIP),
         _shoulder_height_any,
+        fraction_of="leg + trunk length",
     ),
     Feature(
         "raised_thigh_length_ratio",
@@ -679,12 +696,15 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         (Joint.HIP, Joint.KNEE),
         _raised_thigh_length_ratio,
         sides="both",
+        fraction_of="your hanging thigh length",
+        reference="your own hanging thigh length in this set",
     ),
     Feature(
         "shoulder_bob_norm",
         "how far shoulder_height_norm travelled in the past 0.8 s: held planks ≤ 0.08, push-ups 0.1-0.25",
         (Joint.SHOULDER, *_LEG),
         _shoulder_bob,
+        fraction_of="leg + trunk length",
     ),
     Feature(
         "shoulder_swing_norm",
@@ -692,6 +712,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "push-ups 0.1-0.3, a plank 0 (getting down into it is one step, not a swing)",
         (Joint.SHOULDER, *_LEG),
         _shoulder_swing,
+        fraction_of="leg + trunk length",
     ),
     Feature(
         "wrist_height_norm",
@@ -772,6 +793,8 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         _TRUNK,
         _body_scale,
         sides="both",
+        fraction_of="your typical size in the picture",
+        reference="your own typical size in the picture in this set",
     ),
     Feature(
         "stance_x_norm",
@@ -806,6 +829,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         "foot pitch (heel above toe) over its own median while standing tall in a side view",
         (*_LEG, Joint.HEEL, Joint.FOOT),
         _heel_rise,
+        reference="your own standing foot angle in this set",
     ),
     Feature(
         "wrist_ahead_of_midfoot_norm",
@@ -820,6 +844,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         (Joint.SHOULDER, Joint.WRIST),
         _grip_width,
         sides="both",
+        fraction_of="shoulder width",
     ),
     Feature(
         "knee_ankle_width_ratio",
@@ -827,6 +852,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         (Joint.KNEE, Joint.ANKLE),
         _knee_ankle_width,
         sides="both",
+        fraction_of="ankle spacing",
     ),
     Feature(
         "back_bulge_norm",
@@ -834,6 +860,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         _TRUNK,
         _back_bulge,
         needs_back_bulge=True,
+        fraction_of="trunk length",
     ),
     Feature(
         "back_sag_norm",
@@ -841,6 +868,7 @@ _ALL_FEATURES: tuple[Feature, ...] = (
         _TRUNK,
         _back_sag,
         needs_back_bulge=True,
+        fraction_of="trunk length",
     ),
 )
 

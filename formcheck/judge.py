@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -63,6 +64,9 @@ class FaultSpan:
     value: float
     threshold: float
     rep: int | None
+    # The limit that decided the fault: its feature, and whether the feature must stay below ("max") or above it.
+    feature: str = ""
+    kind: Literal["max", "min"] = "max"
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,44 @@ class Judgement:
     unjudged: tuple[UnjudgedTime, ...]
     # (T,) frames where at least one check could be judged: only there can form be called good.
     judged: BoolArray
+    # How every check came out in every rep and hold, passed ones included (see :func:`stretch_verdicts`).
+    verdicts: tuple[CheckVerdict, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One limit of a check read over what it judged: ``value`` is compared with ``threshold``."""
+
+    feature: str
+    kind: Literal["max", "min"]
+    threshold: float
+    value: float
+
+    @property
+    def excess(self) -> float:
+        """How far past the limit (negative: within it), in the feature's unit; -inf when not measured."""
+        if np.isnan(self.value):
+            return float("-inf")
+        return self.value - self.threshold if self.kind == "max" else self.threshold - self.value
+
+
+VerdictStatus = Literal["fault", "passed", "unjudged"]
+
+
+@dataclass(frozen=True)
+class CheckVerdict:
+    """How one check came out over one stretch of the clip (a rep with the frames up to the next one, or a hold):
+    the reading that decided it, or why it could not be judged there. ``note``: for a pass whose worst frame went
+    past the limit, why that was no fault."""
+
+    check: str
+    start: int
+    stop: int
+    status: VerdictStatus
+    reading: Reading | None = None
+    reason: str = ""
+    fix: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +140,18 @@ class _LimitEval:
     threshold: float
     values: FloatArray
     available: BoolArray
+    violated: BoolArray
+
+
+@dataclass(frozen=True)
+class _CheckEval:
+    """One check read frame by frame over the clip: what its faults, unjudged time and verdicts all come from."""
+
+    check: Check
+    evals: list[_LimitEval]
+    in_phase: BoolArray
+    view_ok: BoolArray
+    judged: BoolArray
     violated: BoolArray
 
 
@@ -147,28 +201,40 @@ def _combine(check: Check, evals: list[_LimitEval]) -> tuple[BoolArray, BoolArra
     return judgeable, np.any([e.violated for e in evals], axis=0)
 
 
+def _evaluate_check(check: Check, exercise: Exercise, frames: Frames, params: Mapping[str, float]) -> _CheckEval:
+    evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
+    in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
+    view_ok = check_view_ok(check, exercise, frames.views, frames.features)
+    judgeable, violated = _combine(check, evals)
+    return _CheckEval(check, evals, in_phase, view_ok, in_phase & view_ok & judgeable, violated)
+
+
 def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgement:
     faults: list[FaultSpan] = []
     unjudged: list[UnjudgedTime] = []
+    verdicts: list[CheckVerdict] = []
     any_judged = np.zeros(len(frames.t_s), dtype=bool)
     for check in exercise.checks:
         params = thresholds[check.code]
-        evals = [_evaluate_limit(limit, params[limit.param], frames) for limit in check.limits]
-        in_phase = np.isin(frames.track.phases, check.phases) & _situation(check, frames)
-        view_ok = check_view_ok(check, exercise, frames.views, frames.features)
-        judgeable, violated = _combine(check, evals)
-        judged = in_phase & view_ok & judgeable
+        evaluation = _evaluate_check(check, exercise, frames, params)
+        evals, in_phase, judged = evaluation.evals, evaluation.in_phase, evaluation.judged
         any_judged |= judged
+        run_readings: list[_RunReadings] = []
         if check.aggregate == "frame":
-            spans = _frame_faults(check, evals, judged & violated, frames, params[DURATION_PARAM])
+            spans = _frame_faults(check, evals, judged & evaluation.violated, frames, params[DURATION_PARAM])
         else:
-            spans = _aggregate_faults(check, evals, in_phase, judged, frames, params[DURATION_PARAM])
+            run_readings = _aggregate_runs(check, evals, in_phase, judged, frames, params[DURATION_PARAM])
+            spans = _aggregate_faults(check, run_readings, frames)
         faults.extend(spans)
-        unjudged.extend(_unjudged(check, evals, in_phase & ~judged, view_ok, frames, exercise))
+        unjudged.extend(_unjudged(check, evals, in_phase & ~judged, evaluation.view_ok, frames, exercise))
+        verdicts.extend(stretch_verdicts(evaluation, spans, run_readings, frames, exercise, params[DURATION_PARAM]))
     ordered = sorted(faults, key=lambda fault: (fault.start_s, fault.code))
     unfollowed = _unfollowed_motion(exercise, frames)
     return Judgement(
-        faults=tuple(ordered), unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()), judged=any_judged
+        faults=tuple(ordered),
+        unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()),
+        judged=any_judged,
+        verdicts=tuple(verdicts),
     )
 
 
@@ -242,42 +308,68 @@ def _frame_faults(
             continue
         worst = max(evals, key=lambda e: _excess(e, _worst(e, start, stop, e.violated)))
         value = _worst(worst, start, stop, worst.violated)
-        spans.append(_span(check, start, stop, value, worst.threshold, frames, end_s))
+        spans.append(_span(check, start, stop, value, worst, frames, end_s))
     return spans
 
 
-def _aggregate_faults(
-    check: Check,
-    evals: list[_LimitEval],
-    in_phase: BoolArray,
-    judged: BoolArray,
-    frames: Frames,
-    min_duration_s: float,
-) -> list[FaultSpan]:
+def _aggregate_faults(check: Check, run_readings: list[_RunReadings], frames: Frames) -> list[FaultSpan]:
     step = frame_step_s(frames.t_s)
     spans: list[FaultSpan] = []
+    for run in run_readings:
+        broken = _broken_reading(check, run.readings)
+        if broken is not None:
+            evaluation, value = broken
+            end_s = span_end_s(frames.t_s, run.stop, step)
+            spans.append(_span(check, run.start, run.stop, value, evaluation, frames, end_s))
+    return spans
+
+
+@dataclass(frozen=True)
+class _RunReadings:
+    """One run of a check's phases with each limit's aggregate over it; no readings (and why) when the run gets no
+    verdict."""
+
+    start: int
+    stop: int
+    readings: list[tuple[_LimitEval, float]]
+    why_no_verdict: str = ""
+
+
+def _aggregate_runs(
+    check: Check, evals: list[_LimitEval], in_phase: BoolArray, judged: BoolArray, frames: Frames, min_duration_s: float
+) -> list[_RunReadings]:
+    step = frame_step_s(frames.t_s)
+    result: list[_RunReadings] = []
     for start, stop in runs(in_phase):
         if check.aggregate == "rise_from_extreme" and stop == len(frames.t_s):
-            continue  # the clip ends before this run does: how the rise goes on cannot be told yet
+            # the clip ends before this run does: how the rise goes on cannot be told yet
+            result.append(_RunReadings(start, stop, [], "the clip ends before this part of the rep does"))
+            continue
         if check.aggregate == "rise_from_extreme" and (start == 0 or frames.track.states[start - 1] != "away"):
             # No way into this run was seen (the clip starts at the bar): the set-up there, where a lifter's hips drop
             # and rise again before the pull, cannot be told from the pull (a correct real lift read a 20° "rise").
+            result.append(_RunReadings(start, stop, [], "the way down into this rep was not seen"))
             continue
         usable = judged[start:stop]
         # A verdict on a whole run needs enough of it judged, and for long enough: on real video a view change or
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
         if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
+            result.append(_RunReadings(start, stop, [], "too little of this part of the rep could be judged"))
             continue
         depth = _rise_depth(check, frames, start, stop)
         readings = [(e, _aggregate_value(check, e, start, stop, usable, depth)) for e in evals]
-        measured = [(e, value) for e, value in readings if not np.isnan(value)]
-        broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
-        # "any": one broken limit decides; "all_available": every limit that could be measured must be broken.
-        if not broken or (check.combine == "all_available" and len(broken) < len(measured)):
-            continue
-        evaluation, value = broken[0]
-        spans.append(_span(check, start, stop, value, evaluation.threshold, frames, span_end_s(frames.t_s, stop, step)))
-    return spans
+        result.append(_RunReadings(start, stop, readings))
+    return result
+
+
+def _broken_reading(check: Check, readings: list[tuple[_LimitEval, float]]) -> tuple[_LimitEval, float] | None:
+    """The reading that makes a run a fault, or None when it passes."""
+    measured = [(e, value) for e, value in readings if not np.isnan(value)]
+    broken = [(e, value) for e, value in measured if _excess(e, value) > 0]
+    # "any": one broken limit decides; "all_available": every limit that could be measured must be broken.
+    if not broken or (check.combine == "all_available" and len(broken) < len(measured)):
+        return None
+    return broken[0]
 
 
 def _rise_depth(check: Check, frames: Frames, start: int, stop: int) -> FloatArray:
@@ -328,7 +420,7 @@ def _aggregate_value(
 
 
 def _span(
-    check: Check, start: int, stop: int, value: float, threshold: float, frames: Frames, end_s: float
+    check: Check, start: int, stop: int, value: float, evaluation: _LimitEval, frames: Frames, end_s: float
 ) -> FaultSpan:
     return FaultSpan(
         code=check.code,
@@ -337,8 +429,10 @@ def _span(
         start_s=float(frames.t_s[start]),
         end_s=end_s,
         value=value,
-        threshold=threshold,
+        threshold=evaluation.threshold,
         rep=rep_at(frames.track, start),
+        feature=evaluation.limit.feature,
+        kind=evaluation.limit.kind,
     )
 
 
@@ -444,3 +538,104 @@ def hidden_joints_reason_and_fix(joints: list[Joint], out_of_frame: list[Joint] 
 def view_fix(view: View) -> str:
     """What the person can do so the camera sees them from ``view``."""
     return _VIEW_FIX[view]
+
+
+# --- per rep and hold verdicts, passes included: what `formcheck analyze --explain` shows -------------------------
+
+
+def stretches(track: MotionTrack) -> list[tuple[int, int]]:
+    """Frames [start, stop) of each rep with the frames after it up to the next rep (where its lockout is judged, as
+    :func:`rep_at` assigns them), then of each hold."""
+    ends = [rep.start for rep in track.reps[1:]] + [len(track.states)]
+    return [(rep.start, end) for rep, end in zip(track.reps, ends, strict=False)] + [
+        (hold.start, hold.stop) for hold in track.holds
+    ]
+
+
+def stretch_verdicts(
+    evaluation: _CheckEval,
+    faults: list[FaultSpan],
+    run_readings: list[_RunReadings],
+    frames: Frames,
+    exercise: Exercise,
+    min_duration_s: float,
+) -> list[CheckVerdict]:
+    """How one check came out in each rep and hold, from the same evaluation its faults come from. A stretch where
+    the check's phases and situation never occur gets no verdict."""
+    verdicts: list[CheckVerdict] = []
+    for start, stop in stretches(frames.track):
+        verdict = _stretch_verdict(evaluation, faults, run_readings, (start, stop), frames, exercise, min_duration_s)
+        if verdict is not None:
+            verdicts.append(verdict)
+    return verdicts
+
+
+def _stretch_verdict(
+    evaluation: _CheckEval,
+    faults: list[FaultSpan],
+    run_readings: list[_RunReadings],
+    stretch: tuple[int, int],
+    frames: Frames,
+    exercise: Exercise,
+    min_duration_s: float,
+) -> CheckVerdict | None:
+    (start, stop), check = stretch, evaluation.check
+    inside = [Reading(f.feature, f.kind, f.threshold, f.value) for f in faults if start <= f.start < stop]
+    if inside:
+        return CheckVerdict(check.code, start, stop, "fault", max(inside, key=lambda reading: reading.excess))
+    own_runs = [run for run in run_readings if start <= run.start < stop]
+    if check.aggregate == "frame":
+        reading, note = _frame_check_reading(evaluation, start, stop, min_duration_s)
+    else:
+        reading, note = _decisive_of_runs(check, own_runs), ""
+    if reading is not None:
+        return CheckVerdict(check.code, start, stop, "passed", reading, note=note)
+    if not evaluation.in_phase[start:stop].any():
+        return None
+    missing = np.zeros(len(frames.t_s), dtype=bool)
+    missing[start:stop] = evaluation.in_phase[start:stop] & ~evaluation.judged[start:stop]
+    entries = _unjudged(check, evaluation.evals, missing, evaluation.view_ok, frames, exercise)
+    if entries:
+        return CheckVerdict(check.code, start, stop, "unjudged", reason=entries[0].reason, fix=entries[0].fix)
+    why = next((run.why_no_verdict for run in own_runs if run.why_no_verdict), "the measurement could not be made")
+    return CheckVerdict(check.code, start, stop, "unjudged", reason=why)
+
+
+def _reading(evaluation: _LimitEval, value: float) -> Reading:
+    return Reading(evaluation.limit.feature, evaluation.limit.kind, evaluation.threshold, value)
+
+
+def _decisive(check: Check, readings: list[Reading]) -> Reading | None:
+    """The reading a verdict turns on: the one nearest to (or furthest past) its limit for "any"; for
+    "all_available", where every measured limit must be broken, the one furthest inside its limit."""
+    measured = [reading for reading in readings if not np.isnan(reading.value)]
+    if not measured:
+        return None
+    pick = min if check.combine == "all_available" else max
+    return pick(measured, key=lambda reading: reading.excess)
+
+
+def _decisive_of_runs(check: Check, own_runs: list[_RunReadings]) -> Reading | None:
+    decisive = [_decisive(check, [_reading(e, value) for e, value in run.readings]) for run in own_runs]
+    measured = [reading for reading in decisive if reading is not None]
+    return max(measured, key=lambda reading: reading.excess) if measured else None
+
+
+def _frame_check_reading(
+    evaluation: _CheckEval, start: int, stop: int, min_duration_s: float
+) -> tuple[Reading | None, str]:
+    """The worst judged frame of a per-frame check over [start, stop), and, when it is past the limit without a
+    fault, why that was none."""
+    window = np.zeros(len(evaluation.judged), dtype=bool)
+    window[start:stop] = evaluation.judged[start:stop]
+    if not window.any():
+        return None, ""
+    check = evaluation.check
+    readings = [_reading(e, _worst(e, start, stop, window & e.available)) for e in evaluation.evals]
+    reading = _decisive(check, readings)
+    if reading is None or reading.excess <= 0:
+        return reading, ""
+    note = f"past the limit for less than {min_duration_s:g} s at a time"
+    if check.combine == "all_available":
+        note += ", or without the other readings agreeing"
+    return reading, note

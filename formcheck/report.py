@@ -81,6 +81,11 @@ class Hold:
 
 @dataclass(frozen=True)
 class Fault:
+    """One reported fault, with the measurement that decided it: ``value`` of ``feature`` (in ``unit``: "deg", the
+    body length a ``_norm`` is a fraction of, or "ratio") went past ``threshold``, which is an upper bound when
+    ``limit`` is "max" and a lower one when "min". ``aggregate`` says how the value was read over the ``phases``
+    (see :class:`formcheck.exercises.spec.Check`); ``reference`` what a per-person measure is taken against."""
+
     code: str
     start_s: float
     end_s: float
@@ -90,6 +95,12 @@ class Fault:
     value: float
     threshold: float
     why: str = ""
+    feature: str = ""
+    unit: str = ""
+    limit: str = ""
+    aggregate: str = ""
+    phases: tuple[str, ...] = ()
+    reference: str = ""
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
@@ -101,7 +112,42 @@ class Fault:
             "cue": self.cue,
             "value": _number(self.value),
             "threshold": _number(self.threshold),
+            "feature": self.feature,
+            "unit": self.unit,
+            "limit": self.limit,
+            "aggregate": self.aggregate,
+            "phases": list(self.phases),
+            "reference": self.reference,
+            "why": self.why,
         }
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one check came out in one rep (``rep``) or hold (``hold``, numbered from 1): "fault", "passed" (with the
+    reading that came nearest its limit) or "unjudged" (with the reason and the fix). The reading is as in
+    :class:`Fault`; ``note`` says why a pass whose worst moment went past the limit is no fault."""
+
+    check: str
+    rep: int | None
+    hold: int | None
+    status: str
+    feature: str = ""
+    unit: str = ""
+    limit: str = ""
+    value: float = float("nan")
+    threshold: float = float("nan")
+    reason: str = ""
+    fix: str = ""
+    note: str = ""
+
+    def to_json_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"check": self.check, "rep": self.rep, "hold": self.hold, "status": self.status}
+        if self.status == "unjudged":
+            return result | {"reason": self.reason, "fix": self.fix}
+        reading = {"feature": self.feature, "unit": self.unit, "limit": self.limit}
+        numbers = {"value": _number(self.value), "threshold": _number(self.threshold)}
+        return result | reading | numbers | ({"note": self.note} if self.note else {})
 
 
 # ``Unjudged.check`` values that are not checks: the exercise's motion (reps or holds) could not be followed.
@@ -207,6 +253,8 @@ class Report:
     equipment: str | None = None
     equipment_used: str | None = None
     not_checked: tuple[NotChecked, ...] = ()
+    # Every check's outcome in every rep and hold, passes included (what `formcheck analyze --explain` prints).
+    verdicts: tuple[Verdict, ...] = ()
 
     def to_json_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {
@@ -223,6 +271,7 @@ class Report:
             "holds": [hold.to_json_dict() for hold in self.holds],
             "faults": [fault.to_json_dict() for fault in self.faults],
             "unjudged": [entry.to_json_dict() for entry in self.unjudged],
+            "verdicts": [verdict.to_json_dict() for verdict in self.verdicts],
             "profile": self.profile,
             "variant": self.variant,
         }

@@ -37,7 +37,7 @@ from formcheck.types import FormcheckError, Landmark, PoseSequence
 
 REPORT_KEYS = {
     "schema", "exercise", "exercise_source", "recognition_confidence", "view", "model", "duration_s",
-    "frames_total", "frames_with_pose", "reps", "holds", "faults", "unjudged", "profile", "variant",
+    "frames_total", "frames_with_pose", "reps", "holds", "faults", "unjudged", "verdicts", "profile", "variant",
 }  # fmt: skip
 
 
@@ -196,7 +196,10 @@ def test_report_json_schema_csv_and_summary(tmp_path: Path) -> None:
     assert set(data) == REPORT_KEYS | {"equipment", "equipment_used", "not_checked"}  # the deadlift asks equipment
     assert data["schema"] == "formcheck.report/1" and data["model"] == "lite" and data["exercise_source"] == "given"
     assert set(data["reps"][0]) == {"index", "start_s", "end_s", "side", "faults", "metrics", "judged"}
-    assert set(data["faults"][0]) == {"code", "start_s", "end_s", "rep", "severity", "cue", "value", "threshold"}
+    assert set(data["faults"][0]) == {
+        "code", "start_s", "end_s", "rep", "severity", "cue", "value", "threshold",
+        "feature", "unit", "limit", "aggregate", "phases", "reference", "why",
+    }  # fmt: skip
     json.dumps(data, allow_nan=False)
     out = tmp_path / "frames.csv"
     report.write_csv(out)

@@ -26,6 +26,7 @@ from formcheck.app.summary import (
 from formcheck.equipment import EQUIPMENT_TITLES
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
+from formcheck.explain import fault_evidence
 from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.report import Report
 
@@ -176,7 +177,10 @@ def summary_block(summary: Summary, report: Report) -> None:
         return
     reps = f" (rep {', '.join(map(str, top.reps))})" if top.reps else ""
     why = f"\n\n**Why it matters for your back:** {top.why}" if top.why else ""
-    st.warning(f"**Main thing to work on: {top.title}{reps}**\n\n{top.cue}{why}", icon=":material/flag:")
+    worst, evidence = top.worst, fault_evidence(top.worst)
+    where = f"rep {worst.rep}" if worst.rep is not None else f"{worst.start_s:.1f}–{worst.end_s:.1f} s"
+    called = f"\n\n**How it was called ({where}):** {evidence}" if evidence else ""
+    st.warning(f"**Main thing to work on: {top.title}{reps}**\n\n{top.cue}{why}{called}", icon=":material/flag:")
 
 
 def rep_tables(report: Report) -> None:

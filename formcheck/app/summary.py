@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from formcheck.exercises import EXERCISES
+from formcheck.explain import fault_evidence
 from formcheck.report import MIN_JUDGED_HOLD_S, Fault, Report
 
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -185,6 +186,8 @@ def fault_rows(report: Report) -> list[dict[str, Any]]:
             "To (s)": round(fault.end_s, 1),
             "How much it matters": SEVERITY_WORDS.get(fault.severity, fault.severity),
             "What to do": fault.cue,
+            # The measurement that decided it, so "why did it say that on rep 3?" is answered on the page.
+            "Why it was called": fault_evidence(fault),
         }
         for fault in report.faults
     ]

@@ -18,6 +18,8 @@ from formcheck.commands.common import (
     writable_output,
 )
 from formcheck.exercises import EXERCISES, PROFILES, load_overrides
+from formcheck.explain import explain_text
+from formcheck.report import Report
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the full report as JSON")
     parser.add_argument("--csv", type=Path, metavar="OUT", help="write per-frame features as CSV")
     parser.add_argument("--video-out", type=Path, metavar="OUT.mp4", help="write an annotated H.264 video")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print, per rep and hold, how every check was decided: the measurement behind each cue, the "
+        "reading of each check that passed against its limit, and why a check could not judge",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -76,7 +84,13 @@ def run(args: argparse.Namespace) -> int:
         # Nothing was judged: one line and a failing exit code, so a script does not file it as a clean set.
         log.error("nobody was found in %s: film the whole body, head to feet, in good light", args.video.name)
         return NOTHING_FOUND_EXIT
-    sys.stdout.write(report.summary_text() + "\n")
-    if report.exercise is None:
-        sys.stdout.write(f"Run again with --exercise NAME, one of: {', '.join(EXERCISES)}.\n")
+    sys.stdout.write(printed_text(report, explain=args.explain))
     return 0
+
+
+def printed_text(report: Report, explain: bool = False) -> str:
+    """What ``analyze`` prints for a judged clip: the summary, and with ``explain`` how each check was decided."""
+    text = report.summary_text() + "\n"
+    if report.exercise is None:
+        return text + f"Run again with --exercise NAME, one of: {', '.join(EXERCISES)}.\n"
+    return text + ("\n" + explain_text(report) + "\n" if explain else "")
