@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
 
+from formcheck.pose import extract
+from formcheck.pose import pool as pool_module
 from formcheck.pose.extract import ExtractOptions, _RotatedRetry, extract_poses, unrotate_pose
-from formcheck.pose.landmarker import DetectedPose
+from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings
 from formcheck.pose.pool import POOL
-from formcheck.video import H264Writer, iter_frames
+from formcheck.video import Frame, H264Writer, iter_frames
 
 
 def test_unrotate_maps_points_back_exactly() -> None:
@@ -56,6 +60,73 @@ def test_rotated_retry_backs_off_to_one_direction_every_second_frame() -> None:
     before = len(fake.shapes)
     retry.detect(wide)
     assert len(fake.shapes) - before == 2
+
+
+def _person_at(x_norm: float) -> DetectedPose:
+    landmarks = np.zeros((33, 5))
+    landmarks[:, 0] = x_norm + np.linspace(-0.05, 0.05, 33)
+    landmarks[:, 1] = np.linspace(0.2, 0.9, 33)
+    landmarks[:, 3] = 1.0
+    return DetectedPose(landmarks, np.zeros((33, 3)), None)
+
+
+class _NoModel:
+    """Stands in for the landmarker pool: the probe's detections are faked through find_people."""
+
+    @contextmanager
+    def lease(self, settings: object) -> Iterator[None]:
+        yield None
+
+
+@pytest.mark.parametrize(
+    ("people_per_frame", "frames_looked_at", "crowd"),
+    [
+        ([1, 1, 1, 1], 3, False),  # after three lone frames the fourth cannot make a crowd
+        ([2, 1, 1, 1], 4, False),
+        ([1, 2, 2, 1], 4, True),  # a crowd: every frame is needed to choose who the subject is
+    ],
+)
+def test_the_crowd_probe_stops_once_the_frames_left_cannot_make_a_crowd(
+    monkeypatch: pytest.MonkeyPatch, people_per_frame: list[int], frames_looked_at: int, crowd: bool
+) -> None:
+    frames = [Frame(i, i * 1000, np.zeros((8, 8, 3), np.uint8)) for i in range(len(people_per_frame))]
+    looked_at: list[int] = []
+
+    def find_people(detector: object, image: np.ndarray) -> list[DetectedPose]:
+        count = people_per_frame[len(looked_at)]
+        looked_at.append(count)
+        return [_person_at(0.3 + 0.4 * person) for person in range(count)]
+
+    monkeypatch.setattr(extract, "sample_frames", lambda path, count: frames)
+    monkeypatch.setattr(extract, "find_people", find_people)
+    monkeypatch.setattr(extract, "POOL", _NoModel())
+    result = extract._probe_subject(Path("clip.mp4"))
+    assert len(looked_at) == frames_looked_at
+    assert (result is not None) == crowd
+
+
+def test_warming_the_pool_loads_only_the_missing_landmarkers(monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded: list[LandmarkerSettings] = []
+
+    class CountingLandmarker:
+        def __init__(self, settings: LandmarkerSettings) -> None:
+            self.settings = settings
+            loaded.append(settings)
+
+        def detect(self, image: np.ndarray, t_ms: int | None = None) -> list[DetectedPose]:
+            return []
+
+    monkeypatch.setattr(pool_module, "PoseLandmarker", CountingLandmarker)
+    pool = pool_module.LandmarkerPool()
+    settings = LandmarkerSettings("full")
+    pool.warm(settings, 2)
+    assert len(loaded) == 2
+    first, second = pool.acquire(settings), pool.acquire(settings)  # the segments' leases load nothing more
+    assert len(loaded) == 2
+    pool.release(first)
+    pool.warm(settings, 2)  # one is free, one still leased: one more is loaded
+    assert len(loaded) == 3
+    pool.release(second)
 
 
 def test_clip_without_a_person_gives_all_nan(tmp_path: Path) -> None:

@@ -35,6 +35,7 @@ ProgressCallback = Callable[[int, int], None]  # (frames done, frames expected)
 # Segments shorter than this are not worth a thread of their own (each loads a model, ~0.3 s).
 MIN_SEGMENT_FRAMES = 150
 PROBE_FRAMES = 4
+CROWD_FRAMES = 2  # of the probed frames, with two or more people: one glimpse of a second body is usually a false one
 # After this many rotated retries in a row found nobody, retry only every RETRY_BACKOFF_EVERY-th frame, and then one
 # direction at a time (alternating): on the real floor clips this recovers as many frames as trying both directions on
 # every third frame after ten misses, for a third less CPU on upright clips where the person walks out of frame.
@@ -70,8 +71,8 @@ def extract_poses(
     info = probe_video(path)
     resolve_model(options.model)  # fail early, with the fix, before any work starts
     expected = _expected_frames(info, options.target_fps)
-    subject = _probe_subject(path) if options.probe_crowd else None
     windows = _segment_windows(info, expected, options.workers)
+    subject = _probe_while_loading(path, options, len(windows)) if options.probe_crowd else None
     log.debug("%s: %d expected frames, %d segment(s), crowd=%s", path.name, expected, len(windows), subject)
     if len(windows) == 1:
         results = [_analyse_segment(path, windows[0], options, subject, _local_counter(progress, expected))]
@@ -105,18 +106,36 @@ class Crowd:
     subject_box: Box
 
 
+def _probe_while_loading(path: Path, options: ExtractOptions, segments: int) -> Crowd | None:
+    """The crowd probe, run while the landmarkers the segments most likely need (one person: VIDEO mode) load.
+
+    Both are start-up work on one core each (on a 41-s clip: probe ~0.26 s, two full models ~0.2 s), so side by
+    side they cost the time of the longer one instead of their sum."""
+    with ThreadPoolExecutor(1, thread_name_prefix="formcheck-probe") as pool:
+        probe = pool.submit(_probe_subject, path)
+        POOL.warm(LandmarkerSettings(options.model, RunningMode.VIDEO, segmentation=options.back_outline), segments)
+        return probe.result()
+
+
 def _probe_subject(path: Path) -> Crowd | None:
     """Look at a few frames with a multi-person detector; None when nobody else is ever in frame."""
+    frames = sample_frames(path, PROBE_FRAMES)
+    frames_candidates: list[list[Candidate]] = []
     # Every bundle shares one person detector, so the cheapest landmark model is enough to count people.
     with POOL.lease(LandmarkerSettings("lite", RunningMode.IMAGE)) as detector:
-        frames_candidates = [
-            [_candidate(p) for p in find_people(detector, frame.image)] for frame in sample_frames(path, PROBE_FRAMES)
-        ]
-    if sum(len(c) >= 2 for c in frames_candidates) < 2:
-        return None  # one glimpse of a second body is not a crowd (it is usually a false detection)
+        for index, frame in enumerate(frames):
+            if _crowded_frames(frames_candidates) + len(frames) - index < CROWD_FRAMES:
+                return None  # the frames left cannot make a crowd any more (saves a frame on most clips)
+            frames_candidates.append([_candidate(p) for p in find_people(detector, frame.image)])
+    if _crowded_frames(frames_candidates) < CROWD_FRAMES:
+        return None
     box = choose_subject(frames_candidates)
     log.info("%s: several people in frame; following the one at %s", path.name, _describe_box(box))
     return Crowd(box) if box is not None else None
+
+
+def _crowded_frames(frames_candidates: list[list[Candidate]]) -> int:
+    return sum(len(candidates) >= 2 for candidates in frames_candidates)
 
 
 def _candidate(pose: DetectedPose) -> Candidate:

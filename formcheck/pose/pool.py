@@ -82,6 +82,16 @@ class LandmarkerPool:
         leased.start_video()
         return leased
 
+    def warm(self, settings: LandmarkerSettings, count: int) -> None:
+        """Have ``count`` free landmarkers with ``settings`` loaded, so the leases that follow start at once."""
+        with self._lock:
+            missing = count - len(self._free.get(settings, []))
+        for _ in range(missing):
+            leased = LeasedLandmarker(PoseLandmarker(settings))
+            with self._lock:
+                self._all.append(leased)
+                self._free.setdefault(settings, []).append(leased)
+
     def release(self, leased: LeasedLandmarker) -> None:
         with self._lock:
             self._free.setdefault(leased.settings, []).append(leased)
