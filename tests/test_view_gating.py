@@ -76,3 +76,31 @@ def test_only_a_side_view_check_may_have_its_own_side_view_gate() -> None:
     checks = tuple(replace(c, side_view_min_yaw_deg=50.0) if c is front_check else c for c in squat.checks)
     with pytest.raises(ExerciseDefinitionError, match="not judged from the side"):
         validate_exercise(replace(squat, checks=checks))
+
+
+# The stick bridge's 15° over-arch reads 15.0° side-on and 12.6° from 25° off the side: over the standard 14° limit
+# only side-on, over the strict 10° from both.
+@pytest.mark.parametrize(
+    ("fault", "profile"), [("incomplete_extension", "standard"), ("over_arch", "strict"), ("feet_position", "standard")]
+)
+def test_bridge_fault_25_degrees_off_the_side_is_judged_and_cued(fault: str, profile: str) -> None:
+    bridge = SCENARIOS["glute_bridge"]
+    sequence = bridge.build(fault, Camera(yaw_deg=OFF_SIDE_25_DEG))
+    report = analyze_sequence(sequence, exercise="glute_bridge", profile=profile)
+    assert {f.code for f in report.faults} == {fault}
+    assert [rep.faults for rep in report.reps] == [(fault,)] * bridge.reps
+    assert {entry.check for entry in report.unjudged} == {"knees_cave"}
+
+
+@pytest.mark.parametrize("fault", ["incomplete_extension", "over_arch", "feet_position"])
+def test_bridge_45_degrees_off_the_side_stays_unjudged(fault: str) -> None:
+    bridge = SCENARIOS["glute_bridge"]
+    report = analyze_sequence(bridge.build(fault, Camera(yaw_deg=OFF_SIDE_45_DEG)), exercise="glute_bridge")
+    assert report.faults == ()
+    assert len(report.reps) == bridge.reps
+    assert {entry.check for entry in report.unjudged} == {
+        "incomplete_extension",
+        "over_arch",
+        "feet_position",
+        "knees_cave",
+    }

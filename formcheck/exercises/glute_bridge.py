@@ -4,6 +4,11 @@ from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motio
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 
 _SIDE = (View.SIDE,)
+# The bridge's side-view angles hold on a low camera turned ~30° off the side, so its side checks accept estimated
+# yaws down to here (the bridge's side view starts at 75°). Renders with the camera 0.2 m and 0.45 m high: 30° off
+# reads 62-67°, 45° off 34-44°; at 30° off the shoulder-hip-knee line moves 0.6-2.9° from its side-on value and the
+# knee angle 2-5°, at 45° off up to 14° and 10° (so 45° stays unjudged).
+BRIDGE_SIDE_VIEW_MIN_YAW_DEG = 60.0
 
 EXERCISE = Exercise(
     name="glute_bridge",
@@ -36,6 +41,7 @@ EXERCISE = Exercise(
             aggregate="median",
             phases=("top",),
             views=_SIDE,
+            side_view_min_yaw_deg=BRIDGE_SIDE_VIEW_MIN_YAW_DEG,
             severity=Severity.LOW,
             cue="Drive your hips a little higher — a straight line from shoulders to knees.",
             why="Full hip extension is what trains the glutes that take load off your lower back.",
@@ -48,6 +54,7 @@ EXERCISE = Exercise(
             thresholds={"max_deg": (18.0, 14.0, 10.0)},
             phases=("top",),
             views=_SIDE,
+            side_view_min_yaw_deg=BRIDGE_SIDE_VIEW_MIN_YAW_DEG,
             severity=Severity.HIGH,
             cue="Don't push past straight — tuck your ribs down and squeeze your glutes.",
             why="Lifting past the line arches your lower back instead of working your hips.",
@@ -67,6 +74,7 @@ EXERCISE = Exercise(
             only_when=(Gate("hip_lift_deg", min_value=15.0),),
             phases=("top",),
             views=_SIDE,
+            side_view_min_yaw_deg=BRIDGE_SIDE_VIEW_MIN_YAW_DEG,
             severity=Severity.LOW,
             cue="Place your feet so your knees make a right angle at the top.",
             why="Feet too far away hand the work to your hamstrings; too close, to your thighs.",
