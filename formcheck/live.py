@@ -19,11 +19,11 @@ import numpy as np
 
 from formcheck.analysis import analyze_sequence, exercise_views
 from formcheck.exercises import get_exercise
-from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise, Severity
+from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
 from formcheck.features import Body
 from formcheck.geometry import View
 from formcheck.judge import hidden_joints, hidden_joints_reason_and_fix, view_fix
-from formcheck.report import Report
+from formcheck.report import Report, severity_rank
 from formcheck.smoothing import LiveSmoother, SmoothedFrame
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
 
@@ -34,7 +34,6 @@ MIN_SPEECH_GAP_S = 2.5  # nor any two lines closer than this
 SETUP_LOOKBACK_S = 1.5  # set-up guidance looks at this much of the latest video
 WINDOW_EDGE_S = 0.5  # a rep that starts this close to the window's start is an artefact of the cut
 FINAL_CUE_SHOW_S = 3.0  # a verdict on a finished phase (e.g. "sit deeper" after the bottom) stays this long
-_SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 _NOBODY = "Step into view: the camera cannot see you"
 _NO_POSE, _NO_WORLD = (rows[0] for rows in empty_pose_arrays(1))
 _NO_FRAME = SmoothedFrame(_NO_POSE, _NO_WORLD, _NO_WORLD, np.zeros(len(_NO_POSE), dtype=np.bool_))
@@ -129,7 +128,7 @@ class LiveCoach:
         self._smoother = LiveSmoother()
         # Per exercise, fixed: checks judged over a whole phase run, and the order cues are preferred in.
         self._per_run = frozenset(check.code for check in self.spec.checks if check.aggregate != "frame")
-        self._cue_rank = {check.code: (_SEVERITY_ORDER[check.severity], i) for i, check in enumerate(self.spec.checks)}
+        self._cue_rank = {check.code: (severity_rank(check.severity), i) for i, check in enumerate(self.spec.checks)}
         self._start_ms: float | None = None
         self._last_analysis_s = -np.inf
         self._reps = 0

@@ -19,7 +19,7 @@ from formcheck.pose.extract import back_bulge_of
 from formcheck.pose.landmarker import LandmarkerSettings, RunningMode
 from formcheck.pose.models import DEFAULT_MODEL
 from formcheck.pose.pool import POOL, LeasedLandmarker
-from formcheck.render import OverlayState, draw_overlay
+from formcheck.reporting.overlay import OverlayState, draw_overlay
 from formcheck.types import NUM_LANDMARKS, FormcheckError
 from formcheck.video import RgbImage
 

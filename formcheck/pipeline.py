@@ -15,8 +15,8 @@ from formcheck.exercises import Overrides, get_exercise, reads_back_outline
 from formcheck.exercises.spec import EQUIPMENT_AUTO
 from formcheck.pose.extract import ExtractOptions, ProgressCallback, extract_poses
 from formcheck.pose.models import DEFAULT_MODEL
-from formcheck.render import draw_overlay, overlay_states
 from formcheck.report import Report
+from formcheck.reporting.overlay import draw_overlay, overlay_states
 from formcheck.smoothing import smooth_offline
 from formcheck.types import PoseSequence
 from formcheck.video import H264Writer, iter_frames, prefetch

@@ -16,13 +16,32 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from formcheck.exercises import EXERCISES
 from formcheck.types import BoolArray, FloatArray
 
 SCHEMA = "formcheck.report/1"
 ExerciseSource = Literal["given", "recognised"]
 FORM_NOT_JUDGED = "form could not be judged (see below)"
+# Said the same way by the plain-text report and the app's headline (formcheck.reporting.summary).
+NO_EXERCISE_TEXT = "We could not tell which exercise this is."
+NO_REP_OR_HOLD_TEXT = "No complete rep or hold was found."
 # A hold judged for less than this is reported as not judged rather than as a share of a moment.
 MIN_JUDGED_HOLD_S = 0.5
+# Most important first; the overlay's cue, the live coach's cue and the summary's main fault all rank by it.
+SEVERITY_ORDER: Mapping[str, int] = {"high": 0, "medium": 1, "low": 2}
+
+
+def severity_rank(severity: str) -> int:
+    """0 for the most important severity; one the order does not know ranks after every known one."""
+    return SEVERITY_ORDER.get(severity, len(SEVERITY_ORDER))
+
+
+def exercise_title(name: str | None) -> str:
+    """How an exercise is named to a person: its declared title ("Glute bridge"), else its name made readable."""
+    if name is None:
+        return "Unknown exercise"
+    exercise = EXERCISES.get(name)
+    return exercise.title if exercise is not None else name.replace("_", " ").capitalize()
 
 
 def _number(value: float | None, digits: int = 3) -> float | None:
@@ -294,12 +313,12 @@ class Report:
     def summary_text(self) -> str:
         """A short plain-text account for the person who did the exercise."""
         if self.exercise is None:
-            return self.message or "Could not tell which exercise this is."
-        title = self.exercise.replace("_", " ")
+            return self.message or NO_EXERCISE_TEXT
+        title = exercise_title(self.exercise)
         if self.variant:
             title = f"{title} ({self.variant})"
         source = "recognised" if self.exercise_source == "recognised" else "as given"
-        lines = [f"{title.capitalize()} — {source}; {self.view} view; {self.duration_s:.1f} s analysed."]
+        lines = [f"{title} — {source}; {self.view} view; {self.duration_s:.1f} s analysed."]
         lines.extend(self._count_lines())
         lines.extend(self._fault_lines())
         lines.extend(self._unjudged_lines())
@@ -330,7 +349,7 @@ class Report:
         for number, hold in enumerate(self.holds, start=1):
             lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {_hold_quality(hold)}.")
         if not self.reps and not self.holds:
-            lines.append("No complete rep or hold found.")
+            lines.append(NO_REP_OR_HOLD_TEXT)
         return lines
 
     def _rep_quality(self) -> str:

@@ -25,8 +25,8 @@ from formcheck.app.inputs import check_upload, list_samples, sample_title, store
 from formcheck.app.pages.review_page import TEST_VIDEO_KEY
 from formcheck.app.progress import ProgressEstimate, describe_seconds
 from formcheck.app.store import ResultStore
-from formcheck.app.summary import fault_rows, summarize
 from formcheck.pipeline import AnalysisSettings, VideoAnalysis
+from formcheck.reporting.summary import fault_rows, summarize
 from formcheck.testing.scenarios import SCENARIOS, push_ups
 from formcheck.testing.synthetic_pose import Camera
 from formcheck.types import PoseSequence, empty_pose_arrays
@@ -306,7 +306,7 @@ def test_app_modules_do_not_import_mediapipe() -> None:
         "import sys\n"
         "import formcheck.app.components, formcheck.app.pages.review_page, formcheck.app.pages.about_page\n"
         "import formcheck.app.pages.live_page, formcheck.app.pages.clients_page\n"
-        "import formcheck.pdf_report\n"
+        "import formcheck.reporting.pdf\n"
         "print('mediapipe' in sys.modules)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)

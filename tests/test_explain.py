@@ -11,12 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 from formcheck import pipeline
 from formcheck.analysis import analyze_sequence
-from formcheck.app.summary import fault_rows
 from formcheck.cli import main
 from formcheck.exercises import get_exercise
-from formcheck.explain import explain_text, fault_evidence
 from formcheck.features import FEATURES
 from formcheck.report import Report
+from formcheck.reporting.explain import explain_text, fault_evidence
+from formcheck.reporting.summary import fault_rows
 from formcheck.testing.scenarios import SCENARIOS, plank_pose, timeline
 from formcheck.testing.synthetic_pose import render_sequence
 
@@ -158,7 +158,7 @@ def test_the_app_shows_how_a_fault_was_called(rounded_back: Report) -> None:
     script = (
         "from formcheck.analysis import analyze_sequence\n"
         "from formcheck.app.components import fault_table, summary_block\n"
-        "from formcheck.app.summary import summarize\n"
+        "from formcheck.reporting.summary import summarize\n"
         "from formcheck.testing.scenarios import SCENARIOS\n"
         "report = analyze_sequence(SCENARIOS['deadlift'].build('rounded_back'), exercise='deadlift')\n"
         "summary_block(summarize(report), report)\n"

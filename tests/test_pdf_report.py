@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from formcheck.analysis import analyze_sequence
-from formcheck.app.figures import angle_plot_png, fault_timeline_png
-from formcheck.app.plot_data import key_feature
-from formcheck.pdf_report import ClientSet, ReportImage, build_client_pdf, build_pdf, client_progress_pdf
 from formcheck.report import Report, Unjudged
+from formcheck.reporting.figures import angle_plot_png, fault_timeline_png
+from formcheck.reporting.pdf import ClientSet, ReportImage, build_client_pdf, build_pdf, client_progress_pdf
+from formcheck.reporting.plot_data import key_feature
 from formcheck.testing.scenarios import SCENARIOS
 from formcheck.workspace import SetRecord
 
@@ -135,7 +135,7 @@ def test_progress_report_takes_each_faults_cue_from_the_stored_review() -> None:
 
 
 def test_the_progress_chart_places_a_recording_time_given_without_a_time_zone() -> None:
-    from formcheck.app.figures import progress_png  # noqa: PLC0415
+    from formcheck.reporting.figures import progress_png  # noqa: PLC0415
 
     points = [("2026-01-01", "Deadlift", 0.5), ("2026-01-08T10:00:00+00:00", "Deadlift", 0.75)]
     assert progress_png(points).startswith(b"\x89PNG")

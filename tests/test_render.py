@@ -9,12 +9,20 @@ import numpy as np
 import pytest
 
 from formcheck.analysis import analyze_sequence
-from formcheck.app.summary import hold_rows, summarize
 from formcheck.live import ANALYSIS_INTERVAL_S, LiveCoach, LiveSettings
-from formcheck.pdf_report import build_pdf
-from formcheck.render import GOOD, NOT_JUDGED, NOT_JUDGED_LABEL, OverlayState, _wrap, draw_overlay, overlay_states
-from formcheck.render import panel_lines as overlay_panel_lines
-from formcheck.report import Fault, FrameTable, Hold, Rep, Report
+from formcheck.report import SEVERITY_ORDER, Fault, FrameTable, Hold, Rep, Report, severity_rank
+from formcheck.reporting.overlay import (
+    GOOD,
+    NOT_JUDGED,
+    NOT_JUDGED_LABEL,
+    OverlayState,
+    _wrap,
+    draw_overlay,
+    overlay_states,
+)
+from formcheck.reporting.overlay import panel_lines as overlay_panel_lines
+from formcheck.reporting.pdf import build_pdf
+from formcheck.reporting.summary import hold_rows, summarize
 from formcheck.smoothing import smooth_offline
 from formcheck.testing.scenarios import FPS, SCENARIOS
 from formcheck.testing.synthetic_pose import Camera
@@ -129,3 +137,30 @@ def test_unjudged_frames_get_a_neutral_skeleton_and_say_so() -> None:
     assert GOOD in {
         tuple(int(c) for c in pixel) for pixel in draw_overlay(image, raw.landmarks[80], judged).reshape(-1, 3)
     }
+
+
+def test_overlay_app_and_text_report_name_the_exercise_one_way() -> None:
+    # The overlay used to title-case the name ("Glute Bridge") while the app and the text report said "Glute bridge".
+    report = replace(_report(), exercise="glute_bridge", reps=(), holds=(), faults=())
+    assert overlay_states(report, np.arange(60) / 10.0)[0].title == "Glute bridge"
+    assert summarize(report).title == "Glute bridge"
+    assert report.summary_text().startswith("Glute bridge — as given; side view; 6.0 s analysed.")
+
+
+def test_text_report_and_app_headline_say_nothing_found_the_same_way() -> None:
+    nothing = replace(_report(), reps=(), holds=(), faults=())
+    assert summarize(nothing).headline == "No complete rep or hold was found."
+    assert nothing.summary_text().splitlines()[1] == "No complete rep or hold was found."
+    unknown = replace(_report(), exercise=None)
+    assert summarize(unknown).headline == unknown.summary_text() == "We could not tell which exercise this is."
+
+
+def test_one_severity_order_ranks_the_overlay_cue_and_the_app_main_fault() -> None:
+    medium = Fault("forward_lean", 1.0, 1.5, 1, "medium", "Keep your chest up.", 55.0, 48.0)
+    high = Fault("knees_cave", 1.2, 1.5, 1, "high", "Push your knees out.", 12.0, 8.0)
+    unknown = Fault("odd", 1.0, 1.5, 1, "unheard-of", "Odd cue.", 1.0, 0.0)
+    report = replace(_report(), faults=(unknown, medium, high))
+    assert overlay_states(report, np.arange(60) / 10.0)[13].cue == "Push your knees out."
+    top = summarize(report).top_fault
+    assert top is not None and top.code == "knees_cave"
+    assert severity_rank("unheard-of") == len(SEVERITY_ORDER) > severity_rank("low")

@@ -96,5 +96,5 @@ def test_cli_names_push_ups_and_asks_for_the_exercise(
     assert main(["analyze", str(push_up_video), "--exercise", "plank"]) == 0
     assert capsys.readouterr().out.splitlines()[:2] == [
         "Plank (high) — as given; side view; 8.6 s analysed.",
-        "No complete rep or hold found.",
+        "No complete rep or hold was found.",
     ]

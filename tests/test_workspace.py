@@ -200,7 +200,7 @@ def test_progress_report_pdf_lists_history_trend_and_corrections(tmp_path: Path)
 
     import pypdf  # noqa: PLC0415
 
-    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415
+    from formcheck.reporting.pdf import client_progress_pdf  # noqa: PLC0415
 
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")

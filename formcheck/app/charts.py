@@ -6,9 +6,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from formcheck.app.plot_data import faults_reading, feature_label, series, threshold_lines
-from formcheck.app.summary import SEVERITY_WORDS, fault_groups, fault_title
 from formcheck.report import Report
+from formcheck.reporting.plot_data import faults_reading, feature_label, series, threshold_lines
+from formcheck.reporting.summary import SEVERITY_WORDS, fault_groups, fault_title
 
 _SEVERITY_COLOURS = {"important": "#d1392b", "worth fixing": "#ee8a2f", "minor": "#e8c547"}
 _HEIGHT_PX = 240

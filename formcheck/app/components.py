@@ -10,25 +10,24 @@ import streamlit as st
 
 from formcheck.analysis import AUTO
 from formcheck.app.charts import angle_chart, fault_timeline_chart
-from formcheck.app.plot_data import checked_features, feature_description, feature_label, key_feature
 from formcheck.app.progress import ProgressEstimate
 from formcheck.app.review import Choice, Still
-from formcheck.app.summary import (
+from formcheck.equipment import EQUIPMENT_TITLES
+from formcheck.exercises import EXERCISES, PROFILES
+from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
+from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
+from formcheck.report import Report, exercise_title
+from formcheck.reporting.explain import fault_evidence
+from formcheck.reporting.plot_data import checked_features, feature_description, feature_label, key_feature
+from formcheck.reporting.summary import (
     COACHING_NOTE,
     Summary,
-    exercise_title,
     fault_rows,
     fault_title,
     hold_rows,
     rep_rows,
     unjudged_rows,
 )
-from formcheck.equipment import EQUIPMENT_TITLES
-from formcheck.exercises import EXERCISES, PROFILES
-from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
-from formcheck.explain import fault_evidence
-from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
-from formcheck.report import Report
 
 PROFILE_HELP = {
     "gentle": "Gentle — only clear faults (good for getting started)",

@@ -23,14 +23,14 @@ import numpy as np
 
 from formcheck.analysis import AUTO
 from formcheck.app.inputs import StoredVideo, remove_old_files
-from formcheck.app.plot_data import key_feature, worst_frame_index
 from formcheck.app.store import ResultStore
-from formcheck.app.summary import fault_groups, fault_title
 from formcheck.client_export import ANNOTATED_FOLDER
 from formcheck.exercises.spec import EQUIPMENT_AUTO
-from formcheck.pdf_report import ReportImage, build_pdf
 from formcheck.private_files import private_folder, tighten
 from formcheck.report import Report
+from formcheck.reporting.pdf import ReportImage, build_pdf
+from formcheck.reporting.plot_data import key_feature, worst_frame_index
+from formcheck.reporting.summary import fault_groups, fault_title
 
 if TYPE_CHECKING:
     from formcheck.pipeline import VideoAnalysis
@@ -185,8 +185,8 @@ def frames_csv(report: Report) -> str:
 
 
 def review_pdf(report: Report, stills: tuple[Still, ...], video_name: str) -> bytes:
-    from formcheck.app.figures import angle_plot_png, fault_timeline_png  # noqa: PLC0415 - loads matplotlib
-    from formcheck.app.plot_data import feature_label  # noqa: PLC0415
+    from formcheck.reporting.figures import angle_plot_png, fault_timeline_png  # noqa: PLC0415 - loads matplotlib
+    from formcheck.reporting.plot_data import feature_label  # noqa: PLC0415
 
     plots: list[ReportImage] = []
     feature = key_feature(report)
@@ -213,7 +213,7 @@ def _png_image(png: bytes, caption: str) -> ReportImage:
 
 def worst_moment_stills(analysis: VideoAnalysis, limit: int = MAX_STILLS) -> tuple[Still, ...]:
     """For each fault (most important first), the frame where it was worst, with the overlay drawn on it."""
-    from formcheck.render import draw_overlay, overlay_states  # noqa: PLC0415
+    from formcheck.reporting.overlay import draw_overlay, overlay_states  # noqa: PLC0415
     from formcheck.video import iter_frames  # noqa: PLC0415
 
     report, sequence = analysis.report, analysis.sequence

@@ -18,8 +18,8 @@ from formcheck.commands.common import (
     writable_output,
 )
 from formcheck.exercises import EXERCISES, PROFILES, load_overrides
-from formcheck.explain import explain_text
 from formcheck.report import Report
+from formcheck.reporting.explain import explain_text
 
 log = logging.getLogger(__name__)
 

@@ -225,7 +225,7 @@ def run_history(args: argparse.Namespace) -> int:
 
 
 def _progress_pdf(client: str, sets: list[SetRecord]) -> bytes:
-    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
+    from formcheck.reporting.pdf import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
 
     return client_progress_pdf(client, sets)
 

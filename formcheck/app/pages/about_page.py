@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from formcheck.app import components
-from formcheck.app.summary import fault_title
 from formcheck.exercises import EXERCISES
+from formcheck.reporting.summary import fault_title
 
 
 def render() -> None:

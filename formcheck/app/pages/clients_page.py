@@ -15,10 +15,11 @@ from formcheck.app import components, runtime
 from formcheck.app.inputs import ACCEPTED_TYPES, check_upload
 from formcheck.app.plain_text import escape_markdown
 from formcheck.app.review import Choice
-from formcheck.app.summary import exercise_title, fault_title
 from formcheck.app.trainer import Upload, kept_unjudged, remove_videos, review_again, review_uploads, stored_videos
 from formcheck.client_export import export_zip, safe_file_name
 from formcheck.exercises import EXERCISES
+from formcheck.report import exercise_title
+from formcheck.reporting.summary import fault_title
 from formcheck.workspace import Client, SetRecord, Workspace, WorkspaceError, default_db
 
 CLIENT_KEY = "trainer_client"
@@ -169,7 +170,7 @@ def _faults_cell(record: SetRecord) -> str:
 
 
 def _progress_pdf(client: str, sets: tuple[SetRecord, ...]) -> bytes:
-    from formcheck.pdf_report import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
+    from formcheck.reporting.pdf import client_progress_pdf  # noqa: PLC0415 - matplotlib loads only for a report
 
     return client_progress_pdf(client, sets)
 

@@ -22,7 +22,7 @@ from formcheck.app.inputs import (
     stored_from_path,
 )
 from formcheck.app.review import Choice, frames_csv, prepare_model, report_json
-from formcheck.app.summary import pose_problem, summarize
+from formcheck.reporting.summary import pose_problem, summarize
 from formcheck.types import FormcheckError
 
 if TYPE_CHECKING:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.app.summary import fault_groups, fault_title
 from formcheck.exercises import EXERCISES, resolve_thresholds
 from formcheck.features import FEATURES
 from formcheck.report import Report
+from formcheck.reporting.summary import fault_groups, fault_title
 from formcheck.types import FloatArray
 
 # Checks judged on how far a feature rises, not on its value: their limit is not a line on the feature's axis.

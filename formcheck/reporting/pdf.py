@@ -16,7 +16,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from formcheck.app.summary import (
+from formcheck.exercises import EXERCISES
+from formcheck.report import Report
+from formcheck.reporting.summary import (
     COACHING_NOTE,
     SEVERITY_WORDS,
     fault_groups,
@@ -25,8 +27,6 @@ from formcheck.app.summary import (
     rep_rows,
     summarize,
 )
-from formcheck.exercises import EXERCISES
-from formcheck.report import Report
 from formcheck.workspace import Correction, SetRecord
 
 _FONT_FOLDERS = (Path("/usr/share/fonts/truetype/dejavu"),)
@@ -314,8 +314,8 @@ def build_client_pdf(
 def client_progress_pdf(client: str, records: Sequence[SetRecord]) -> bytes:
     """:func:`build_client_pdf` for a client's sets from the workspace (failed sets are left out; sets that could not
     be judged are listed with their reason, apart from the history and the trend)."""
-    from formcheck.app.figures import progress_png  # noqa: PLC0415 - matplotlib loads only for a report
-    from formcheck.app.summary import exercise_title  # noqa: PLC0415
+    from formcheck.report import exercise_title  # noqa: PLC0415
+    from formcheck.reporting.figures import progress_png  # noqa: PLC0415 - matplotlib loads only for a report
 
     reviewed = [record for record in records if record.status == "done"]
     rows = [

@@ -7,13 +7,16 @@ decides nothing itself. Colours are RGB. Text uses OpenCV's Hershey font, so cue
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
-from formcheck.report import Report
+from formcheck.report import Report, exercise_title, severity_rank
 from formcheck.types import SKELETON_EDGES, FloatArray
-from formcheck.video import RgbImage
+
+if TYPE_CHECKING:  # a type only: importing formcheck.video would load PyAV, which drawing does not need
+    from formcheck.video import RgbImage
 
 GOOD = (60, 200, 90)
 FAULT = (235, 70, 50)
@@ -38,7 +41,7 @@ class OverlayState:
 
 def overlay_states(report: Report, t_s: FloatArray) -> list[OverlayState]:
     """One state per analysed frame, derived from the report."""
-    title = (report.exercise or "exercise?").replace("_", " ").title()
+    title = exercise_title(report.exercise)
     rep_ends = np.array(sorted(rep.end_s for rep in report.reps))
     table = report.frames
     active = table.active_faults if table is not None else ((),) * len(t_s)
@@ -84,8 +87,7 @@ def _cue_at(report: Report, t: float) -> str | None:
     showing = [f for f in report.faults if f.start_s <= t <= f.end_s + CUE_LINGER_S]
     if not showing:
         return None
-    order = {"high": 0, "medium": 1, "low": 2}
-    return min(showing, key=lambda f: (order.get(f.severity, 3), f.start_s)).cue
+    return min(showing, key=lambda f: (severity_rank(f.severity), f.start_s)).cue
 
 
 def draw_overlay(image: RgbImage, landmarks: FloatArray, state: OverlayState) -> RgbImage:

@@ -5,24 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from formcheck.exercises import EXERCISES
-from formcheck.explain import fault_evidence
-from formcheck.report import MIN_JUDGED_HOLD_S, Fault, Report
+from formcheck.report import (
+    MIN_JUDGED_HOLD_S,
+    NO_EXERCISE_TEXT,
+    NO_REP_OR_HOLD_TEXT,
+    Fault,
+    Report,
+    exercise_title,
+    severity_rank,
+)
+from formcheck.reporting.explain import fault_evidence
 
-SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 SEVERITY_WORDS = {"high": "important", "medium": "worth fixing", "low": "minor"}
 
 COACHING_NOTE = (
     "formcheck coaches technique; it does not diagnose anything. Stop if an exercise hurts. If you have a back "
     "condition, check with a health professional before you start."
 )
-
-
-def exercise_title(name: str | None) -> str:
-    if name is None:
-        return "Unknown exercise"
-    exercise = EXERCISES.get(name)
-    return exercise.title if exercise is not None else name.replace("_", " ").capitalize()
 
 
 def fault_title(code: str) -> str:
@@ -67,9 +66,7 @@ def fault_groups(report: Report) -> list[FaultGroup]:
         FaultGroup(code, fault_title(code), faults[0].severity, faults[0].cue, faults[0].why, tuple(faults))
         for code, faults in by_code.items()
     ]
-    return sorted(
-        groups, key=lambda g: (SEVERITY_ORDER.get(g.severity, 3), -len(g.occurrences), g.occurrences[0].start_s)
-    )
+    return sorted(groups, key=lambda g: (severity_rank(g.severity), -len(g.occurrences), g.occurrences[0].start_s))
 
 
 @dataclass(frozen=True)
@@ -127,7 +124,7 @@ def _headline(
     judged: bool,
 ) -> str:
     if report.exercise is None:
-        return report.message or "We could not tell which exercise this is."
+        return report.message or NO_EXERCISE_TEXT
     reps = len(report.reps)
     parts: list[str] = []
     if reps:
@@ -135,7 +132,7 @@ def _headline(
     elif holds:
         parts.append(f"{len(holds)} hold{'s' if len(holds) != 1 else ''}, {sum(holds):.1f} s in all")
     else:
-        return "No complete rep or hold was found."
+        return NO_REP_OR_HOLD_TEXT
     if not judged:
         return f"{parts[0]}; your form could not be judged from this camera position (see below)."
     judged_reps = sum(rep.judged for rep in report.reps)

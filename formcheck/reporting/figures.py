@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from formcheck.app.plot_data import faults_reading, feature_label, series, threshold_lines
-from formcheck.app.summary import fault_groups
 from formcheck.report import Report
+from formcheck.reporting.plot_data import faults_reading, feature_label, series, threshold_lines
+from formcheck.reporting.summary import fault_groups
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
