@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 import cv2
 import numpy as np
@@ -127,6 +129,55 @@ def test_warming_the_pool_loads_only_the_missing_landmarkers(monkeypatch: pytest
     pool.warm(settings, 2)  # one is free, one still leased: one more is loaded
     assert len(loaded) == 3
     pool.release(second)
+
+
+class _ScriptedRetry:
+    """Stands in for the rotated retry: records what it is told, and on which thread; finds a pose in bright images."""
+
+    calls: ClassVar[list[tuple[str, int, str]]] = []
+
+    def __init__(self, options: ExtractOptions) -> None:
+        type(self).calls = []
+
+    def observe(self) -> None:
+        self.calls.append(("observe", -1, threading.current_thread().name))
+
+    def detect(self, image: np.ndarray) -> DetectedPose | None:
+        self.calls.append(("detect", int(image[0, 0, 0]), threading.current_thread().name))
+        return _person_at(0.5) if image[0, 0, 0] > 100 else None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_the_rotated_retry_runs_beside_tracking_in_the_same_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "_RotatedRetry", _ScriptedRetry)
+    # frame index → found by tracking (None) or missed, with the brightness the scripted retry reacts to
+    script = [None, 1, 2, 200, None, None, 3, None]
+    with extract._RetryLane(ExtractOptions()) as lane:
+        for index, missed in enumerate(script):
+            if missed is None:
+                lane.observe()
+            else:
+                lane.retry(index, np.full((4, 4, 3), missed, np.uint8))
+    assert list(lane.recovered) == [3]  # the bright miss, at its own index
+    # what inline retrying did: every miss in order, and one reset after each run of misses
+    assert [(call, value) for call, value, _ in _ScriptedRetry.calls] == [
+        ("detect", 1),
+        ("detect", 2),
+        ("detect", 200),
+        ("observe", -1),
+        ("detect", 3),
+        ("observe", -1),
+    ]
+    assert {thread for _, _, thread in _ScriptedRetry.calls} == {"formcheck-retry"}
+
+
+def test_no_retry_thread_without_the_rotated_retry(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(extract, "_RotatedRetry", _ScriptedRetry)
+    with extract._RetryLane(ExtractOptions(rotate_fallback=False)) as lane:
+        lane.retry(0, np.full((4, 4, 3), 200, np.uint8))
+    assert lane.recovered == {} and _ScriptedRetry.calls == []
 
 
 def test_clip_without_a_person_gives_all_nan(tmp_path: Path) -> None:

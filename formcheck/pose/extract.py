@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import os
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import ExitStack
@@ -41,6 +43,10 @@ CROWD_FRAMES = 2  # of the probed frames, with two or more people: one glimpse o
 # every third frame after ten misses, for a third less CPU on upright clips where the person walks out of frame.
 RETRY_BACKOFF_AFTER = 3
 RETRY_BACKOFF_EVERY = 2
+# Frames without a pose waiting for the retry's thread (8 full-HD frames ~50 MB); a longer backlog makes the
+# segment wait, which only happens when nobody is in view for long stretches.
+RETRY_BACKLOG_FRAMES = 8
+_POSE_FOUND: tuple[int, RgbImage] = (-1, np.zeros((1, 1, 3), np.uint8))  # told to the retry's thread by identity
 
 
 @dataclass(frozen=True)
@@ -200,26 +206,46 @@ def _analyse_segment(
     progress: ProgressCallback | None,
 ) -> SegmentResult:
     """Single person: VIDEO-mode tracking. Several people: the subject followed in crops (IMAGE mode, slower)."""
-    mode = RunningMode.IMAGE if subject else RunningMode.VIDEO
-    settings = LandmarkerSettings(options.model, mode, segmentation=options.back_outline)
-    result = SegmentResult()
     frames: Iterator[Frame] = prefetch(iter_frames(path, options.target_fps, window[0], window[1]))
-    with POOL.lease(settings) as detector, _RotatedRetry(options) as retry:
-        follower = CrowdFollower(detector, subject.subject_box) if subject else None
+    if subject is not None:
+        return _follow_subject(frames, subject, options, progress)
+    return _track_person(frames, options, progress)
+
+
+def _follow_subject(
+    frames: Iterator[Frame], subject: Crowd, options: ExtractOptions, progress: ProgressCallback | None
+) -> SegmentResult:
+    result = SegmentResult()
+    with POOL.lease(LandmarkerSettings(options.model, RunningMode.IMAGE, segmentation=options.back_outline)) as found:
+        follower = CrowdFollower(found, subject.subject_box)
         for done, frame in enumerate(frames, start=1):
-            if follower is not None:
-                pose = follower.follow(frame.image, frame.t_ms)
-                if pose is None:
-                    result.lost_ms.append(frame.t_ms)
-            else:
-                poses = detector.detect(frame.image, frame.t_ms)
-                if poses:
-                    retry.observe()
-                pose = poses[0] if poses else retry.detect(frame.image)
-                result.rotated_frames += not poses and pose is not None
+            pose = follower.follow(frame.image, frame.t_ms)
+            if pose is None:
+                result.lost_ms.append(frame.t_ms)
             _append(result, frame, pose, options.back_outline)
             if progress is not None:
                 progress(done, 0)
+    return result
+
+
+def _track_person(frames: Iterator[Frame], options: ExtractOptions, progress: ProgressCallback | None) -> SegmentResult:
+    result = SegmentResult()
+    with (
+        POOL.lease(LandmarkerSettings(options.model, segmentation=options.back_outline)) as tracker,
+        _RetryLane(options) as lane,
+    ):
+        for done, frame in enumerate(frames, start=1):
+            poses = tracker.detect(frame.image, frame.t_ms)
+            if poses:
+                lane.observe()
+            else:
+                lane.retry(len(result.t_ms), frame.image)
+            _append(result, frame, poses[0] if poses else None, options.back_outline)
+            if progress is not None:
+                progress(done, 0)
+    for index, pose in lane.recovered.items():  # a turned frame has no person mask: its bulge stays unknown
+        result.landmarks[index], result.world[index] = pose.landmarks, pose.world
+    result.rotated_frames = len(lane.recovered)
     return result
 
 
@@ -298,6 +324,59 @@ class _RotatedRetry:
 
     def __exit__(self, *exc: object) -> None:
         self._leases.close()
+
+
+class _RetryLane:
+    """The rotated retry in a thread of its own, given the segment's frames without a pose in order (and word of the
+    first pose found after them), so the retry's decisions and results are those of the same retry run inline.
+
+    Inline, the retries held up the segment with the misses while the other segment's core sat idle at the end (on
+    the real 41-s squat clip that ends with 51 frames after the person has left, two segments on two cores)."""
+
+    def __init__(self, options: ExtractOptions) -> None:
+        self._retry = _RotatedRetry(options)
+        self._enabled = options.rotate_fallback
+        self._frames: queue.Queue[tuple[int, RgbImage] | None] = queue.Queue(maxsize=RETRY_BACKLOG_FRAMES)
+        self._thread = threading.Thread(target=self._run, name="formcheck-retry", daemon=True)
+        self._missed = False
+        self._error: BaseException | None = None
+        self.recovered: dict[int, DetectedPose] = {}  # frame index in the segment → pose found turned
+
+    def observe(self) -> None:
+        if self._missed:  # the first pose after a run of misses resets the back-off; later ones change nothing
+            self._missed = False
+            self._frames.put(_POSE_FOUND)
+
+    def retry(self, index: int, image: RgbImage) -> None:
+        if not self._enabled:
+            return
+        if not self._thread.is_alive():
+            self._thread.start()
+        self._missed = True
+        self._frames.put((index, image))
+
+    def _run(self) -> None:
+        while (item := self._frames.get()) is not None:
+            if self._error is not None:
+                continue  # keep draining, so the segment's thread never blocks on a full queue
+            try:
+                if item is _POSE_FOUND:
+                    self._retry.observe()
+                elif (pose := self._retry.detect(item[1])) is not None:
+                    self.recovered[item[0]] = pose
+            except BaseException as error:  # noqa: BLE001 - re-raised in the segment's thread
+                self._error = error
+
+    def __enter__(self) -> _RetryLane:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._thread.is_alive():
+            self._frames.put(None)
+            self._thread.join()
+        self._retry.__exit__()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 def unrotate_pose(pose: DetectedPose, k: int) -> DetectedPose:
