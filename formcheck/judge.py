@@ -169,19 +169,33 @@ def _visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
 def check_view_ok(
     check: Check, exercise: Exercise, views: npt.NDArray[np.str_], features: Mapping[str, FloatArray]
 ) -> BoolArray:
-    """Frames seen from a view ``check`` accepts. A check with its own ``side_view_min_yaw_deg`` also takes the
-    oblique frames whose yaw reaches it, if the exercise's other side-view readings agree."""
+    """Frames seen from a view ``check`` accepts. A check with its own ``side_view_min_yaw_deg`` below the exercise's
+    also takes the oblique frames whose yaw reaches it, if the exercise's other side-view readings agree; one above
+    the exercise's refuses the side frames whose yaw falls short of it (see :func:`_turned_off_side`)."""
     accepted = np.isin(views, [str(view) for view in check.views])
     if check.side_view_min_yaw_deg is None or View.SIDE not in check.views:
         return np.asarray(accepted, dtype=bool)
     yaw_deg = features.get("camera_yaw_deg")
     if yaw_deg is None:
         return np.asarray(accepted, dtype=bool)
+    if check.side_view_min_yaw_deg > exercise.side_view_min_yaw_deg:
+        return np.asarray(accepted & ~_turned_off_side(check, views, features), dtype=bool)
     with np.errstate(invalid="ignore"):
         near_side = (views == View.OBLIQUE.value) & (yaw_deg >= check.side_view_min_yaw_deg)
     for gate in exercise.side_view_requires:
         near_side &= ~gate.rejects(features[gate.feature])
     return np.asarray(accepted | near_side, dtype=bool)
+
+
+def _turned_off_side(check: Check, views: npt.NDArray[np.str_], features: Mapping[str, FloatArray]) -> BoolArray:
+    """Side frames a check with a stricter boundary than its exercise's refuses: the camera is turned a little off
+    the side (an unknown yaw is not refused)."""
+    gate = check.side_view_min_yaw_deg
+    yaw_deg = features.get("camera_yaw_deg")
+    if gate is None or yaw_deg is None:
+        return np.zeros(len(views), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        return np.asarray((views == View.SIDE.value) & (yaw_deg < gate), dtype=bool)
 
 
 def _evaluate_limit(limit: Limit, threshold: float, frames: Frames) -> _LimitEval:
@@ -469,7 +483,14 @@ def _unjudged_by_cause(
     step = frame_step_s(frames.t_s)
     entries: list[UnjudgedTime] = []
     wrong_view = missing & ~view_ok
-    if wrong_view.sum() * step >= MIN_UNJUDGED_S:
+    turned = wrong_view & _turned_off_side(check, frames.views, frames.features)
+    if wrong_view.sum() * step >= MIN_UNJUDGED_S and turned.sum() >= (wrong_view & ~turned).sum():
+        # Mostly side frames this check refuses: the camera is a little off the side, not on the wrong side.
+        off_deg = 90.0 - (check.side_view_min_yaw_deg or 90.0)
+        reason = f"needs the camera squarely side-on (within about {off_deg:.0f}°); it was turned a little off the side"
+        fix = "turn so your side faces the camera squarely"
+        entries.append(UnjudgedTime(check.code, reason, fix, float(wrong_view.sum() * step)))
+    elif wrong_view.sum() * step >= MIN_UNJUDGED_S:
         seen = frames.views[wrong_view]
         seen_text = ", ".join(sorted({str(v) for v in seen if v})) or "unknown"
         needed = " or ".join(str(view) for view in check.views)

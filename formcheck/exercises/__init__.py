@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 DURATION_PARAM = "min_duration_s"
+EXACT_SIDE_YAW_DEG = 90.0
 
 Overrides = Mapping[str, Mapping[str, Mapping[str, float]]]
 Thresholds = Mapping[str, Mapping[str, float]]  # check code -> param -> value
@@ -88,17 +89,18 @@ def _validate_check(exercise: Exercise, check: Check) -> None:
 
 
 def _validate_side_view_gate(exercise: Exercise, check: Check, where: str) -> None:
-    """A check's own side-view boundary only widens the side view, and only for a check judged from the side."""
+    """A check's own side-view boundary, only for a check judged from the side, between the front view and the
+    exact side view."""
     gate_deg = check.side_view_min_yaw_deg
     if gate_deg is None:
         return
     if View.SIDE not in check.views:
         raise _fail(exercise.name, f"{where} has a side_view_min_yaw_deg but is not judged from the side")
-    if not FRONT_VIEW_MAX_YAW_DEG < gate_deg <= exercise.side_view_min_yaw_deg:
+    if not FRONT_VIEW_MAX_YAW_DEG < gate_deg < EXACT_SIDE_YAW_DEG:
         raise _fail(
             exercise.name,
             f"{where}: side_view_min_yaw_deg {gate_deg:g} must lie above the front view ({FRONT_VIEW_MAX_YAW_DEG:g}°) "
-            f"and at most the exercise's side-view boundary ({exercise.side_view_min_yaw_deg:g}°)",
+            f"and below the exact side view ({EXACT_SIDE_YAW_DEG:g}°)",
         )
 
 

@@ -125,9 +125,11 @@ class Check:
     # The equipment this check is about (empty: any). With other equipment the check does not apply at all; with
     # "auto" it applies only when the clip shows that equipment (see formcheck.equipment).
     equipment: tuple[str, ...] = ()
-    # For a check judged from the side whose measure stays close to its side-view value on cameras turned further
-    # off the side: the estimated camera yaw (see formcheck.geometry.camera_yaw_deg) down to which it still counts
-    # as side-on, below the exercise's ``side_view_min_yaw_deg``. None: the exercise's boundary.
+    # For a check judged from the side, its own side-view boundary: the estimated camera yaw (see
+    # formcheck.geometry.camera_yaw_deg) from which it counts as side-on. Below the exercise's
+    # ``side_view_min_yaw_deg`` for a measure that stays close to its side-view value on cameras turned further off
+    # the side; above it for a measure that a small turn already moves (it is judged only squarely side-on).
+    # None: the exercise's boundary.
     side_view_min_yaw_deg: float | None = None
 
 
