@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from formcheck.pipeline import AnalysisSettings, VideoAnalysis
 
 BatchProgress = Callable[[int, int, str], None]  # (videos finished, videos in all, the video now being reviewed)
-Analyse = Callable[[Path, "AnalysisSettings"], "VideoAnalysis"]
+Analyze = Callable[[Path, "AnalysisSettings"], "VideoAnalysis"]
 OutcomeListener = Callable[["BatchOutcome"], None]  # told of each video's outcome as soon as it is known
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ def review_batch(
     videos: Sequence[Path],
     settings: AnalysisSettings,
     progress: BatchProgress | None = None,
-    analyse: Analyse | None = None,
+    analyze: Analyze | None = None,
     names: Sequence[str] | None = None,
     cluster: str | None = None,
     on_outcome: OutcomeListener | None = None,
@@ -125,10 +125,10 @@ def review_batch(
         if cluster:
             _review_on_cluster(workspace, cluster, todo, settings, owner, tell, progress, len(videos))
         elif min(workers, len(todo)) > 1:
-            pool = _WorkerPool(min(workers, len(todo)), settings, analyse)
+            pool = _WorkerPool(min(workers, len(todo)), settings, analyze)
             pool.review(workspace, todo, owner, tell, progress, len(videos))
         else:
-            _review_here(workspace, todo, settings, owner, analyse, tell, progress, len(videos))
+            _review_here(workspace, todo, settings, owner, analyze, tell, progress, len(videos))
     if progress is not None:
         progress(len(videos), len(videos), "")
     return [outcomes[index] for index in range(len(videos))]
@@ -174,7 +174,7 @@ def _review_here(
     todo: Sequence[_Todo],
     settings: AnalysisSettings,
     owner: str,
-    analyse: Analyse | None,
+    analyze: Analyze | None,
     tell: Callable[[int, BatchOutcome], None],
     progress: BatchProgress | None,
     total: int,
@@ -188,20 +188,20 @@ def _review_here(
         try:
             if progress is not None:
                 progress(item.index, total, item.name)
-            result = analyse_set(item.index, item.video, item.name, settings, analyse)
+            result = analyze_set(item.index, item.video, item.name, settings, analyze)
             tell(item.index, _save(workspace, item, settings, result))
         finally:
             workspace.release(item.key, owner)
 
 
-def analyse_set(index: int, video: Path, name: str, settings: AnalysisSettings, analyse: Analyse | None) -> SetResult:
+def analyze_set(index: int, video: Path, name: str, settings: AnalysisSettings, analyze: Analyze | None) -> SetResult:
     """One set's report, or why it could not be analysed (named as the person called the video)."""
-    if analyse is None:
+    if analyze is None:
         from formcheck.pipeline import analyze_video  # noqa: PLC0415 - mediapipe loads only when work starts
 
-        analyse = analyze_video
+        analyze = analyze_video
     try:
-        return SetResult.of(index, analyse(video, settings).report)
+        return SetResult.of(index, analyze(video, settings).report)
     except FormcheckError as error:
         return SetResult.failed(index, str(error).replace(str(video), name))
 
@@ -230,12 +230,12 @@ class _WorkerPool:
     it saves each report as it arrives and releases the claim, so a driver or worker that dies loses only the sets
     in flight (their claims lapse, and a rerun does them)."""
 
-    def __init__(self, processes: int, settings: AnalysisSettings, analyse: Analyse | None) -> None:
+    def __init__(self, processes: int, settings: AnalysisSettings, analyze: Analyze | None) -> None:
         self._processes = processes
         self._settings = settings
         # Each worker has a core of its own: segment threads inside it would only fight over the cores.
         self._worker_settings = replace(settings, pose_threads=max(1, default_workers() // processes))
-        self._analyse = analyse
+        self._analyze = analyze
         self._deaths: Counter[int] = Counter()
         self._finished = 0
 
@@ -306,7 +306,7 @@ class _WorkerPool:
                     return
 
     def _submit(self, executor: ProcessPoolExecutor, item: _Todo) -> Future[SetResult]:
-        return executor.submit(analyse_set, item.index, item.video, item.name, self._worker_settings, self._analyse)
+        return executor.submit(analyze_set, item.index, item.video, item.name, self._worker_settings, self._analyze)
 
     def _result(self, future: Future[SetResult], item: _Todo) -> SetResult | None:
         """The set's result; None when its worker died and it is worth one more try in a new pool."""
@@ -333,7 +333,7 @@ def _review_on_cluster(
     total: int,
 ) -> None:
     """Claim every set first (the cluster works on them all at once), save each as it arrives."""
-    from formcheck.cluster import analyse_on_cluster  # noqa: PLC0415 - optional dependency (Ray)
+    from formcheck.cluster import analyze_on_cluster  # noqa: PLC0415 - optional dependency (Ray)
 
     claimed: dict[int, _Todo] = {}
     for item in todo:
@@ -344,7 +344,7 @@ def _review_on_cluster(
             tell(item.index, skipped)
     try:
         finished = total - len(claimed)
-        for result in analyse_on_cluster(cluster, [(item.index, item.video) for item in claimed.values()], settings):
+        for result in analyze_on_cluster(cluster, [(item.index, item.video) for item in claimed.values()], settings):
             item = claimed.pop(result.index)
             tell(item.index, _save(workspace, item, settings, result))
             workspace.release(item.key, owner)

@@ -64,10 +64,10 @@ def connect(address: str) -> Any:
     return ray
 
 
-def analyse_on_cluster(address: str, videos: Sequence[tuple[int, Path]], settings: Any) -> Iterator[SetResult]:
+def analyze_on_cluster(address: str, videos: Sequence[tuple[int, Path]], settings: Any) -> Iterator[SetResult]:
     """Analyse ``videos`` ((index, path) pairs) in parallel on the cluster; results in the order they finish."""
     ray = connect(address)
-    remote = ray.remote(num_cpus=1)(_analyse_bytes)
+    remote = ray.remote(num_cpus=1)(_analyze_bytes)
     pending = {remote.remote(index, ray.put(path.read_bytes()), path.name, settings): index for index, path in videos}
     while pending:
         done, _ = ray.wait(list(pending), num_returns=1)
@@ -79,7 +79,7 @@ def analyse_on_cluster(address: str, videos: Sequence[tuple[int, Path]], setting
         yield result
 
 
-def _analyse_bytes(index: int, data: bytes, name: str, settings: Any) -> SetResult:
+def _analyze_bytes(index: int, data: bytes, name: str, settings: Any) -> SetResult:
     from formcheck.logs import silence_native_stderr  # noqa: PLC0415 - runs in the worker process
     from formcheck.pipeline import analyze_video  # noqa: PLC0415
 

@@ -159,7 +159,7 @@ class LiveCoach:
         t_s = (t_ms - self._start_ms) / 1000.0
         if t_s - self._last_analysis_s < ANALYSIS_INTERVAL_S:
             return replace(self._state, say=None)  # said once, on the update that decided it
-        self._state = self._analyse(t_s)
+        self._state = self._analyze(t_s)
         return self._state
 
     @property
@@ -172,7 +172,7 @@ class LiveCoach:
             return _NO_FRAME  # never written to: shared by every frame without a person
         return self._smoother(t_ms, landmarks, world)
 
-    def _analyse(self, t_s: float) -> LiveState:
+    def _analyze(self, t_s: float) -> LiveState:
         window = self._window
         sequence = window.sequence(*self._size, back_outline=self.settings.back_outline)
         report = analyze_sequence(sequence, self.spec.name, self.settings.profile, equipment=self.settings.equipment)

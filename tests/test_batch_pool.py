@@ -1,7 +1,7 @@
 """``formcheck batch`` on a pool of worker processes: the same stored reports as one set after the other, a dead
 worker costs no saved set, and the driver alone writes to the workspace.
 
-The fast tests replace the analysis by :func:`fake_analyse`, a module-level function the spawned workers import
+The fast tests replace the analysis by :func:`fake_analyze`, a module-level function the spawned workers import
 from this file; the slow one runs the real model on two rendered sample clips.
 """
 
@@ -23,7 +23,7 @@ from formcheck.workspace import Workspace
 REPO = Path(__file__).resolve().parents[1]
 
 
-def fake_analyse(path: Path, settings: AnalysisSettings) -> Any:
+def fake_analyze(path: Path, settings: AnalysisSettings) -> Any:
     """A report naming the process that made it; ``crash*`` files kill their worker like a native crash would."""
     if path.name.startswith("crash"):
         os._exit(1)
@@ -46,7 +46,7 @@ def test_a_pool_saves_every_set_from_worker_processes(tmp_path: Path) -> None:
         anna = workspace.add_client("Anna")
         outcomes = review_batch(
             workspace, anna, videos, AnalysisSettings(), lambda done, total, _: seen.append((done, total)),
-            analyse=fake_analyse, workers=2,
+            analyze=fake_analyze, workers=2,
         )  # fmt: skip
         sets = workspace.sets(anna)
     assert [o.status for o in outcomes] == ["done"] * 4
@@ -61,7 +61,7 @@ def test_a_dead_worker_loses_no_saved_set_and_its_set_fails_with_a_reason(tmp_pa
     videos = _videos(tmp_path / "videos", ["set0.mp4", "crash.mp4", "set2.mp4", "set3.mp4"])
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
-        outcomes = review_batch(workspace, anna, videos, AnalysisSettings(), analyse=fake_analyse, workers=2)
+        outcomes = review_batch(workspace, anna, videos, AnalysisSettings(), analyze=fake_analyze, workers=2)
         sets = {s.video_name: s for s in workspace.sets(anna)}
         claims = workspace._db.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
     assert [o.status for o in outcomes] == ["done", "failed", "done", "done"]

@@ -65,7 +65,7 @@ def _analyses(tmp_path: Path) -> list[tuple[int, str]]:
     return [(int(pid), name) for pid, name in (line.split() for line in lines)]
 
 
-def test_two_batches_over_one_workspace_analyse_each_set_once(tmp_path: Path) -> None:
+def test_two_batches_over_one_workspace_analyze_each_set_once(tmp_path: Path) -> None:
     folder = _videos(tmp_path / "videos", 8)
     with Workspace(tmp_path / "w.db") as workspace:
         workspace.add_client("Anna")  # both start from an existing client (adding it at once is harmless too)
@@ -116,7 +116,7 @@ def test_a_set_claimed_by_a_live_batch_is_skipped_and_a_stale_claim_is_taken_ove
     video.write_bytes(b"one set")
     calls: list[str] = []
 
-    def analyse(path: Path, settings: AnalysisSettings) -> Any:
+    def analyze(path: Path, settings: AnalysisSettings) -> Any:
         calls.append(path.name)
         data = {"exercise": "squat", "reps": [{"index": 1, "faults": []}], "faults": []}
         return SimpleNamespace(report=SimpleNamespace(to_json_dict=lambda: data, summary_text=lambda: "Squat\n"))
@@ -127,13 +127,13 @@ def test_a_set_claimed_by_a_live_batch_is_skipped_and_a_stale_claim_is_taken_ove
         anna = workspace.add_client("Anna")
         key = (anna, file_sha256(video), "full", "standard")
         assert workspace.claim(key, "another batch in this process") == "claimed"
-        outcomes = review_batch(workspace, anna, [video], AnalysisSettings(), analyse=analyse)
+        outcomes = review_batch(workspace, anna, [video], AnalysisSettings(), analyze=analyze)
         assert [(o.status, o.message) for o in outcomes] == [("skipped", "being reviewed by another batch")]
         assert calls == []
         # that batch stopped renewing its claim a lease ago (its computer went away): the set is free again
         assert workspace.claim(key, "a third batch", lease_s=0.0) == "claimed"
         workspace.release(key, "a third batch")
-        outcomes = review_batch(workspace, anna, [video], AnalysisSettings(), analyse=analyse)
+        outcomes = review_batch(workspace, anna, [video], AnalysisSettings(), analyze=analyze)
         assert [o.status for o in outcomes] == ["done"] and calls == ["1.mp4"]
         assert workspace.claim(key, "a fourth batch") == "reviewed"
 

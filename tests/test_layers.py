@@ -28,7 +28,7 @@ EDGE_MODULES = frozenset(
         "formcheck.pose.pool",
         "formcheck.synth.degrade",
         "formcheck.synth.generate",
-        "formcheck.synth.video",
+        "formcheck.synth.encode",
         "formcheck.video",
     }
 )

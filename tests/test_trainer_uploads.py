@@ -26,8 +26,8 @@ def _uploads(count: int) -> list[Upload]:
     return [(io.BytesIO(f"clip {number}".encode() * 100), f"clip{number:02d}.mp4") for number in range(1, count + 1)]
 
 
-def _analyse(seen: list[str], unreadable: bytes = b"", nobody: bytes = b"") -> Any:
-    def analyse(video: Path, settings: AnalysisSettings) -> Any:
+def _analyze(seen: list[str], unreadable: bytes = b"", nobody: bytes = b"") -> Any:
+    def analyze(video: Path, settings: AnalysisSettings) -> Any:
         content = video.read_bytes()  # raises, as the real decoder did, when the clip was removed under the batch
         seen.append(video.name)
         if unreadable and content.startswith(unreadable):
@@ -35,7 +35,7 @@ def _analyse(seen: list[str], unreadable: bytes = b"", nobody: bytes = b"") -> A
         data = NO_PERSON if nobody and content.startswith(nobody) and settings.exercise == "auto" else JUDGED
         return SimpleNamespace(report=SimpleNamespace(to_json_dict=lambda: data, summary_text=lambda: "Squat\n"))
 
-    return analyse
+    return analyze
 
 
 def test_a_batch_of_22_uploads_keeps_every_clip_until_its_review_is_saved(tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_a_batch_of_22_uploads_keeps_every_clip_until_its_review_is_saved(tmp_pa
     seen: list[str] = []
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
-        outcomes = review_uploads(workspace, anna, _uploads(22), AnalysisSettings(), cache, analyse=_analyse(seen))
+        outcomes = review_uploads(workspace, anna, _uploads(22), AnalysisSettings(), cache, analyze=_analyze(seen))
         sets = workspace.sets(anna)
     assert [o.status for o in outcomes] == ["done"] * 22
     assert len(seen) == 22
@@ -57,7 +57,7 @@ def test_messages_name_the_uploaded_file_never_where_it_was_stored(tmp_path: Pat
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
         outcomes = review_uploads(
-            workspace, anna, _uploads(3), AnalysisSettings(), cache, analyse=_analyse([], unreadable=b"clip 2")
+            workspace, anna, _uploads(3), AnalysisSettings(), cache, analyze=_analyze([], unreadable=b"clip 2")
         )
     assert [(o.status, o.message) for o in outcomes][1] == ("failed", "clip02.mp4: not a readable video file")
 
@@ -65,10 +65,10 @@ def test_messages_name_the_uploaded_file_never_where_it_was_stored(tmp_path: Pat
 def test_an_unjudged_upload_is_kept_and_reviewed_again_as_the_chosen_exercise(tmp_path: Path) -> None:
     cache = tmp_path / "trainer"
     seen: list[str] = []
-    analyse = _analyse(seen, nobody=b"clip 1")
+    analyze = _analyze(seen, nobody=b"clip 1")
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
-        outcomes = review_uploads(workspace, anna, _uploads(2), AnalysisSettings(), cache, analyse=analyse)
+        outcomes = review_uploads(workspace, anna, _uploads(2), AnalysisSettings(), cache, analyze=analyze)
         assert [(o.status, o.message) for o in outcomes] == [
             ("unjudged", "no person found in the video"),
             ("done", "Squat"),
@@ -76,7 +76,7 @@ def test_an_unjudged_upload_is_kept_and_reviewed_again_as_the_chosen_exercise(tm
         (unjudged,) = [s for s in workspace.sets(anna) if s.status == "unjudged"]
         kept = kept_unjudged(cache, unjudged.video_sha256)
         assert kept is not None and kept.read_bytes() == b"clip 1" * 100
-        again = review_again(workspace, anna, kept, unjudged.video_name, AnalysisSettings("squat"), cache, analyse)
+        again = review_again(workspace, anna, kept, unjudged.video_name, AnalysisSettings("squat"), cache, analyze)
         assert (again.status, workspace.set(unjudged.id).status) == ("done", "done")
         assert workspace.set(unjudged.id).video_name == "clip01.mp4"
     assert kept_unjudged(cache, unjudged.video_sha256) is None
@@ -92,7 +92,7 @@ def test_a_batch_folder_left_by_a_killed_app_is_removed_and_a_running_ones_kept(
         (folder / "a.mp4").write_bytes(b"x")
     with Workspace(tmp_path / "w.db") as workspace:
         review_uploads(
-            workspace, workspace.add_client("Anna"), _uploads(1), AnalysisSettings(), cache, analyse=_analyse([])
+            workspace, workspace.add_client("Anna"), _uploads(1), AnalysisSettings(), cache, analyze=_analyze([])
         )
     assert not abandoned.exists() and (running / "a.mp4").exists()
 

@@ -78,8 +78,8 @@ def test_unknown_client_and_broken_database_are_plain_errors(tmp_path: Path) -> 
         Workspace(broken)
 
 
-def _fake_analyse(calls: list[str], fail: set[str], interrupt: set[str]) -> Any:
-    def analyse(video: Path, settings: AnalysisSettings) -> Any:
+def _fake_analyze(calls: list[str], fail: set[str], interrupt: set[str]) -> Any:
+    def analyze(video: Path, settings: AnalysisSettings) -> Any:
         calls.append(video.name)
         if video.name in interrupt:
             raise KeyboardInterrupt
@@ -90,7 +90,7 @@ def _fake_analyse(calls: list[str], fail: set[str], interrupt: set[str]) -> Any:
         )
         return SimpleNamespace(report=fake_report)
 
-    return analyse
+    return analyze
 
 
 def test_a_batch_resumes_and_one_bad_video_does_not_stop_it(tmp_path: Path) -> None:
@@ -105,10 +105,10 @@ def test_a_batch_resumes_and_one_bad_video_does_not_stop_it(tmp_path: Path) -> N
         client = workspace.add_client("Anna")
         calls: list[str] = []
         with pytest.raises(KeyboardInterrupt):
-            review_batch(workspace, client, videos, settings, analyse=_fake_analyse(calls, set(), {"3.mp4"}))
+            review_batch(workspace, client, videos, settings, analyze=_fake_analyze(calls, set(), {"3.mp4"}))
         assert [s.video_name for s in workspace.sets(client)] == ["1.mp4", "2.mov"]  # saved before the interrupt
         calls.clear()
-        outcomes = review_batch(workspace, client, videos, settings, analyse=_fake_analyse(calls, {"3.mp4"}, set()))
+        outcomes = review_batch(workspace, client, videos, settings, analyze=_fake_analyze(calls, {"3.mp4"}, set()))
         assert [o.status for o in outcomes] == ["skipped", "skipped", "failed"]
         assert calls == ["3.mp4"]
         assert "not a readable video" in outcomes[2].message
@@ -282,16 +282,16 @@ def test_an_unjudged_set_is_reviewed_again_with_the_chosen_exercise(tmp_path: Pa
     videos = find_videos([folder])
     calls: list[str] = []
 
-    def analyse(video: Path, settings: AnalysisSettings) -> Any:
+    def analyze(video: Path, settings: AnalysisSettings) -> Any:
         calls.append(settings.exercise)
         data = no_person_report() if settings.exercise == "auto" else report([["forward_lean"], []])
         return SimpleNamespace(report=SimpleNamespace(to_json_dict=lambda: data, summary_text=lambda: "Squat\n"))
 
     with Workspace(tmp_path / "w.db") as workspace:
         anna = workspace.add_client("Anna")
-        first = review_batch(workspace, anna, videos, AnalysisSettings(), analyse=analyse)
-        again = review_batch(workspace, anna, videos, AnalysisSettings(), analyse=analyse)
-        chosen = review_batch(workspace, anna, videos, AnalysisSettings(exercise="squat"), analyse=analyse)
+        first = review_batch(workspace, anna, videos, AnalysisSettings(), analyze=analyze)
+        again = review_batch(workspace, anna, videos, AnalysisSettings(), analyze=analyze)
+        chosen = review_batch(workspace, anna, videos, AnalysisSettings(exercise="squat"), analyze=analyze)
         (record,) = workspace.sets(anna)
     assert [(o.status, o.message) for o in first] == [("unjudged", "no person found in the video")]
     assert again[0].status == "skipped" and again[0].message.startswith("already reviewed, not judged: no person")

@@ -97,7 +97,7 @@ class ReviewService:
         # Two cores: one analysis at a time keeps each one quick instead of all of them slow.
         self._model_slot = threading.Semaphore(1)
 
-    def analyse(
+    def analyze(
         self,
         video: StoredVideo,
         model: str,
@@ -116,7 +116,7 @@ class ReviewService:
 
         return self._poses.get_or_compute(("poses", video.sha256, model), compute)
 
-    def is_analysed(self, video: StoredVideo, model: str) -> bool:
+    def is_analyzed(self, video: StoredVideo, model: str) -> bool:
         return self._poses.get(("poses", video.sha256, model)) is not None
 
     def judge(self, video: StoredVideo, analysis: VideoAnalysis, choice: Choice) -> VideoAnalysis:

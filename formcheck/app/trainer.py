@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from formcheck.app.inputs import store_upload
-from formcheck.batch import Analyse, BatchOutcome, BatchProgress, review_batch
+from formcheck.batch import Analyze, BatchOutcome, BatchProgress, review_batch
 from formcheck.client_export import ANNOTATED_FOLDER
 from formcheck.private_files import copy_private, private_folder
 from formcheck.workspace import Client, Workspace, process_running
@@ -39,7 +39,7 @@ def review_uploads(
     settings: AnalysisSettings,
     folder: Path,
     progress: BatchProgress | None = None,
-    analyse: Analyse | None = None,
+    analyze: Analyze | None = None,
 ) -> list[BatchOutcome]:
     """Store ``uploads`` in a batch folder under ``folder``, review them for ``client`` and remove the folder; the
     outcomes name each video as it was uploaded, never by where it was stored."""
@@ -47,7 +47,7 @@ def review_uploads(
         stored = [store_upload(stream, name, stored_in, keep_newest=None) for stream, name in uploads]
         names = [video.name for video in stored]
         outcomes = review_batch(
-            workspace, client, [video.path for video in stored], settings, progress, analyse, names=names
+            workspace, client, [video.path for video in stored], settings, progress, analyze, names=names
         )
         for outcome in outcomes:
             if outcome.status == "unjudged":
@@ -96,10 +96,10 @@ def review_again(
     name: str,
     settings: AnalysisSettings,
     folder: Path,
-    analyse: Analyse | None = None,
+    analyze: Analyze | None = None,
 ) -> BatchOutcome:
     """Review a kept unjudged set again (``settings`` name the chosen exercise); its kept video goes once judged."""
-    (outcome,) = review_batch(workspace, client, [video], settings, analyse=analyse, names=[name])
+    (outcome,) = review_batch(workspace, client, [video], settings, analyze=analyze, names=[name])
     if outcome.status == "done":
         video.unlink(missing_ok=True)
     return outcome

@@ -102,7 +102,7 @@ def _model() -> tuple[Any, Any]:
 
 
 @dataclass
-class Body:
+class RenderedBody:
     """One anny body (phenotype), its reduced rest skeleton and what the renderer needs."""
 
     phenotype: dict[str, float]
@@ -114,7 +114,7 @@ class Body:
     _parents: list[int]
 
     @classmethod
-    def load(cls, phenotype: dict[str, float]) -> Body:
+    def load(cls, phenotype: dict[str, float]) -> RenderedBody:
         import torch  # noqa: PLC0415 - optional dependency, imported when used
 
         model, regressor = _model()

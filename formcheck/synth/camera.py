@@ -15,7 +15,7 @@ from formcheck.types import FloatArray
 
 
 @dataclass(frozen=True)
-class Camera:
+class RenderCamera:
     position: FloatArray
     target: FloatArray
     yfov_deg: float
@@ -62,7 +62,7 @@ def frame_camera(
     camera_height: float = 0.9,
     margin: float = 1.15,
     offset: tuple[float, float] = (0.0, 0.0),
-) -> Camera:
+) -> RenderCamera:
     """A fixed camera that keeps every point of ``points`` (N×3, the whole clip) in view.
 
     ``yaw_from_side_deg``: 0 = exact side view of the ``near_side`` ('left' = camera on the body's +x side), 90 =
@@ -82,7 +82,7 @@ def frame_camera(
     for _ in range(4):
         position = centre + direction * distance
         position[2] = camera_height
-        camera = Camera(position, centre, yfov_deg, width, height)
+        camera = RenderCamera(position, centre, yfov_deg, width, height)
         local = (pts - camera.position) @ camera.rotation
         depth = -local[:, 2]
         need_h = np.max(np.abs(local[:, 0]) / tan_h - depth)
@@ -91,4 +91,4 @@ def frame_camera(
     distance *= margin
     position = centre + direction * distance
     position[2] = camera_height
-    return Camera(position, centre, yfov_deg, width, height)
+    return RenderCamera(position, centre, yfov_deg, width, height)

@@ -18,11 +18,11 @@ from formcheck import __version__
 from formcheck.synth import degrade
 from formcheck.synth.camera import frame_camera
 from formcheck.synth.degrade import Degradations
+from formcheck.synth.encode import write_h264
 from formcheck.synth.kinematics import landmarks_from_heads, pose
 from formcheck.synth.motions import FAULT_UNITS, FAULTS, FRONT_ONLY_FAULTS, VARIANTS, ClipPlan, build_motion
 from formcheck.synth.render import FLOORS, SKIN_TONES, WALLS, Appearance, Renderer, vertex_colours
 from formcheck.synth.truth import SCHEMA_ID, frame_truth, write_truth
-from formcheck.synth.video import write_h264
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,12 @@ _BODIES: dict[tuple[tuple[str, float], ...], Any] = {}
 
 
 def _body(phenotype: dict[str, float]) -> Any:
-    from formcheck.synth.body import Body  # noqa: PLC0415 - optional dependency, imported when used
+    from formcheck.synth.body import RenderedBody  # noqa: PLC0415 - optional dependency, imported when used
 
     key = tuple(sorted(phenotype.items()))
     if key not in _BODIES:
         _BODIES.clear()  # one body at a time keeps memory flat
-        _BODIES[key] = Body.load(phenotype)
+        _BODIES[key] = RenderedBody.load(phenotype)
     return _BODIES[key]
 
 

@@ -93,7 +93,7 @@ class ClipPlan:
 
 
 @dataclass
-class Motion:
+class MotionScript:
     plan: ClipPlan
     specs: list[PoseSpec]
     t_s: FloatArray
@@ -133,7 +133,7 @@ def lerp(a: float, b: float, w: float) -> float:
     return a + (b - a) * w
 
 
-def build_motion(plan: ClipPlan, skeleton: Skeleton) -> Motion:
+def build_motion(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     plan.validate()
     builder = {
         "deadlift": _deadlift,
@@ -185,7 +185,7 @@ def _standing_flat_foot(skeleton: Skeleton) -> float:
     return sagittal_angle(skeleton.rest_vector("foot.L", "toe1-1.L"))
 
 
-def _deadlift(plan: ClipPlan, skeleton: Skeleton) -> Motion:  # noqa: PLR0912, PLR0915 - one script, read top-down
+def _deadlift(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:  # noqa: PLR0912, PLR0915 - one script, read top-down
     t_s, phases, reps = _rep_timeline(plan)
     f = plan.faults
     flat = _standing_flat_foot(skeleton)
@@ -248,10 +248,10 @@ def _deadlift(plan: ClipPlan, skeleton: Skeleton) -> Motion:  # noqa: PLR0912, P
         arms = Limb(upper=arm_phi, lower=arm_phi, end=arm_phi, lat_upper=0.1, lat_lower=0.02)
         spec = PoseSpec(trunk=trunk, spine_flex=spine, neck_flex=-0.25 * trunk).with_limbs(arms=arms, legs=legs)
         specs.append(place(skeleton, spec, "left_ankle", 0.0, ankle_h))
-    return Motion(plan, specs, t_s, intensity, reps, [])
+    return MotionScript(plan, specs, t_s, intensity, reps, [])
 
 
-def _squat(plan: ClipPlan, skeleton: Skeleton) -> Motion:
+def _squat(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     t_s, phases, reps = _rep_timeline(plan)
     f = plan.faults
     flat = _standing_flat_foot(skeleton)
@@ -283,7 +283,7 @@ def _squat(plan: ClipPlan, skeleton: Skeleton) -> Motion:
         arms = Limb(upper=arm_phi, lower=arm_phi, end=arm_phi, lat_upper=0.08, lat_lower=0.0)
         spec = PoseSpec(trunk=trunk, neck_flex=-0.5 * trunk).with_limbs(arms=arms, legs=legs)
         specs.append(place(skeleton, spec, "left_foot_index", 0.0, toe_h))
-    return Motion(plan, specs, t_s, intensity, reps, [])
+    return MotionScript(plan, specs, t_s, intensity, reps, [])
 
 
 # --- holds ---------------------------------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def _solve_trunk(
     return build(cache[key])
 
 
-def _plank(plan: ClipPlan, skeleton: Skeleton) -> Motion:
+def _plank(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     t_s, _, hold_start = _hold_timeline(plan)
     hold_end = float(t_s[-1]) + 1.0 / plan.fps
     f = plan.faults
@@ -360,10 +360,10 @@ def _plank(plan: ClipPlan, skeleton: Skeleton) -> Motion:
         spec = _solve_trunk(skeleton, build, support, "left_foot_index", dz, 40.0, 130.0, cache, (hip_ext, neck, stack))
         specs.append(place(skeleton, spec, "left_foot_index", 0.0, _CONTACT_HEIGHT["toe"]))
     holds: list[dict[str, float | str]] = [{"start_s": round(hold_start, 3), "end_s": round(hold_end, 3)}]
-    return Motion(plan, specs, t_s, intensity, [], holds)
+    return MotionScript(plan, specs, t_s, intensity, [], holds)
 
 
-def _bridge(plan: ClipPlan, skeleton: Skeleton) -> Motion:
+def _bridge(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     t_s, _, hold_start = _hold_timeline(plan)
     hold_end = float(t_s[-1]) + 1.0 / plan.fps
     f = plan.faults
@@ -406,10 +406,10 @@ def _bridge(plan: ClipPlan, skeleton: Skeleton) -> Motion:
         )
         specs.append(place(skeleton, spec, "left_ankle", 0.0, ankle_h))
     holds: list[dict[str, float | str]] = [{"start_s": round(hold_start, 3), "end_s": round(hold_end, 3)}]
-    return Motion(plan, specs, t_s, intensity, [], holds)
+    return MotionScript(plan, specs, t_s, intensity, [], holds)
 
 
-def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> Motion:
+def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     raise_s, lower_s = 0.6, 0.5
     t_s, _, hold_start = _hold_timeline(plan, raise_s, lower_s)
     hold_end = hold_start + plan.hold_s
@@ -481,4 +481,4 @@ def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> Motion:
     reps: list[dict[str, float | str]] = [
         {"start_s": round(plan.lead_in_s, 3), "end_s": round(hold_end + lower_s, 3), "side": plan.variant}
     ]
-    return Motion(plan, specs, t_s, intensity, reps, holds)
+    return MotionScript(plan, specs, t_s, intensity, reps, holds)

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from formcheck.synth.body import Body, _import_pyrender
-from formcheck.synth.camera import Camera
+from formcheck.synth.body import RenderedBody, _import_pyrender
+from formcheck.synth.camera import RenderCamera
 from formcheck.synth.kinematics import rot_axis
 from formcheck.types import FloatArray
 
@@ -68,7 +68,7 @@ class Appearance:
 
 
 def vertex_colours(
-    body: Body, rest_vertices: FloatArray, look: Appearance, rng: np.random.Generator
+    body: RenderedBody, rest_vertices: FloatArray, look: Appearance, rng: np.random.Generator
 ) -> npt.NDArray[np.uint8]:
     """RGBA per vertex from the dominant bone: skin, shirt, shorts/pants, shoes, hair; light per-vertex mottling."""
     skin = np.array(SKIN_TONES[look.skin])
@@ -103,7 +103,9 @@ def vertex_colours(
 class Renderer:
     """One pyrender scene (room, lights, camera) reused for every frame of a clip."""
 
-    def __init__(self, camera: Camera, look: Appearance, rng: np.random.Generator, body_centre: FloatArray) -> None:
+    def __init__(
+        self, camera: RenderCamera, look: Appearance, rng: np.random.Generator, body_centre: FloatArray
+    ) -> None:
         pyrender = _import_pyrender()
         import trimesh  # noqa: PLC0415 - optional dependency, imported when used
 

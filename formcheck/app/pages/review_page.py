@@ -115,14 +115,14 @@ def _review(video: StoredVideo, choice: Choice) -> None:
     service = runtime.service()
     try:
         prepare_model_once(choice.model)
-        if not service.is_analysed(video, choice.model):
+        if not service.is_analyzed(video, choice.model):
             update, remove = components.progress_reporter(f"Finding your body in each frame of “{video.name}”")
             try:
-                analysis = service.analyse(video, choice.model, update, on_wait=_say_waiting)
+                analysis = service.analyze(video, choice.model, update, on_wait=_say_waiting)
             finally:
                 remove()
         else:
-            analysis = service.analyse(video, choice.model)
+            analysis = service.analyze(video, choice.model)
         judged = service.judge(video, analysis, choice)
         _results(video, judged, choice)
     except Exception as error:  # whatever goes wrong, the page says so in plain words and the app stays up
