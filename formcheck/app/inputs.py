@@ -7,6 +7,11 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +26,13 @@ from formcheck.private_files import private_folder
 ACCEPTED_TYPES = ("mp4", "mov", "m4v", "3gp", "webm", "avi", "mkv")
 _CHUNK_BYTES = 1 << 20
 _KEEP_STORED_VIDEOS = 20  # uploads kept on disk; older ones are removed when a new one arrives
+# A video a session used within this time is never trimmed: a page left open while someone reads the review, changes
+# the exercise (stills are drawn again from the video) or clicks a download needs the file minutes later. An hour
+# only lets the folder outgrow its count by the uploads of that hour.
+RECENT_USE_S = 60 * 60
+
+_in_use_lock = threading.Lock()
+_in_use_counts: Counter[Path] = Counter()
 
 
 @dataclass(frozen=True)
@@ -93,17 +105,75 @@ def store_upload(
     return StoredVideo(target, digest.hexdigest(), name, size)
 
 
-def remove_old_files(folder: Path, keep_newest: int, keep: Path | None = None) -> None:
-    """Delete all but the ``keep_newest`` most recent videos in ``folder`` (``keep`` always stays)."""
+def remove_old_files(
+    folder: Path, keep_newest: int, keep: Path | None = None, recent_s: float = RECENT_USE_S
+) -> list[Path]:
+    """Delete all but the ``keep_newest`` most recent videos in ``folder`` (``keep`` always stays), and return them.
+
+    A video in use (:func:`in_use`) or used in the last ``recent_s`` seconds (:func:`mark_used`) is never deleted:
+    another session may still be analysing, drawing or showing it, so the folder may hold more for a while."""
     if not folder.is_dir():
+        return []
+    now_s = time.time()
+    candidates = [path for path in folder.iterdir() if path.suffix.lstrip(".") in ACCEPTED_TYPES and path != keep]
+    stored = sorted(_with_mtimes(candidates), key=lambda item: item[1], reverse=True)
+    removed = []
+    with _in_use_lock:  # a session cannot start using a file between the check and the deletion
+        for old, mtime_s in stored[max(0, keep_newest - (keep is not None)) :]:
+            if now_s - mtime_s < recent_s or _in_use_counts[_key(old)] > 0:
+                continue
+            old.unlink(missing_ok=True)
+            removed.append(old)
+    return removed
+
+
+def _with_mtimes(paths: list[Path]) -> Iterator[tuple[Path, float]]:
+    for path in paths:
+        try:
+            yield path, path.stat().st_mtime
+        except FileNotFoundError:  # removed by another session meanwhile
+            continue
+
+
+@contextmanager
+def in_use(path: Path) -> Iterator[Path]:
+    """While inside, no session of this process trims ``path`` away (entries nest and may overlap across threads)."""
+    key = _key(path)
+    with _in_use_lock:
+        _in_use_counts[key] += 1
+    try:
+        yield path
+    finally:
+        with _in_use_lock:
+            _in_use_counts[key] -= 1
+            if _in_use_counts[key] <= 0:
+                del _in_use_counts[key]
+
+
+def is_in_use(path: Path) -> bool:
+    with _in_use_lock:
+        return _in_use_counts[_key(path)] > 0
+
+
+def discard(path: Path) -> bool:
+    """Delete a stored video that no session is using (a refused upload); True when it is gone."""
+    with _in_use_lock:
+        if _in_use_counts[_key(path)] > 0:
+            return False
+        path.unlink(missing_ok=True)
+        return True
+
+
+def mark_used(path: Path) -> None:
+    """Touch ``path`` so trimming counts it as just used (only files formcheck stored: a sample keeps its own time)."""
+    try:
+        os.utime(path)
+    except FileNotFoundError:
         return
-    stored = sorted(
-        (path for path in folder.iterdir() if path.suffix.lstrip(".") in ACCEPTED_TYPES and path != keep),
-        key=lambda path: path.stat().st_mtime,
-        reverse=True,
-    )
-    for old in stored[max(0, keep_newest - 1) :]:
-        old.unlink(missing_ok=True)
+
+
+def _key(path: Path) -> Path:
+    return path.resolve()
 
 
 def stored_from_path(path: Path, name: str | None = None) -> StoredVideo:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from formcheck.analysis import AUTO
-from formcheck.app.inputs import StoredVideo, remove_old_files
+from formcheck.app.inputs import StoredVideo, in_use, mark_used, remove_old_files
 from formcheck.app.store import ResultStore
 from formcheck.client_export import ANNOTATED_FOLDER
 from formcheck.exercises.spec import EQUIPMENT_AUTO
@@ -110,7 +110,8 @@ class ReviewService:
                     on_wait()
                 self._model_slot.acquire()
             try:
-                return run_pose_model(video.path, model, progress)
+                with in_use(video.path):  # trimming by other sessions' uploads must not delete it mid-analysis
+                    return run_pose_model(video.path, model, progress)
             finally:
                 self._model_slot.release()
 
@@ -149,13 +150,15 @@ class ReviewService:
         with target_lock:  # one writer per file; other sessions wait and then reuse it
             if target.is_file():
                 tighten(target)  # drawn by an older formcheck, before videos were owner-only
+                mark_used(target)  # the page shows it and offers it for download: not the next to be trimmed
                 return target
             from formcheck.pipeline import write_annotated_video  # noqa: PLC0415
 
             private_folder(folder)
             partial = folder / f"{target.stem}.{uuid.uuid4().hex[:8]}.partial.mp4"
             try:
-                write_annotated_video(judged, partial, progress)
+                with in_use(video.path):
+                    write_annotated_video(judged, partial, progress)
                 tighten(partial)  # the video writer creates it with the umask's mode
                 partial.replace(target)
             finally:
@@ -164,7 +167,11 @@ class ReviewService:
             return target
 
     def stills(self, video: StoredVideo, judged: VideoAnalysis, choice: Choice) -> tuple[Still, ...]:
-        return self._stills.get_or_compute(("stills", video.sha256, choice), lambda: worst_moment_stills(judged))
+        def compute() -> tuple[Still, ...]:
+            with in_use(video.path):
+                return worst_moment_stills(judged)
+
+        return self._stills.get_or_compute(("stills", video.sha256, choice), compute)
 
     def pdf(self, video: StoredVideo, judged: VideoAnalysis, choice: Choice, stills: tuple[Still, ...]) -> bytes:
         return self._pdfs.get_or_compute(

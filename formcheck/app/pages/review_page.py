@@ -16,7 +16,9 @@ from formcheck.app.inputs import (
     accepted_types_text,
     check_upload,
     explain_error,
+    in_use,
     list_samples,
+    mark_used,
     sample_title,
     store_upload,
     stored_from_path,
@@ -47,7 +49,8 @@ def render() -> None:
             "Your video stays on this computer."
         )
         return
-    _review(video, choice)
+    with in_use(video.path):  # other sessions' uploads must not trim it away while this run reads it
+        _review(video, choice)
 
 
 def _choose_video() -> StoredVideo | None:
@@ -74,8 +77,9 @@ def _uploaded_video() -> StoredVideo | None:
         st.error(problem.text(), icon=":material/error:")
         return None
     remembered = st.session_state.get("stored_upload")
-    if isinstance(remembered, tuple) and remembered[0] == uploaded.file_id:
+    if isinstance(remembered, tuple) and remembered[0] == uploaded.file_id and remembered[1].path.is_file():
         stored: StoredVideo = remembered[1]
+        mark_used(stored.path)  # trimming keeps what a session used lately
         return stored
     video = _checked(lambda: store_upload(uploaded, uploaded.name, config.cache_dir / "videos"), uploaded.name)
     if video is not None:
