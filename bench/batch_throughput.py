@@ -7,8 +7,8 @@ fresh workspace, so every run loads its own models and analyses every clip. ``--
 command's own process, one set after the other (each long video split over the cores); more workers are worker
 processes with one set and one model each. Printed: wall time, sets per minute, the speed-up against one worker,
 and peak memory (RSS, sampled) of the driver and of the largest process under it (a worker); then the all-core run
-again on twice the clips, to show that memory does not grow with the batch. Without CLIPS it takes the first
-``--count`` (and, for the memory run, ``2 × --count``) rendered clips in sample_videos/.
+again on twice the clips, to show that memory does not grow with the batch. Without CLIPS it takes ``--count``
+(and, for the memory run, ``2 × --count``) rendered clips spread over sample_videos/.
 """
 
 from __future__ import annotations
@@ -69,6 +69,11 @@ def _watch_memory(process: subprocess.Popen[bytes]) -> tuple[float, float]:
     return driver_mib, worker_mib
 
 
+def _spread(clips: list[Path], count: int) -> list[Path]:
+    """``count`` clips spread over the sorted list (so every exercise is in a batch of sample clips)."""
+    return clips[:: max(1, len(clips) // count)][:count]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("clips", nargs="*", type=Path)
@@ -77,7 +82,7 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     pool = args.clips or sorted((REPO / "sample_videos").glob("*.mp4"))
-    clips = pool[: args.count]
+    clips = _spread(pool, args.count)
     all_cores = cores()
     configurations = {"1 worker": 1, "2 workers": 2, f"all {all_cores} cores": all_cores}
     log.info("%d clips, %d cores, 1-minute load %.2f at the start", len(clips), all_cores, os.getloadavg()[0])
@@ -98,7 +103,7 @@ def main() -> int:
         worker = max(r["worker_mib"] for r in rows)
         log.info("| %s | %.1f s | %.1f | **%.2f×** | %.0f / %.0f MiB |", name, wall_s, 60 * len(clips) / wall_s,
                  base_s / wall_s, driver, worker)  # fmt: skip
-    longer = pool[: 2 * args.count]
+    longer = _spread(pool, 2 * args.count)
     if len(longer) > len(clips):
         figures = run_batch(longer, all_cores)
         log.info("| all %d cores, %d clips (memory check) | %.1f s | %.1f | | %.0f / %.0f MiB |", all_cores,

@@ -42,8 +42,9 @@ OutcomeListener = Callable[["BatchOutcome"], None]  # told of each video's outco
 
 log = logging.getLogger(__name__)
 
-# A worker process is replaced after this many sets, so whatever a long batch leaves behind in MediaPipe's native
-# memory is returned to the system; a new worker costs ~3 s (imports, model load), under 5 % of 20 sets.
+# A worker process is replaced after this many sets, a bound in case some video leaves native memory behind. None
+# did so far: one process analysing 18 sample sets stayed at 397-402 MiB, then 487 MiB from the first set that
+# needed the rotated retry's model on. A new worker is forked ready-imported and loads its models again (~0.3 s).
 SETS_PER_WORKER = 20
 # A set whose worker process died (killed, out of memory, a native crash) is tried once more in a new pool; a
 # second death while it is in flight marks it failed, so one poisonous video cannot stop the batch.
