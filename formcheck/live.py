@@ -149,7 +149,7 @@ class LiveCoach:
         back_bulge: float = float("nan"),
     ) -> LiveState:
         """One frame: (33, 5) normalised landmarks and (33, 3) world landmarks, or None when nobody was found;
-        ``back_bulge``: the frame's back outline (:mod:`formcheck.back_outline`) when
+        ``back_bulge``: the frame's back outline (:mod:`formcheck.pose.back_outline`) when
         ``LiveSettings.back_outline`` is on (NaN when the outline was lost)."""
         if self._start_ms is None:
             self._start_ms = t_ms

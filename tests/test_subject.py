@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from formcheck.subject import Candidate, SubjectTracker, choose_subject
+from formcheck.pose.subject import Candidate, SubjectTracker, choose_subject
 
 
 def _candidate(x: float, y: float, size: float, wiggle: float = 0.0) -> Candidate:

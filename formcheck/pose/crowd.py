@@ -14,7 +14,7 @@ import numpy as np
 
 from formcheck.pose.landmarker import DetectedPose
 from formcheck.pose.pool import LeasedLandmarker
-from formcheck.subject import Box, SubjectTracker, box_centre
+from formcheck.pose.subject import Box, SubjectTracker, box_centre
 from formcheck.types import FloatArray
 from formcheck.video import RgbImage
 

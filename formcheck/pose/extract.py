@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.back_outline import back_bulge_fraction
 from formcheck.geometry import Side, near_side_per_frame, ventral_direction
+from formcheck.pose.back_outline import back_bulge_fraction
 from formcheck.pose.crowd import CrowdFollower, find_people
 from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, RunningMode
 from formcheck.pose.models import DEFAULT_MODEL, resolve_model
 from formcheck.pose.pool import POOL, LeasedLandmarker
-from formcheck.subject import Box, Candidate, choose_subject
+from formcheck.pose.subject import Box, Candidate, choose_subject
 from formcheck.types import FloatArray, Landmark, PoseSequence, empty_pose_arrays
 from formcheck.video import Frame, RgbImage, VideoInfo, iter_frames, prefetch, probe_video, sample_frames
 
@@ -81,9 +81,9 @@ def extract_poses(
     subject = _probe_while_loading(path, options, len(windows)) if options.probe_crowd else None
     log.debug("%s: %d expected frames, %d segment(s), crowd=%s", path.name, expected, len(windows), subject)
     if len(windows) == 1:
-        results = [_analyse_segment(path, windows[0], options, subject, _local_counter(progress, expected))]
+        results = [_analyze_segment(path, windows[0], options, subject, _local_counter(progress, expected))]
     else:
-        results = _analyse_in_parallel(path, windows, options, subject, progress, expected)
+        results = _analyze_in_parallel(path, windows, options, subject, progress, expected)
     sequence = _stitch(results, info, options)
     sequence.meta["several_people"] = subject is not None
     return sequence
@@ -157,7 +157,7 @@ def _describe_box(box: Box | None) -> str:
     return "left" if x < 0.4 else "right" if x > 0.6 else "centre"
 
 
-def _analyse_in_parallel(
+def _analyze_in_parallel(
     path: Path,
     windows: list[tuple[int, int | None]],
     options: ExtractOptions,
@@ -177,7 +177,7 @@ def _analyse_in_parallel(
 
     with ThreadPoolExecutor(len(windows), thread_name_prefix="formcheck-pose") as pool:
         futures = [
-            pool.submit(_analyse_segment, path, window, options, subject, counter(i))
+            pool.submit(_analyze_segment, path, window, options, subject, counter(i))
             for i, window in enumerate(windows)
         ]
         while progress is not None and wait(futures, timeout=0.25).not_done:
@@ -198,7 +198,7 @@ def _local_counter(progress: ProgressCallback | None, expected: int) -> Progress
     return report
 
 
-def _analyse_segment(
+def _analyze_segment(
     path: Path,
     window: tuple[int, int | None],
     options: ExtractOptions,
@@ -263,7 +263,7 @@ def _append(result: SegmentResult, frame: Frame, pose: DetectedPose | None, back
 
 
 def back_bulge_of(pose: DetectedPose, shape: tuple[int, ...]) -> float:
-    """The back outline's bulge (:func:`formcheck.back_outline.back_bulge_fraction`) of a pose found in an image of
+    """The back outline's bulge (:func:`formcheck.pose.back_outline.back_bulge_fraction`) of a pose found in an image of
     ``shape``, on its near side; NaN without a person mask."""
     if pose.mask is None:
         return float("nan")
