@@ -349,3 +349,85 @@ def test_a_trainer_uploads_22_clips_in_one_go_and_all_22_are_kept(app_url: str, 
         sets = workspace.sets(workspace.client("Anna"))
     assert sorted(record.video_name for record in sets) == [clip.name for clip in clips]
     assert {(record.status, record.error) for record in sets} == {("unjudged", "no person found in the video")}
+
+
+PAGE_LIMIT_MB = 50  # the page's own check; Streamlit accepts up to 500 MB (.streamlit/config.toml), so it lets it by
+RESIDENT_SLACK_MB = 30
+
+
+@pytest.fixture
+def app_with_a_50_mb_limit(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> str:
+    monkeypatch.setenv("FORMCHECK_MAX_UPLOAD_MB", str(PAGE_LIMIT_MB))
+    url: str = request.getfixturevalue("app_url")
+    return url
+
+
+def random_bytes_file(path: Path, size_mb: int) -> Path:
+    with path.open("wb") as out:
+        for _ in range(size_mb):
+            out.write(os.urandom(1024 * 1024))
+    return path
+
+
+def server_process(url: str) -> Any:
+    """The `streamlit run` child of this test process that serves ``url``."""
+    import psutil  # noqa: PLC0415
+
+    port = url.rsplit(":", 1)[1]
+    for child in psutil.Process().children(recursive=True):
+        if "streamlit" in child.cmdline() and port in child.cmdline():
+            return child
+    pytest.fail(f"no streamlit process serving {url}")
+
+
+def files_under(folder: Path) -> set[Path]:
+    return {path for path in folder.rglob("*") if path.is_file()} if folder.exists() else set()
+
+
+def resident_mb_settles(process: Any, ceiling_mb: float, timeout_s: float = 30.0) -> float:
+    """The server's resident memory once it is at most ``ceiling_mb``, or after ``timeout_s`` (whatever it is then)."""
+    deadline = time.monotonic() + timeout_s
+    resident_mb = float(process.memory_info().rss) / 1024**2
+    while resident_mb > ceiling_mb and time.monotonic() < deadline:
+        time.sleep(0.5)
+        resident_mb = float(process.memory_info().rss) / 1024**2
+    return resident_mb
+
+
+def test_a_refused_upload_leaves_nothing_on_disk_and_gives_its_memory_back(
+    app_with_a_50_mb_limit: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
+
+    cache = tmp_path / "cache"
+    too_large = random_bytes_file(tmp_path / "too_large.mp4", 100)
+    not_a_video = random_bytes_file(tmp_path / "not_a_video.mp4", 45)
+    warm_up = random_bytes_file(tmp_path / "warm_up.mp4", 1)
+    server = server_process(app_with_a_50_mb_limit)
+    refusals = {
+        too_large: f"This file is 100 MB; the largest formcheck accepts is {PAGE_LIMIT_MB} MB.",
+        not_a_video: "“not_a_video.mp4” could not be read as a video",
+    }
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            page.goto(app_with_a_50_mb_limit)
+            expect(page.get_by_text("Review a recorded set")).to_be_visible(timeout=60_000)
+            # The first refusal loads the video reader (PyAV): measured after it, the baseline holds the libraries.
+            page.locator("input[type=file]").set_input_files(str(warm_up))
+            expect(page.get_by_text("“warm_up.mp4” could not be read as a video")).to_be_visible(timeout=60_000)
+            page.wait_for_timeout(2000)
+            files_before = files_under(cache)
+            for upload, sentence in refusals.items():
+                before_mb = float(server.memory_info().rss) / 1024**2
+                page.locator("input[type=file]").set_input_files(str(upload))
+                expect(page.get_by_text(sentence)).to_be_visible(timeout=120_000)
+                expect(page.get_by_test_id("stFileChipName")).to_have_count(0)  # a new, empty uploader
+                after_mb = resident_mb_settles(server, before_mb + RESIDENT_SLACK_MB)
+                assert after_mb <= before_mb + RESIDENT_SLACK_MB, (
+                    f"{upload.name}: the server held {before_mb:.0f} MB before and {after_mb:.0f} MB after"
+                )
+                assert files_under(cache) == files_before, f"{upload.name} left files in the app cache"
+        finally:
+            browser.close()

@@ -5,16 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import streamlit as st
+from streamlit import runtime as streamlit_runtime
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from formcheck.app import access, components, runtime
 from formcheck.app.inputs import (
     ACCEPTED_TYPES,
+    Problem,
     StoredVideo,
     accepted_types_text,
     check_upload,
+    discard,
     explain_error,
     in_use,
     list_samples,
@@ -36,6 +42,10 @@ log = logging.getLogger(__name__)
 TEST_VIDEO_KEY = "formcheck_video_path"
 SAMPLE_QUERY_PARAM = "sample"
 UPLOAD, SAMPLE = "Upload my video", "Try a sample video"
+# A refused upload is replaced by a new, empty uploader (a new key), which lets Streamlit drop the old one's state.
+_UPLOAD_GENERATION = "upload_generation"
+_REFUSED_UPLOAD = "upload_refused"
+_STORED_UPLOAD = "stored_upload"
 
 
 def render() -> None:
@@ -65,26 +75,63 @@ def _choose_video() -> StoredVideo | None:
 
 def _uploaded_video() -> StoredVideo | None:
     config = runtime.config()
+    generation = int(st.session_state.get(_UPLOAD_GENERATION, 0))
     uploaded = st.file_uploader(
         f"Your recording: {accepted_types_text()}, up to {config.max_upload_mb} MB",
         type=list(ACCEPTED_TYPES),
-        key="upload",
+        key=f"upload-{generation}" if generation else "upload",
     )
     if uploaded is None:
+        refused = st.session_state.get(_REFUSED_UPLOAD)
+        if isinstance(refused, str):
+            st.error(refused, icon=":material/error:")
         return None
+    st.session_state.pop(_REFUSED_UPLOAD, None)
     problem = check_upload(uploaded.name, uploaded.size, config.max_upload_bytes)
     if problem is not None:
-        st.error(problem.text(), icon=":material/error:")
-        return None
-    remembered = st.session_state.get("stored_upload")
+        _refuse(uploaded, problem)
+    remembered = st.session_state.get(_STORED_UPLOAD)
     if isinstance(remembered, tuple) and remembered[0] == uploaded.file_id and remembered[1].path.is_file():
         stored: StoredVideo = remembered[1]
         mark_used(stored.path)  # trimming keeps what a session used lately
         return stored
     video = _checked(lambda: store_upload(uploaded, uploaded.name, config.cache_dir / "videos"), uploaded.name)
-    if video is not None:
-        st.session_state["stored_upload"] = (uploaded.file_id, video)
+    if video is None:
+        return None
+    problem = _unreadable(video)
+    if problem is not None:
+        discard(video.path)
+        _refuse(uploaded, problem)
+    st.session_state[_STORED_UPLOAD] = (uploaded.file_id, video)
     return video
+
+
+def _unreadable(video: StoredVideo) -> Problem | None:
+    """Why a stored upload is not a video we can read (its first frame is decoded), checked before it is kept."""
+    from formcheck.video import VideoError, probe_video  # noqa: PLC0415 - loads PyAV
+
+    try:
+        probe_video(video.path)
+    except VideoError as error:
+        return explain_error(error, video.name)
+    return None
+
+
+def _refuse(uploaded: UploadedFile, problem: Problem) -> NoReturn:
+    """Say why on the next run, and let go of the file. Streamlit keeps each upload in memory until its uploader
+    changes or the session ends; a refused one is removed from the runtime's store and its uploader is replaced by a
+    new, empty one, so a refused 300 MB file does not stay resident."""
+    log.info("refused upload %s: %s", uploaded.name, problem.message)
+    context = get_script_run_ctx()
+    if context is not None and streamlit_runtime.exists():
+        manager = streamlit_runtime.get_instance().uploaded_file_mgr
+        if isinstance(manager, MemoryUploadedFileManager):
+            manager.remove_file(context.session_id, uploaded.file_id)
+    uploaded.close()  # frees the copy the page holds (a BytesIO over the upload's bytes)
+    st.session_state[_REFUSED_UPLOAD] = problem.text()
+    st.session_state[_UPLOAD_GENERATION] = int(st.session_state.get(_UPLOAD_GENERATION, 0)) + 1
+    st.session_state.pop(_STORED_UPLOAD, None)
+    st.rerun()
 
 
 def _sample_video(requested: str | None) -> StoredVideo | None:
