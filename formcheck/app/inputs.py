@@ -20,6 +20,7 @@ from typing import BinaryIO
 from formcheck.app.config import MAX_UPLOAD_ENV
 from formcheck.files import file_sha256
 from formcheck.private_files import private_folder
+from formcheck.report import exercise_title
 
 # What phones record, straight from the camera roll: iPhone .mov/.mp4 (H.264 or HEVC), Android .mp4/.3gp, older
 # phones .3gp/.m4v; PyAV decodes each of them (tests/test_phone_camera.py makes and reads one of every kind).
@@ -214,7 +215,7 @@ def _manifest_titles(folder: str) -> dict[str, str]:
     for clip in clips if isinstance(clips, list) else []:
         if not isinstance(clip, dict) or not isinstance(clip.get("clip"), str):
             continue
-        exercise = str(clip.get("exercise", "")).replace("_", " ").capitalize()
+        exercise = exercise_title(str(clip.get("exercise", "")))
         faults = str(clip.get("faults") or "clean").replace(";", ", ").replace("_", " ")
         view = f" ({clip['view']} view)" if clip.get("view") else ""
         titles[clip["clip"]] = f"{exercise} — {faults}{view}" if exercise else ""
