@@ -237,7 +237,8 @@ class _WorkerPool:
         # Each worker has a core of its own: segment threads inside it would only fight over the cores.
         self._worker_settings = replace(settings, pose_threads=max(1, default_workers() // processes))
         self._analyze = analyze
-        self._deaths: Counter[int] = Counter()
+        self._deaths: Counter[int] = Counter()  # worker deaths caused by a set (known when it was alone in flight)
+        self._suspects: set[int] = set()  # sets in flight when a worker died beside others
         self._finished = 0
 
     def review(
@@ -270,55 +271,103 @@ class _WorkerPool:
         total: int,
     ) -> None:
         """Until every set is saved, or a worker dies: then the sets it took down are left in ``claimed`` for the
-        caller's next pool."""
+        caller's next pool. A dead worker breaks the whole pool, so which set killed it is known only when one set
+        was in flight: after a break, the sets that were in flight are tried one at a time."""
         context = _worker_context()
+        retry = deque(claimed)  # claimed already, not saved: first, before anything new is claimed
         with ProcessPoolExecutor(
             self._processes, context, initializer=_quiet_worker, max_tasks_per_child=SETS_PER_WORKER
         ) as executor:
-            running = {self._submit(executor, item): item for item in claimed}
+            running: dict[Future[SetResult], _Todo] = {}
             while True:
-                while waiting and len(running) < self._processes:
-                    item = waiting.popleft()
-                    skipped = _claim(workspace, item, owner, self._settings)
-                    if skipped is not None:
-                        tell(item.index, skipped)
-                        continue
-                    claimed.append(item)
-                    running[self._submit(executor, item)] = item
+                while (retry or waiting) and len(running) < self._in_flight_limit(retry):
+                    item = retry.popleft() if retry else waiting.popleft()
+                    if item not in claimed:
+                        skipped = _claim(workspace, item, owner, self._settings)
+                        if skipped is not None:
+                            tell(item.index, skipped)
+                            continue
+                        claimed.append(item)
+                    if not self._submit(executor, item, running):
+                        return  # a worker died meanwhile: the claimed set goes to the next pool
                     if progress is not None:
                         progress(self._finished, total, item.name)
                 if not running:
                     return
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
-                broken = False
-                for future in done:
-                    item = running.pop(future)
-                    result = self._result(future, item)
-                    if result is None:
-                        broken = True
-                        continue
-                    tell(item.index, _save(workspace, item, self._settings, result))
-                    workspace.release(item.key, owner)
-                    claimed.remove(item)
-                    self._finished += 1
-                    if progress is not None:
-                        progress(self._finished, total, "")
-                if broken:
+                in_flight = list(running.values())
+                results = {future: self._result(future, running[future]) for future in done}
+                for future, result in results.items():
+                    if result is not None:
+                        item = running.pop(future)
+                        self._suspects.discard(item.index)
+                        self._saved(workspace, item, result, claimed, owner, tell, progress, total)
+                if any(result is None for result in results.values()):
+                    self._after_break(workspace, in_flight, claimed, owner, tell, progress, total)
                     return
 
-    def _submit(self, executor: ProcessPoolExecutor, item: _Todo) -> Future[SetResult]:
-        return executor.submit(analyze_set, item.index, item.video, item.name, self._worker_settings, self._analyze)
+    def _in_flight_limit(self, retry: deque[_Todo]) -> int:
+        """One set at a time while a set that was in flight when a worker died is still to be tried."""
+        return 1 if any(item.index in self._suspects for item in retry) else self._processes
+
+    def _after_break(
+        self,
+        workspace: Workspace,
+        in_flight: list[_Todo],
+        claimed: list[_Todo],
+        owner: str,
+        tell: Callable[[int, BatchOutcome], None],
+        progress: BatchProgress | None,
+        total: int,
+    ) -> None:
+        unsaved = [item for item in in_flight if item in claimed]
+        if len(unsaved) != 1:
+            self._suspects.update(item.index for item in unsaved)
+            return
+        culprit = unsaved[0]  # alone in flight: its set stopped the worker
+        self._suspects.discard(culprit.index)
+        self._deaths[culprit.index] += 1
+        if self._deaths[culprit.index] <= WORKER_DEATHS_ALLOWED:
+            log.warning("the process analysing %s stopped; trying it again", culprit.name)
+            return
+        failed = SetResult.failed(culprit.index, "the process analysing it stopped twice (out of memory?)")
+        self._saved(workspace, culprit, failed, claimed, owner, tell, progress, total)
+
+    def _saved(
+        self,
+        workspace: Workspace,
+        item: _Todo,
+        result: SetResult,
+        claimed: list[_Todo],
+        owner: str,
+        tell: Callable[[int, BatchOutcome], None],
+        progress: BatchProgress | None,
+        total: int,
+    ) -> None:
+        tell(item.index, _save(workspace, item, self._settings, result))
+        workspace.release(item.key, owner)
+        claimed.remove(item)
+        self._finished += 1
+        if progress is not None:
+            progress(self._finished, total, "")
+
+    def _submit(self, executor: ProcessPoolExecutor, item: _Todo, running: dict[Future[SetResult], _Todo]) -> bool:
+        """Hand ``item`` to a worker; False when the pool broke (a worker died) before it could take it."""
+        try:
+            future = executor.submit(
+                analyze_set, item.index, item.video, item.name, self._worker_settings, self._analyze
+            )
+        except BrokenProcessPool:
+            return False
+        running[future] = item
+        return True
 
     def _result(self, future: Future[SetResult], item: _Todo) -> SetResult | None:
-        """The set's result; None when its worker died and it is worth one more try in a new pool."""
+        """The set's result; None when a worker died (the set is tried again, see :meth:`_after_break`)."""
         try:
             return future.result()
         except BrokenProcessPool:
-            self._deaths[item.index] += 1
-            if self._deaths[item.index] <= WORKER_DEATHS_ALLOWED:
-                log.warning("the process analysing %s stopped; trying it again", item.name)
-                return None
-            return SetResult.failed(item.index, "the process analysing it stopped twice (out of memory?)")
+            return None
         except Exception as error:  # noqa: BLE001 - one set's unexpected error is that set's failure, not the batch's
             return SetResult.failed(item.index, f"analysis failed: {type(error).__name__}: {error}")
 

@@ -53,7 +53,8 @@ def test_a_pool_saves_every_set_from_worker_processes(tmp_path: Path) -> None:
     assert [o.message for o in outcomes] == ["Squat: 1 rep"] * 4
     assert sorted(s.report["video"] for s in sets if s.report) == [f"set{n}.mp4" for n in range(4)]
     workers = {s.report["pid"] for s in sets if s.report}
-    assert os.getpid() not in workers and len(workers) == 2  # analysed in two worker processes, saved here
+    # Analysed in worker processes, saved here (how many workers took a turn depends on how fast they start).
+    assert os.getpid() not in workers and 1 <= len(workers) <= 2
     assert seen[-1] == (4, 4)
 
 

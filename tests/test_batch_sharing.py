@@ -31,7 +31,22 @@ from types import SimpleNamespace
 import formcheck.pipeline
 from formcheck.cli import main
 
+def wait_for_every_batch():
+    # $FAKE_BATCHES batches start together: each analysis waits until all have started (at most 60 s), so how the work
+    # is shared does not depend on how fast each process imports on a loaded machine.
+    started = Path(os.environ["FAKE_LOG"] + ".started")
+    if not getattr(wait_for_every_batch, "marked", False):
+        with open(started, "a") as mark:
+            mark.write(f"{os.getpid()}\\n")
+        wait_for_every_batch.marked = True
+    deadline = time.monotonic() + 60
+    while len(set(started.read_text().split())) < int(os.environ.get("FAKE_BATCHES", "1")):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+
 def analyze_video(path, settings, progress=None):
+    wait_for_every_batch()
     with open(os.environ["FAKE_LOG"], "a") as log:
         log.write(f"{os.getpid()} {path.name}\\n")
     time.sleep(3600 if path.name == os.environ.get("FAKE_HANG") else float(os.environ["FAKE_SECONDS"]))
@@ -69,7 +84,8 @@ def test_two_batches_over_one_workspace_analyze_each_set_once(tmp_path: Path) ->
     folder = _videos(tmp_path / "videos", 8)
     with Workspace(tmp_path / "w.db") as workspace:
         workspace.add_client("Anna")  # both start from an existing client (adding it at once is harmless too)
-    first, second = _batch(tmp_path, str(folder)), _batch(tmp_path, str(folder))
+    together = {"FAKE_BATCHES": "2"}
+    first, second = _batch(tmp_path, str(folder), **together), _batch(tmp_path, str(folder), **together)
     (out_1, err_1), (out_2, err_2) = first.communicate(timeout=120), second.communicate(timeout=120)
     assert (first.returncode, second.returncode) == (0, 0), err_1 + err_2
     analyses = _analyses(tmp_path)
