@@ -6,7 +6,8 @@ Each configuration runs the real command (``formcheck batch CLIENT CLIPS --worke
 fresh workspace, so every run loads its own models and analyses every clip. ``--workers 1`` is the analysis in the
 command's own process, one set after the other (each long video split over the cores); more workers are worker
 processes with one set and one model each. Printed: wall time, sets per minute, the speed-up against one worker,
-and peak memory (RSS, sampled) of the driver and of the largest process under it (a worker); then the all-core run
+the CPU time of all the processes (with the cores they kept busy: on a shared machine, fewer than it has), and peak
+memory (RSS, sampled) of the driver and of the largest process under it (a worker); then the all-core run
 again on twice the clips, to show that memory does not grow with the batch. Without CLIPS it takes ``--count``
 (and, for the memory run, ``2 × --count``) rendered clips spread over sample_videos/.
 """
@@ -39,8 +40,9 @@ def cores() -> int:
 
 
 def run_batch(clips: list[Path], workers: int) -> dict[str, Any]:
-    """Wall time of the whole command (start-up and imports included) and the peak memory (RSS) of its own process
-    and of the largest process under it, sampled every SAMPLE_EVERY_S."""
+    """Wall time of the whole command (start-up and imports included), the CPU time of it and every process under
+    it, and the peak memory (RSS) of its own process and of the largest process under it, sampled every
+    SAMPLE_EVERY_S."""
     with tempfile.TemporaryDirectory() as folder:
         command = [str(Path(sys.executable).parent / "formcheck"), "batch", "Bench", *map(str, clips)]
         command += ["--workers", str(workers), "--db", str(Path(folder) / "w.db")]
@@ -48,25 +50,30 @@ def run_batch(clips: list[Path], workers: int) -> dict[str, Any]:
         with errors.open("w") as stderr:
             start = time.perf_counter()
             process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=REPO)
-            driver_mib, worker_mib = _watch_memory(process)
+            driver_mib, worker_mib, cpu_s = _watch(process)
             wall_s = time.perf_counter() - start
         if process.returncode not in (0, 1):  # 1: some set was not judged, which is an outcome, not a failure
             raise SystemExit(f"formcheck batch failed: {errors.read_text()[-500:]}")
-    return {"wall_s": wall_s, "driver_mib": driver_mib, "worker_mib": worker_mib}
+    return {"wall_s": wall_s, "cpu_s": cpu_s, "driver_mib": driver_mib, "worker_mib": worker_mib}
 
 
-def _watch_memory(process: subprocess.Popen[bytes]) -> tuple[float, float]:
+def _watch(process: subprocess.Popen[bytes]) -> tuple[float, float, float]:
+    """(peak RSS of the process, peak RSS of the largest process under it, CPU seconds of them all) until it ends."""
     driver_mib = worker_mib = 0.0
+    cpu_s: dict[int, float] = {}  # last reading per process: a worker's CPU is kept after it ends
     watched = psutil.Process(process.pid)
     while process.poll() is None:
         try:
             driver_mib = max(driver_mib, watched.memory_info().rss / 2**20)
-            for child in watched.children(recursive=True):
-                worker_mib = max(worker_mib, child.memory_info().rss / 2**20)
+            for member in [watched, *watched.children(recursive=True)]:
+                times = member.cpu_times()
+                cpu_s[member.pid] = times.user + times.system
+                if member.pid != watched.pid:
+                    worker_mib = max(worker_mib, member.memory_info().rss / 2**20)
         except psutil.Error:  # a process ended between listing and reading it
             pass
         time.sleep(SAMPLE_EVERY_S)
-    return driver_mib, worker_mib
+    return driver_mib, worker_mib, sum(cpu_s.values())
 
 
 def _spread(clips: list[Path], count: int) -> list[Path]:
@@ -91,24 +98,26 @@ def main() -> int:
         for name, workers in configurations.items():
             figures = run_batch(clips, workers)
             runs[name].append(figures)
-            log.info("run %d, %s: %.1f s, driver %.0f MiB, largest process under it %.0f MiB", repeat + 1, name,
-                     figures["wall_s"], figures["driver_mib"], figures["worker_mib"])  # fmt: skip
+            log.info("run %d, %s: %.1f s, CPU %.1f s (%.2f cores busy), driver %.0f MiB, largest worker %.0f MiB",
+                     repeat + 1, name, figures["wall_s"], figures["cpu_s"], figures["cpu_s"] / figures["wall_s"],
+                     figures["driver_mib"], figures["worker_mib"])  # fmt: skip
     base_s = statistics.median(r["wall_s"] for r in runs["1 worker"])
     log.info("")
-    log.info("| workers | wall time | sets per minute | speed-up vs 1 worker | peak memory: driver / largest worker |")
-    log.info("|---|---|---|---|---|")
+    log.info("| workers | wall | sets/min | speed-up vs 1 worker | CPU, all processes | peak RSS driver / worker |")
+    log.info("|---|---|---|---|---|---|")
     for name, rows in runs.items():
         wall_s = statistics.median(r["wall_s"] for r in rows)
         driver = max(r["driver_mib"] for r in rows)
         worker = max(r["worker_mib"] for r in rows)
-        log.info("| %s | %.1f s | %.1f | **%.2f×** | %.0f / %.0f MiB |", name, wall_s, 60 * len(clips) / wall_s,
-                 base_s / wall_s, driver, worker)  # fmt: skip
+        cpu_s = statistics.median(r["cpu_s"] for r in rows)
+        log.info("| %s | %.1f s | %.1f | **%.2f×** | %.1f s | %.0f / %.0f MiB |", name, wall_s,
+                 60 * len(clips) / wall_s, base_s / wall_s, cpu_s, driver, worker)  # fmt: skip
     longer = _spread(pool, 2 * args.count)
     if len(longer) > len(clips):
         figures = run_batch(longer, all_cores)
-        log.info("| all %d cores, %d clips (memory check) | %.1f s | %.1f | | %.0f / %.0f MiB |", all_cores,
-                 len(longer), figures["wall_s"], 60 * len(longer) / figures["wall_s"], figures["driver_mib"],
-                 figures["worker_mib"])  # fmt: skip
+        log.info("| all %d cores, %d clips (memory check) | %.1f s | %.1f | | %.1f s | %.0f / %.0f MiB |", all_cores,
+                 len(longer), figures["wall_s"], 60 * len(longer) / figures["wall_s"], figures["cpu_s"],
+                 figures["driver_mib"], figures["worker_mib"])  # fmt: skip
     log.info("1-minute load at the end: %.2f", os.getloadavg()[0])
     return 0
 
