@@ -296,7 +296,7 @@ RUNS = (
     ),
     Run(
         "samples",
-        ("evaluate", "sample_videos", "--min-magnitude", "10", "--json", OUT),
+        ("evaluate", "sample_videos", "--min-magnitude", "10", "--equipment", "barbell", "--json", OUT),
         ("sample_videos",),
         (("samples", samples),),
         ("--quiet",),
