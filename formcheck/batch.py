@@ -21,7 +21,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -224,6 +224,19 @@ def _quiet_worker() -> None:
     silence_native_stderr()
 
 
+@dataclass
+class _PoolRun:
+    """One batch run through the pool: where results go, and the sets claimed but not saved yet."""
+
+    workspace: Workspace
+    owner: str
+    tell: Callable[[int, BatchOutcome], None]
+    progress: BatchProgress | None
+    total: int
+    finished: int
+    claimed: list[_Todo] = field(default_factory=list)
+
+
 class _WorkerPool:
     """Sets analysed in worker processes, one set (and so one model) per process at a time.
 
@@ -239,7 +252,6 @@ class _WorkerPool:
         self._analyze = analyze
         self._deaths: Counter[int] = Counter()  # worker deaths caused by a set (known when it was alone in flight)
         self._suspects: set[int] = set()  # sets in flight when a worker died beside others
-        self._finished = 0
 
     def review(
         self,
@@ -250,30 +262,21 @@ class _WorkerPool:
         progress: BatchProgress | None,
         total: int,
     ) -> None:
-        self._finished = total - len(todo)
+        run = _PoolRun(workspace, owner, tell, progress, total, finished=total - len(todo))
         waiting = deque(todo)
-        claimed: list[_Todo] = []  # this batch's, not saved yet
         try:
-            while waiting or claimed:
-                self._run_pool(workspace, waiting, claimed, owner, tell, progress, total)
+            while waiting or run.claimed:
+                self._run_pool(run, waiting)
         finally:
-            for item in claimed:
+            for item in run.claimed:
                 workspace.release(item.key, owner)
 
-    def _run_pool(
-        self,
-        workspace: Workspace,
-        waiting: deque[_Todo],
-        claimed: list[_Todo],
-        owner: str,
-        tell: Callable[[int, BatchOutcome], None],
-        progress: BatchProgress | None,
-        total: int,
-    ) -> None:
+    def _run_pool(self, run: _PoolRun, waiting: deque[_Todo]) -> None:
         """Until every set is saved, or a worker dies: then the sets it took down are left in ``claimed`` for the
         caller's next pool. A dead worker breaks the whole pool, so which set killed it is known only when one set
         was in flight: after a break, the sets that were in flight are tried one at a time."""
         context = _worker_context()
+        claimed = run.claimed
         retry = deque(claimed)  # claimed already, not saved: first, before anything new is claimed
         with ProcessPoolExecutor(
             self._processes, context, initializer=_quiet_worker, max_tasks_per_child=SETS_PER_WORKER
@@ -283,15 +286,15 @@ class _WorkerPool:
                 while (retry or waiting) and len(running) < self._in_flight_limit(retry):
                     item = retry.popleft() if retry else waiting.popleft()
                     if item not in claimed:
-                        skipped = _claim(workspace, item, owner, self._settings)
+                        skipped = _claim(run.workspace, item, run.owner, self._settings)
                         if skipped is not None:
-                            tell(item.index, skipped)
+                            run.tell(item.index, skipped)
                             continue
                         claimed.append(item)
                     if not self._submit(executor, item, running):
                         return  # a worker died meanwhile: the claimed set goes to the next pool
-                    if progress is not None:
-                        progress(self._finished, total, item.name)
+                    if run.progress is not None:
+                        run.progress(run.finished, run.total, item.name)
                 if not running:
                     return
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -301,26 +304,17 @@ class _WorkerPool:
                     if result is not None:
                         item = running.pop(future)
                         self._suspects.discard(item.index)
-                        self._saved(workspace, item, result, claimed, owner, tell, progress, total)
+                        self._saved(run, item, result)
                 if any(result is None for result in results.values()):
-                    self._after_break(workspace, in_flight, claimed, owner, tell, progress, total)
+                    self._after_break(run, in_flight)
                     return
 
     def _in_flight_limit(self, retry: deque[_Todo]) -> int:
         """One set at a time while a set that was in flight when a worker died is still to be tried."""
         return 1 if any(item.index in self._suspects for item in retry) else self._processes
 
-    def _after_break(
-        self,
-        workspace: Workspace,
-        in_flight: list[_Todo],
-        claimed: list[_Todo],
-        owner: str,
-        tell: Callable[[int, BatchOutcome], None],
-        progress: BatchProgress | None,
-        total: int,
-    ) -> None:
-        unsaved = [item for item in in_flight if item in claimed]
+    def _after_break(self, run: _PoolRun, in_flight: list[_Todo]) -> None:
+        unsaved = [item for item in in_flight if item in run.claimed]
         if len(unsaved) != 1:
             self._suspects.update(item.index for item in unsaved)
             return
@@ -331,25 +325,15 @@ class _WorkerPool:
             log.warning("the process analysing %s stopped; trying it again", culprit.name)
             return
         failed = SetResult.failed(culprit.index, "the process analysing it stopped twice (out of memory?)")
-        self._saved(workspace, culprit, failed, claimed, owner, tell, progress, total)
+        self._saved(run, culprit, failed)
 
-    def _saved(
-        self,
-        workspace: Workspace,
-        item: _Todo,
-        result: SetResult,
-        claimed: list[_Todo],
-        owner: str,
-        tell: Callable[[int, BatchOutcome], None],
-        progress: BatchProgress | None,
-        total: int,
-    ) -> None:
-        tell(item.index, _save(workspace, item, self._settings, result))
-        workspace.release(item.key, owner)
-        claimed.remove(item)
-        self._finished += 1
-        if progress is not None:
-            progress(self._finished, total, "")
+    def _saved(self, run: _PoolRun, item: _Todo, result: SetResult) -> None:
+        run.tell(item.index, _save(run.workspace, item, self._settings, result))
+        run.workspace.release(item.key, run.owner)
+        run.claimed.remove(item)
+        run.finished += 1
+        if run.progress is not None:
+            run.progress(run.finished, run.total, "")
 
     def _submit(self, executor: ProcessPoolExecutor, item: _Todo, running: dict[Future[SetResult], _Todo]) -> bool:
         """Hand ``item`` to a worker; False when the pool broke (a worker died) before it could take it."""
