@@ -212,6 +212,32 @@ SPEECH_RECORDER = """
 """
 
 
+def live_reps(page: Any, at_least: int, timeout_s: float = LIVE_TIMEOUT_S) -> int:
+    """The live page's rep count once it reaches ``at_least`` (or what it shows when ``timeout_s`` runs out)."""
+    from playwright.sync_api import expect  # noqa: PLC0415 - only the browser tests need Playwright
+
+    reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
+    expect(reps_metric).to_be_visible(timeout=timeout_s * 1000)
+    deadline = time.monotonic() + timeout_s
+    reps = 0
+    while time.monotonic() < deadline and reps < at_least:
+        text = reps_metric.get_by_test_id("stMetricValue").inner_text().strip()
+        reps = int(text) if text.isdigit() else 0
+        page.wait_for_timeout(1000)
+    return reps
+
+
+def add_client_and_upload(page: Any, app_url: str, name: str, videos: list[Path]) -> None:
+    """On a fresh workspace's Clients page: add the first client and choose ``videos`` to upload."""
+    from playwright.sync_api import expect  # noqa: PLC0415 - only the browser tests need Playwright
+
+    page.goto(f"{app_url}/clients")
+    expect(page.get_by_text("Add your first client")).to_be_visible(timeout=60_000)
+    page.get_by_placeholder("Name").fill(name)
+    page.get_by_text("Add client").click()
+    page.locator("input[type=file]").set_input_files([str(video) for video in videos])
+
+
 def y4m_from(video: Path, out: Path) -> Path:
     """Chromium's fake webcam reads raw YUV4MPEG2 frames (it loops the file)."""
     import av  # noqa: PLC0415
@@ -252,14 +278,7 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
             webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
             webrtc.get_by_text("START").click(timeout=60_000)
 
-            reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
-            expect(reps_metric).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
-            deadline = time.monotonic() + LIVE_TIMEOUT_S
-            reps = 0
-            while time.monotonic() < deadline and reps < 2:
-                text = reps_metric.get_by_test_id("stMetricValue").inner_text().strip()
-                reps = int(text) if text.isdigit() else 0
-                page.wait_for_timeout(1000)
+            reps = live_reps(page, at_least=2)
             assert reps >= 2, f"the live page counted {reps} reps of a looping two-rep clip"
             expect(page.get_by_text("Keep your chest up").first).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
             page.wait_for_function("(window.__spoken || []).length > 0", timeout=30_000)
@@ -283,11 +302,7 @@ def test_a_trainer_reviews_several_videos_for_a_client(app_url: str, tmp_path: P
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
-            page.goto(f"{app_url}/clients")
-            expect(page.get_by_text("Add your first client")).to_be_visible(timeout=60_000)
-            page.get_by_placeholder("Name").fill("Anna")
-            page.get_by_text("Add client").click()
-            page.locator("input[type=file]").set_input_files([str(video) for video in videos])
+            add_client_and_upload(page, app_url, "Anna", videos)
             page.get_by_role("button", name="Review 2 video(s)").click()
             expect(page.get_by_text("2 set(s) reviewed")).to_be_visible(timeout=REVIEW_TIMEOUT_S * 1000)
             table = page.get_by_test_id("stDataFrame")
@@ -331,11 +346,7 @@ def test_a_trainer_uploads_22_clips_in_one_go_and_all_22_are_kept(app_url: str, 
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})
-            page.goto(f"{app_url}/clients")
-            expect(page.get_by_text("Add your first client")).to_be_visible(timeout=60_000)
-            page.get_by_placeholder("Name").fill("Anna")
-            page.get_by_text("Add client").click()
-            page.locator("input[type=file]").set_input_files([str(clip) for clip in clips])
+            add_client_and_upload(page, app_url, "Anna", clips)
             page.get_by_role("button", name="Review 22 video(s)").click()
             expect(page.get_by_text("0 set(s) reviewed, 22 could not be judged")).to_be_visible(
                 timeout=REVIEW_TIMEOUT_S * 1000

@@ -19,7 +19,16 @@ from typing import Any
 
 import pytest
 import websockets
-from test_browser import CHROMIUM, CHROMIUM_ARGS, LIVE_SAMPLE, REPO, SPEECH_RECORDER, free_port, y4m_from
+from test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LIVE_SAMPLE,
+    REPO,
+    SPEECH_RECORDER,
+    free_port,
+    live_reps,
+    y4m_from,
+)
 
 from formcheck.lan.network import lan_address
 
@@ -162,15 +171,9 @@ def _live_coach_counts_reps(page: Any) -> None:
     webrtc = page.frame_locator("iframe[title*='streamlit_webrtc']")
     page.wait_for_timeout(2000)  # the rerun after choosing the exercise settles before START
     webrtc.get_by_text("START").click(timeout=60_000)
-    reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
-    expect(reps_metric).to_be_visible(timeout=LIVE_TIMEOUT_S * 1000)
-    deadline = time.monotonic() + LIVE_TIMEOUT_S
-    reps = 0
-    while time.monotonic() < deadline and reps < 2:
-        text = reps_metric.get_by_test_id("stMetricValue").inner_text().strip()
-        reps = int(text) if text.isdigit() else 0
-        page.wait_for_timeout(1000)
+    reps = live_reps(page, at_least=2, timeout_s=LIVE_TIMEOUT_S)
     assert reps >= 2, f"the live page on the LAN counted {reps} reps of a looping two-rep clip"
+    reps_metric = page.get_by_test_id("stMetric").filter(has_text="Reps")
     font_px = reps_metric.get_by_test_id("stMetricValue").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert font_px == 72.0  # 4.5rem: the rep count is read from 2-3 m away on a phone
     expect(page.get_by_text("Where to put the camera")).to_be_visible()
