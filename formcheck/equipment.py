@@ -17,7 +17,7 @@ import numpy as np
 
 from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO, Exercise
 from formcheck.features import FEATURES, Body
-from formcheck.judge import MIN_VISIBILITY
+from formcheck.judge import visible
 from formcheck.report import NotChecked
 from formcheck.reps import frame_step_s
 from formcheck.types import FloatArray, FormcheckError
@@ -54,9 +54,7 @@ def validate_equipment(name: str) -> str:
 def seen_equipment(body: Body, features: Mapping[str, FloatArray], t_s: FloatArray) -> str | None:
     """ "barbell" when a bar grip is seen for at least :data:`MIN_BAR_GRIP_S`; else None (nothing is assumed)."""
     grip = features["grip_width_ratio"]
-    columns = [int(landmark) for landmark in FEATURES["grip_width_ratio"].landmarks(body)]
-    with np.errstate(invalid="ignore"):
-        seen = np.isfinite(grip) & np.all(body.visibility[:, columns] >= MIN_VISIBILITY, axis=1)
+    seen = np.isfinite(grip) & visible(body, FEATURES["grip_width_ratio"].landmarks(body))
     if seen.sum() * frame_step_s(t_s) < MIN_BAR_GRIP_S:
         return None
     return "barbell" if float(np.median(grip[seen])) >= BAR_GRIP_MIN_RATIO else None

@@ -155,7 +155,7 @@ class _CheckEval:
     violated: BoolArray
 
 
-def _visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
+def visible(body: Body, landmarks: tuple[Landmark, ...]) -> BoolArray:
     """Frames where every one of ``landmarks`` is seen: visible enough and inside the picture (MediaPipe extrapolates
     points outside it, sometimes with a high visibility)."""
     columns = [int(lm) for lm in landmarks]
@@ -200,7 +200,7 @@ def _turned_off_side(check: Check, views: npt.NDArray[np.str_], features: Mappin
 
 def _evaluate_limit(limit: Limit, threshold: float, frames: Frames) -> _LimitEval:
     values = frames.features[limit.feature]
-    available = ~np.isnan(values) & _visible(frames.body, FEATURES[limit.feature].landmarks(frames.body))
+    available = ~np.isnan(values) & visible(frames.body, FEATURES[limit.feature].landmarks(frames.body))
     with np.errstate(invalid="ignore"):
         broken = values > threshold if limit.kind == "max" else values < threshold
     return _LimitEval(limit, threshold, values, available, available & broken)
@@ -530,7 +530,7 @@ def hidden_joints(
         for joint in feature.joints:
             sides = (body.near,) if feature.sides == "near" else (body.near, body.far)
             landmarks = tuple(joint_landmark(joint, side) for side in sides)
-            unseen = frames & ~_visible(body, landmarks)
+            unseen = frames & ~visible(body, landmarks)
             if joint not in joints and np.any(unseen) and unseen.sum() > min_share * frames.sum():
                 joints.append(joint)
                 if body.outside_frame is not None and _mostly_outside(body.outside_frame, unseen, landmarks):

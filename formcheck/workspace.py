@@ -400,11 +400,14 @@ class Workspace:
         another exercise is chosen for it). A judged set is reviewed again when ``equipment`` is named and differs
         from the one it was judged with (a trainer who adds "barbell" wants the bar's path checked). None: review
         it."""
+        named = equipment != ANY_EQUIPMENT
+        # A stored review without equipment (an exercise that takes none) stands for any equipment named.
+        same_equipment = " AND coalesce(json_extract(s.report_json, '$.equipment'), ?) = ?" if named else ""
+        params = (client.id, sha256, model, profile, *((equipment, equipment) if named else ()), exercise)
         row = self._db.execute(
             _SET_QUERY + "WHERE s.client_id = ? AND s.video_sha256 = ? AND s.model = ? AND s.profile = ? "
-            "AND ((s.status = 'done' AND (? = ? OR coalesce(json_extract(s.report_json, '$.equipment'), ?) = ?)) "
-            "OR (s.status = 'unjudged' AND s.exercise_asked = ?))",
-            (client.id, sha256, model, profile, equipment, ANY_EQUIPMENT, equipment, equipment, exercise),
+            f"AND ((s.status = 'done'{same_equipment}) OR (s.status = 'unjudged' AND s.exercise_asked = ?))",
+            params,
         ).fetchone()
         return _set_record(row) if row is not None else None
 

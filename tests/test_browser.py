@@ -238,6 +238,15 @@ def add_client_and_upload(page: Any, app_url: str, name: str, videos: list[Path]
     page.locator("input[type=file]").set_input_files([str(video) for video in videos])
 
 
+def fake_camera(y4m: Path) -> list[str]:
+    """Chromium's flags for a webcam that plays ``y4m`` in a loop, allowed without asking."""
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={y4m}",
+    ]
+
+
 def y4m_from(video: Path, out: Path) -> Path:
     """Chromium's fake webcam reads raw YUV4MPEG2 frames (it loops the file)."""
     import av  # noqa: PLC0415
@@ -261,13 +270,8 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
     camera = y4m_from(sample, tmp_path / "camera.y4m")
     from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
 
-    fake_camera = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={camera}",
-    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera(camera))
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1700})
             page.add_init_script(SPEECH_RECORDER)

@@ -25,6 +25,7 @@ from test_browser import (
     LIVE_SAMPLE,
     REPO,
     SPEECH_RECORDER,
+    fake_camera,
     free_port,
     live_reps,
     y4m_from,
@@ -126,13 +127,8 @@ def test_lan_mode_pairs_a_phone_runs_the_live_coach_and_locks_the_clients(
     camera = y4m_from(REPO / "sample_videos" / LIVE_SAMPLE, tmp_path / "camera.y4m")
     from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
 
-    fake_camera = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={camera}",
-    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera(camera))
         try:
             _unpaired_is_refused(browser, lan_server.url)
             phone = browser.new_context(ignore_https_errors=True, viewport={"width": 412, "height": 915})

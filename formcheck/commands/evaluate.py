@@ -222,10 +222,11 @@ def _leave_one_source_out(
             sweep_result = sweep(smooth_offline(raw), pred.exercise, args.equipment, args.profile)
             swept.append((clip, pred, Labelled(clip.source, pred.exercise, clip.faults), sweep_result))
     held_out = leave_one_source_out([(labelled, result) for _, _, labelled, result in swept], args.profile)
-    faults = {source.source: iter(source.faults) for source in held_out}
-    pairs = [
-        (clip, replace(pred, faults=(said := next(faults[clip.source])), cues=len(said))) for clip, pred, _, _ in swept
-    ]
+    said = {source.source: iter(source.faults) for source in held_out}  # each source's clips, in the order given
+    pairs = []
+    for clip, pred, _, _ in swept:
+        faults = next(said[clip.source])
+        pairs.append((clip, replace(pred, faults=faults, cues=len(faults))))
     scores = score(pairs, (), {c.exercise: codes[c.exercise] for c, _ in pairs if c.exercise in codes})
     by_source = score_by_source(pairs)
     sys.stdout.write("\n== leave one source out: thresholds chosen on the other sources ==")
