@@ -19,12 +19,14 @@ import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from formcheck.exercises import EXERCISES
 from formcheck.exercises.spec import Exercise
-from formcheck.live import LiveState
 from formcheck.types import FormcheckError
+
+if TYPE_CHECKING:
+    from formcheck.live import LiveState  # the live coach's judging is not needed to store or read a programme
 
 PROGRAMME_SCHEMA = "formcheck.programme/1"
 Side = Literal["left", "right"]
@@ -150,6 +152,12 @@ BUILT_IN_PROGRAMMES = (MCGILL_BIG_3, BACK_BASICS)
 
 def programme_from_json(text: str, exercises: Mapping[str, Exercise] = EXERCISES) -> Programme:
     """A trainer's programme (``formcheck.programme/1`` JSON, as :meth:`Programme.to_json` writes), validated."""
+    return parse_programme(text).validate(exercises)
+
+
+def parse_programme(text: str) -> Programme:
+    """The programme in ``text``, its shape checked but not its exercises (a stored programme is read as it was
+    saved, and refused when used if an exercise it names is not registered)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -161,8 +169,7 @@ def programme_from_json(text: str, exercises: Mapping[str, Exercise] = EXERCISES
     if not isinstance(name, str) or not isinstance(steps, list):
         raise ProgrammeError("a programme needs a 'name' (text) and 'steps' (a list)")
     where = f"programme {name!r}"
-    programme = Programme(name, tuple(_step_from_json(f"{where}, step {i}", s) for i, s in enumerate(steps, 1)))
-    return programme.validate(exercises)
+    return Programme(name, tuple(_step_from_json(f"{where}, step {i}", s) for i, s in enumerate(steps, 1)))
 
 
 def _step_from_json(where: str, data: object) -> Step:

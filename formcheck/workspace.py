@@ -29,10 +29,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from formcheck.private_files import create_private_file, private_folder, tighten
+from formcheck.programme import Programme, SessionSummary, parse_programme
 from formcheck.report import MIN_JUDGED_HOLD_S
 from formcheck.types import FormcheckError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_ENV = "FORMCHECK_DB"
 Verdict = Literal["not_a_fault", "missed"]
 VERDICTS: tuple[Verdict, ...] = ("not_a_fault", "missed")
@@ -44,6 +45,8 @@ ANY_EQUIPMENT = "auto"  # equipment not named: any stored review will do
 # is gone. Because of the renewal the lease does not bound how long one set may take; it is only how long another
 # machine's sets stay blocked after that machine is lost (chosen, not measured: four missed renewals).
 CLAIM_LEASE_S = 120.0
+# The person training on their own, without a trainer: a client like any other, made on first use.
+ME_CLIENT = "Me"
 
 _SETS_TABLE = """
 CREATE TABLE IF NOT EXISTS sets (
@@ -75,6 +78,29 @@ CREATE TABLE IF NOT EXISTS claims (
     PRIMARY KEY (client_id, video_sha256, model, profile)
 );
 """
+# Version 4: trainer-made programmes, the programmes assigned to each client, and guided-session summaries.
+_PROGRAMME_TABLES = """
+CREATE TABLE IF NOT EXISTS programmes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,  -- as last saved, shown
+    name_key TEXT NOT NULL UNIQUE,  -- client_key(name): saving a look-alike name replaces that programme
+    programme_json TEXT NOT NULL,  -- formcheck.programme/1
+    saved_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS assignments (
+    client_id INTEGER NOT NULL REFERENCES clients(id),
+    programme_id INTEGER NOT NULL REFERENCES programmes(id),
+    assigned_at TEXT NOT NULL,
+    PRIMARY KEY (client_id, programme_id)
+);
+CREATE TABLE IF NOT EXISTS guided_sessions (
+    id INTEGER PRIMARY KEY,
+    client_id INTEGER NOT NULL REFERENCES clients(id),
+    programme TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    summary_json TEXT NOT NULL  -- formcheck.programme.SessionSummary.to_json_dict()
+);
+"""
 _SCHEMA = (
     """
 CREATE TABLE IF NOT EXISTS clients (
@@ -99,6 +125,7 @@ CREATE TABLE IF NOT EXISTS corrections (
 );
 """
     + _CLAIMS_TABLE
+    + _PROGRAMME_TABLES
 )
 _V1_SET_COLUMNS = (
     "id, client_id, video_name, video_sha256, recorded_at, analysed_at, model, profile, status, error, report_json"
@@ -126,6 +153,23 @@ class Correction:
     verdict: Verdict
     note: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class GuidedSessionRecord:
+    id: int
+    client: str
+    finished_at: str
+    summary: SessionSummary
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Good-form seconds of one exercise on one day (UTC), summed over that day's guided sessions."""
+
+    day: str  # YYYY-MM-DD
+    exercise: str
+    good_form_s: float
 
 
 @dataclass(frozen=True)
@@ -384,6 +428,86 @@ class Workspace:
         rows = self._db.execute("SELECT id, name, notes, created_at FROM clients ORDER BY name COLLATE NOCASE")
         return [Client(*row) for row in rows]
 
+    def me(self) -> Client:
+        """The person training on their own (:data:`ME_CLIENT`), added on first use."""
+        return self.add_client(ME_CLIENT, "training on my own")
+
+    # --- programmes and guided sessions ----------------------------------------------------------------------
+
+    def save_programme(self, programme: Programme) -> int:
+        """Keep a trainer's programme; saving one with the same (look-alike) name replaces it, keeping who it is
+        assigned to."""
+        key = client_key(programme.name)
+        if not key:
+            raise WorkspaceError("a programme needs a name")
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO programmes (name, name_key, programme_json, saved_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name_key) DO UPDATE SET name = excluded.name, "
+                "programme_json = excluded.programme_json, saved_at = excluded.saved_at",
+                (programme.name.strip(), key, programme.to_json(), now_iso()),
+            )
+            row = db.execute("SELECT id FROM programmes WHERE name_key = ?", (key,)).fetchone()
+        return int(row[0])
+
+    def programmes(self) -> list[Programme]:
+        """Every saved programme, by name (read as saved: checked against the exercises when used)."""
+        rows = self._db.execute("SELECT programme_json FROM programmes ORDER BY name COLLATE NOCASE")
+        return [parse_programme(row[0]) for row in rows]
+
+    def assign(self, client: Client, programme_name: str) -> None:
+        """Give ``client`` the saved programme called ``programme_name``."""
+        with self._transaction() as db:
+            row = db.execute("SELECT id FROM programmes WHERE name_key = ?", (client_key(programme_name),)).fetchone()
+            if row is None:
+                raise WorkspaceError(f"no programme called {programme_name!r}")
+            db.execute(
+                "INSERT OR IGNORE INTO assignments (client_id, programme_id, assigned_at) VALUES (?, ?, ?)",
+                (client.id, row[0], now_iso()),
+            )
+
+    def assigned(self, client: Client) -> list[Programme]:
+        """The programmes assigned to ``client``, first assigned first."""
+        rows = self._db.execute(
+            "SELECT p.programme_json FROM assignments a JOIN programmes p ON p.id = a.programme_id "
+            "WHERE a.client_id = ? ORDER BY a.assigned_at, p.id",
+            (client.id,),
+        )
+        return [parse_programme(row[0]) for row in rows]
+
+    def save_guided_session(self, client: Client, summary: SessionSummary, finished_at: str | None = None) -> int:
+        """Keep a guided session's summary in ``client``'s history; ``finished_at``: ISO-8601 UTC, default now."""
+        with self._transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO guided_sessions (client_id, programme, finished_at, summary_json) VALUES (?, ?, ?, ?)",
+                (client.id, summary.programme, finished_at or now_iso(), json.dumps(summary.to_json_dict())),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def guided_sessions(self, client: Client) -> list[GuidedSessionRecord]:
+        """``client``'s guided sessions, oldest first."""
+        rows = self._db.execute(
+            "SELECT id, finished_at, summary_json FROM guided_sessions WHERE client_id = ? ORDER BY finished_at, id",
+            (client.id,),
+        )
+        return [
+            GuidedSessionRecord(row[0], client.name, row[1], SessionSummary.from_json_dict(json.loads(row[2])))
+            for row in rows
+        ]
+
+    def good_form_trend(self, client: Client) -> list[TrendPoint]:
+        """Good-form seconds per exercise per day over ``client``'s guided sessions, by day, then by exercise in the
+        order first done."""
+        totals: dict[tuple[str, str], float] = {}
+        for record in self.guided_sessions(client):
+            day = record.finished_at[:10]
+            for exercise, good_form_s in record.summary.good_form_s_by_exercise().items():
+                totals[day, exercise] = totals.get((day, exercise), 0.0) + good_form_s
+        return [
+            TrendPoint(day, exercise, round(seconds, 3))
+            for (day, exercise), seconds in sorted(totals.items(), key=lambda item: item[0][0])
+        ]
+
     # --- sets ------------------------------------------------------------------------------------------------
 
     def finished_set(
@@ -545,15 +669,17 @@ class Workspace:
     # --- a trainer's data rights: delete a client, delete a set ---------------------------------------------------
 
     def delete_client(self, client: Client) -> list[str]:
-        """Remove the client with every set, correction and claim of theirs, overwritten in the file (secure_delete)
-        and gone from the write-ahead log. Returns the SHA-256 of their videos that no other client has: the
-        caller removes those files (kept uploads, annotated videos)."""
+        """Remove the client with every set, correction, claim, assignment and guided session of theirs,
+        overwritten in the file (secure_delete) and gone from the write-ahead log. Returns the SHA-256 of their
+        videos that no other client has: the caller removes those files (kept uploads, annotated videos)."""
         with self._transaction() as db:
             videos = _video_hashes(db, "SELECT DISTINCT video_sha256 FROM sets WHERE client_id = ?", client.id)
             db.execute(
                 "DELETE FROM corrections WHERE set_id IN (SELECT id FROM sets WHERE client_id = ?)", (client.id,)
             )
             db.execute("DELETE FROM claims WHERE client_id = ?", (client.id,))
+            db.execute("DELETE FROM assignments WHERE client_id = ?", (client.id,))
+            db.execute("DELETE FROM guided_sessions WHERE client_id = ?", (client.id,))
             db.execute("DELETE FROM sets WHERE client_id = ?", (client.id,))
             deleted = db.execute("DELETE FROM clients WHERE id = ?", (client.id,)).rowcount
             orphaned = _unused_hashes(db, videos)

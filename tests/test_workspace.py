@@ -341,7 +341,7 @@ def test_a_version_1_workspace_is_migrated_keeping_every_row(tmp_path: Path) -> 
     ]
     assert sets[0].clean_rep_share() == 1.0 and [c.note for c in sets[0].corrections] == ["tilted"]
     with sqlite3.connect(path) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert raw.execute("PRAGMA user_version").fetchone()[0] == 4
         assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
         assert (
             "REFERENCES sets(id)"
