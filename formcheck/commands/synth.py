@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from formcheck.synth.motions import MOTIONS
 from formcheck.types import FormcheckError
 
 log = logging.getLogger(__name__)
@@ -20,14 +21,19 @@ log = logging.getLogger(__name__)
 DEFAULT_CACHE = Path(os.environ.get("FORMCHECK_SYNTH_CACHE", str(Path.home() / ".cache" / "formcheck-synth")))
 
 
+def _exercise_list() -> str:
+    names = [name.replace("_", " ") for name in MOTIONS]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+
+
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "synth",
         help="render exercise clips with exact ground truth (needs: pip install -e '.[synth]')",
         description=(
-            "Render people doing deadlift, plank, glute bridge, bird dog and squat, clean or with planted faults, as "
-            "H.264 clips with CLIP.truth.json beside each. --preset samples renders the committed sample set; "
-            "--preset eval renders COUNT randomised clips; --exercise renders one clip."
+            f"Render people doing {_exercise_list()}, clean or with planted faults, as H.264 clips with "
+            "CLIP.truth.json beside each. --preset samples renders the committed sample set; --preset eval renders "
+            "COUNT randomised clips; --exercise renders one clip."
         ),
     )
     parser.add_argument("out", type=Path, help="output folder")
@@ -35,8 +41,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--count", type=int, default=300, help="eval preset: number of clips (default 300)")
     parser.add_argument("--seed", type=int, default=1, help="seed (eval preset and single clips)")
     parser.add_argument("--only", default="", help="samples preset: comma-separated clip names to render")
-    parser.add_argument("--exercise", default="plank", help="one clip: deadlift|plank|glute_bridge|bird_dog|squat")
-    parser.add_argument("--variant", default="", help="one clip: e.g. forearm/high (plank), left/right (bird dog)")
+    parser.add_argument(
+        "--exercise",
+        default="plank",
+        choices=tuple(MOTIONS),
+        help="one clip: the exercise (default plank)",
+    )
+    parser.add_argument(
+        "--exercises",
+        default="",
+        metavar="NAME,NAME",
+        help="eval preset: only these exercises, taken in turn in this order (default: all)",
+    )
+    variants = "; ".join(f"{name}: {'/'.join(motion.variants)}" for name, motion in MOTIONS.items())
+    parser.add_argument("--variant", default="", help=f"one clip (default: the first): {variants}")
     parser.add_argument(
         "--fault",
         action="append",
@@ -70,8 +88,6 @@ def _single_spec(args: argparse.Namespace) -> Any:
     from formcheck.synth.generate import BODIES, ClipSpec  # noqa: PLC0415 - optional dependency, imported when used
     from formcheck.synth.motions import VARIANTS, ClipPlan  # noqa: PLC0415 - optional dependency, imported when used
 
-    if args.exercise not in VARIANTS:
-        raise FormcheckError(f"unknown exercise {args.exercise!r}; choose from {', '.join(VARIANTS)}")
     if args.body not in BODIES:
         raise FormcheckError(f"unknown body {args.body!r}; choose from {', '.join(BODIES)}")
     faults: dict[str, float] = {}
@@ -109,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
             wanted = set(args.only.split(","))
             specs = [s for s in specs if s.name in wanted]
     elif args.preset == "eval":
-        specs = eval_specs(args.count, args.seed, fps=args.fps)
+        exercises = [name.strip() for name in args.exercises.split(",") if name.strip()] or None
+        specs = eval_specs(args.count, args.seed, fps=args.fps, exercises=exercises)
     else:
         specs = [_single_spec(args)]
     started = time.perf_counter()

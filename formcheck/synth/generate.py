@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from formcheck.synth.kinematics import landmarks_from_heads, pose
 from formcheck.synth.motions import FAULT_UNITS, FAULTS, FRONT_ONLY_FAULTS, VARIANTS, ClipPlan, build_motion
 from formcheck.synth.render import FLOORS, SKIN_TONES, WALLS, Appearance, Renderer, vertex_colours
 from formcheck.synth.truth import SCHEMA_ID, frame_truth, write_truth
+from formcheck.types import FormcheckError
 
 log = logging.getLogger(__name__)
 
@@ -331,11 +333,19 @@ _MAGNITUDE_RANGES.update(
 )
 
 
-def eval_specs(count: int, seed: int, fps: float = 20.0) -> list[ClipSpec]:
-    """``count`` randomised clips: exercise, variant, fault (or none) and magnitude, body, clothes, room, camera."""
+def eval_specs(count: int, seed: int, fps: float = 20.0, exercises: Sequence[str] | None = None) -> list[ClipSpec]:
+    """``count`` randomised clips: exercise, variant, fault (or none) and magnitude, body, clothes, room, camera.
+
+    ``exercises`` (default: every registered one) are taken in turn; the same list, seed and count give the same
+    clips, so a set measured before an exercise was added is rendered again by naming its exercises in their order.
+    """
     rng = np.random.default_rng(seed)
     specs = []
-    exercises = list(FAULTS)
+    exercises = list(FAULTS) if exercises is None else list(exercises)
+    unknown = [name for name in exercises if name not in FAULTS]
+    if unknown or not exercises:
+        named = ", ".join(unknown) or "(none given)"
+        raise FormcheckError(f"unknown exercise(s) {named}; choose from {', '.join(FAULTS)}")
     for i in range(count):
         exercise = exercises[i % len(exercises)]
         variant = str(rng.choice(VARIANTS[exercise]))

@@ -25,7 +25,6 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
 
 from formcheck.types import FloatArray
 
@@ -359,6 +358,9 @@ def place(skeleton: Skeleton, spec: PoseSpec, anchor: str, target_y: float, targ
 
 def solve_scalar(function: Any, low: float, high: float, iterations: int = 60) -> float:
     """Root of ``function`` on [low, high] (Brent's method); the nearer end if the ends do not bracket a root."""
+    # scipy.optimize takes 0.35 s to import; the command line reads the motion registry for its help on every run.
+    from scipy.optimize import brentq  # noqa: PLC0415
+
     f_low = function(low)
     f_high = function(high)
     if f_low * f_high > 0:
