@@ -7,19 +7,27 @@ speak (the browser's own speech synthesis says them).
 
 from __future__ import annotations
 
-import json
 import time
 from typing import TYPE_CHECKING, Any
 
 import av
 import numpy as np
 import streamlit as st
-import streamlit.components.v1 as html_components
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
-from formcheck.app import access, components, phone_pairing
+from formcheck.app import access, components, guided, phone_pairing
 from formcheck.app.components import MODEL_HELP, PROFILE_HELP, equipment_picker
+from formcheck.app.live_view import (
+    CAMERA_HELP,
+    CAMERAS,
+    LIVE_MODELS,
+    PHONE_STYLE,
+    PHONE_VIDEO_HTML_ATTRS,
+    POLL_S,
+    VIDEO_HTML_ATTRS,
+)
 from formcheck.app.placement import placement_for, placement_svg
+from formcheck.app.speech import speak
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.live import CUE_COOLDOWN_S, LiveSettings, LiveState
 
@@ -27,27 +35,26 @@ if TYPE_CHECKING:
     from formcheck.live_video import LiveSession  # imports mediapipe: only once the page is opened
 
 SESSION_KEY = "formcheck_live_session"
-POLL_S = 0.3  # how often the page refreshes the numbers beside the video
-LIVE_MODELS = ("full", "lite")  # heavy is too slow for live video on a laptop CPU
-VIDEO_HTML_ATTRS = {"autoPlay": True, "controls": True, "style": {"width": "100%", "maxHeight": "75vh"}}
-# On a phone held upright the numbers go above the video, which keeps to half the screen so both stay in sight.
-PHONE_VIDEO_HTML_ATTRS = {"autoPlay": True, "controls": False, "style": {"width": "100%", "maxHeight": "50vh"}}
-PHONE_STYLE = (
-    "<style>[data-testid='stMetricValue']{font-size:4.5rem;line-height:1.1}"
-    "[data-testid='stAlert'] p{font-size:1.6rem;line-height:1.3}</style>"
-)
-CAMERAS = {"user": "Front (facing you)", "environment": "Back"}
+SINGLE, GUIDED = "One exercise", "Guided session"
 
 
 def render() -> None:
     st.title("Live coach")
     components.coaching_note()
+    on_phone = access.lan_device() is not None
+    mode = st.radio(
+        "Mode", (SINGLE, GUIDED), horizontal=True, key="live_mode",
+        help="A guided session leads a whole programme (McGill's Big 3, Back basics, or your trainer's): each "
+        "exercise, where to put the camera, the sets on each side, the rests, and a summary at the end.",
+    )  # fmt: skip
+    if mode == GUIDED:
+        guided.render(on_phone, webrtc_streamer)
+        return
     st.markdown(
         "Choose the exercise, put the camera where the picture shows, press **START**, allow the camera, and step "
         "into place: formcheck shows one cue at a time and says it aloud (mute below). The video is analysed on "
         "this computer and goes nowhere else."
     )
-    on_phone = access.lan_device() is not None
     settings, model, voice, camera = _controls()
     _placement(settings.exercise)
     if not on_phone:
@@ -82,7 +89,7 @@ def render() -> None:
             continue
         _show(status, state, settings)
         if voice and lines:
-            _speak(speech, lines[-1])
+            speak(speech, lines[-1])
         time.sleep(POLL_S)
 
 
@@ -108,7 +115,7 @@ def _controls() -> tuple[LiveSettings, str, bool, str]:
     equipment = equipment_picker(str(exercise), key="live_equipment")
     camera = st.radio(
         "Camera", list(CAMERAS), format_func=CAMERAS.__getitem__, horizontal=True, key="live_camera",
-        help="On a phone: the back camera gives the better picture; the front one lets you see the screen.",
+        help=CAMERA_HELP,
     )  # fmt: skip
     voice_col, cooldown_col = st.columns(2)
     voice = voice_col.toggle("Speak the cues", value=True, key="live_voice")
@@ -160,13 +167,3 @@ def _show(status: Any, state: LiveState | None, settings: LiveSettings) -> None:
             st.info(f"Camera set-up: {state.setup}")
         elif state.person_found:
             st.success("Looking good — keep going.")
-
-
-def _speak(placeholder: Any, line: str) -> None:
-    script = (
-        "<script>const say = window.parent.speechSynthesis || window.speechSynthesis;"
-        f"say.cancel(); say.speak(new SpeechSynthesisUtterance({json.dumps(line)}));</script>"
-        f"<!-- {time.monotonic()} -->"  # new content each time, so the component runs the script again
-    )
-    with placeholder:
-        html_components.html(script, height=0)

@@ -1,0 +1,113 @@
+"""The Live coach's guided session through AppTest (no browser, no camera): choosing a programme, the first step,
+the buttons that move it on, and the summary kept in the person's history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from formcheck.app.placement import placement_for
+from formcheck.programme import Programme, Step
+from formcheck.workspace import DB_ENV, ME_CLIENT, Workspace
+
+# streamlit-webrtc needs a real server session: a stand-in reports a camera that has not been started.
+SCRIPT = (
+    "from types import SimpleNamespace\n"
+    "from formcheck.app.pages import live_page\n"
+    "live_page.webrtc_streamer = lambda **_: SimpleNamespace(state=SimpleNamespace(playing=False))\n"
+    "live_page.render()\n"
+)
+MORNINGS = Programme(
+    "Mornings",
+    (Step("glute_bridge", (10, 8), hold_s=5.0, rest_s=30.0), Step("bird_dog", (6,), hold_s=8.0, per_side=True)),
+)
+
+
+@pytest.fixture
+def workspace_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "workspace.db"
+    monkeypatch.setenv(DB_ENV, str(path))
+    return path
+
+
+def guided_app() -> AppTest:
+    app = AppTest.from_string(SCRIPT, default_timeout=60).run()
+    app.radio(key="live_mode").set_value("Guided session").run()
+    assert not app.exception
+    return app
+
+
+def test_my_assigned_programme_comes_first_and_starts_with_its_first_exercise(workspace_path: Path) -> None:
+    with Workspace(workspace_path) as workspace:
+        workspace.save_programme(MORNINGS)
+        workspace.assign(workspace.me(), MORNINGS.name)
+    app = guided_app()
+    assert app.selectbox(key="guided_person").value == ME_CLIENT
+    programmes = app.selectbox(key="guided_programme")
+    assert programmes.options[:3] == ["Mornings", "McGill Big 3", "Back basics"] and programmes.value == "Mornings"
+    app.button(key="guided_start").click().run()
+    assert not app.exception
+    where = placement_for("glute_bridge").sentence
+    assert [header.value for header in app.subheader] == [f"Next: glute bridge — put the camera: {where}"]
+    assert "**Set 1 of 2: 10 holds of 5 s**" in [text.value for text in app.markdown]
+    assert app.button(key="guided_next").label == "Start now"
+    assert any("Press START" in info.value for info in app.info)
+
+
+def test_the_buttons_lead_the_session_to_a_summary_kept_in_my_history(workspace_path: Path) -> None:
+    with Workspace(workspace_path) as workspace:
+        workspace.save_programme(MORNINGS)
+        workspace.assign(workspace.me(), MORNINGS.name)
+    app = guided_app()
+    app.button(key="guided_start").click().run()
+    app.button(key="guided_next").click().run()  # start now
+    assert [header.value for header in app.subheader] == ["Glute bridge"]
+    assert app.button(key="guided_next").label == "Done with this set"
+    app.button(key="guided_next").click().run()
+    assert [header.value for header in app.subheader] == ["Rest, then glute bridge"]
+    assert app.button(key="guided_next").label == "Skip the rest"
+    app.button(key="guided_next").click().run()
+    assert "**Set 2 of 2: 8 holds of 5 s**" in [text.value for text in app.markdown]
+    app.button(key="guided_end").click().run()
+    assert not app.exception
+    assert app.subheader[0].value == "Well done: your session"
+    assert [row["Exercise"] for row in app.dataframe[0].value.to_dict("records")] == [
+        "Glute bridge", "Bird dog", "Bird dog",
+    ]  # fmt: skip
+    assert [success.value for success in app.success] == ["Kept in Me's history."]
+    with Workspace(workspace_path) as workspace:
+        kept = workspace.guided_sessions(workspace.me())
+    assert [record.summary.programme for record in kept] == ["Mornings"]
+    app.run()  # shown again: kept once
+    with Workspace(workspace_path) as workspace:
+        assert len(workspace.guided_sessions(workspace.me())) == 1
+
+
+def test_a_programme_naming_an_exercise_formcheck_does_not_check_cannot_be_started(workspace_path: Path) -> None:
+    with Workspace(workspace_path) as workspace:
+        workspace.save_programme(Programme("Skipping", (Step("skipping", (100,)),)))
+        workspace.assign(workspace.me(), "Skipping")
+    app = guided_app()
+    app.selectbox(key="guided_programme").set_value("Skipping").run()
+    assert app.error[0].value.startswith(
+        "This programme cannot be led yet: programme 'Skipping', step 1: unknown exercise 'skipping' (known: "
+    )
+    assert app.button(key="guided_start").disabled
+
+
+def test_a_trainers_programme_pasted_as_json_is_saved_and_given_to_the_person(workspace_path: Path) -> None:
+    app = guided_app()
+    app.text_area(key="guided_programme_json").input(
+        '{"name": "Bridges", "steps": [{"exercise": "glute_bridge", "sets": [5], "hold_s": 10}]}'
+    ).run()
+    app.button(key="guided_save_programme").click().run()
+    assert not app.exception and [s.value for s in app.success] == ["Saved Bridges: choose it above."]
+    app.text_area(key="guided_programme_json").input('{"name": "Bad", "steps": [{"exercise": "plank"}]}').run()
+    app.button(key="guided_save_programme").click().run()
+    assert app.error[-1].value == (
+        "programme 'Bad', step 1: needs 'exercise' (a name) and 'sets' (a list such as [6, 4, 2])"
+    )
+    with Workspace(workspace_path) as workspace:
+        assert [p.name for p in workspace.assigned(workspace.me())] == ["Bridges"]
