@@ -20,7 +20,8 @@ import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from types import MappingProxyType
+from typing import Literal, TypeVar
 
 import numpy as np
 
@@ -164,49 +165,124 @@ class Feature:
         return self.fraction_of or "ratio"
 
 
+FeatureFunction = Callable[[Body], FloatArray]
+_Function = TypeVar("_Function", bound=FeatureFunction)
+
+_REGISTRY: dict[str, Feature] = {}
+# Every feature by name: this module's, and those an exercise file registers next to its own functions.
+FEATURES: Mapping[str, Feature] = MappingProxyType(_REGISTRY)
+
+
+def register_feature(new: Feature) -> None:
+    """Add ``new`` to :data:`FEATURES`; its name must end with a unit and be new."""
+    if not new.name.endswith(FEATURE_UNITS):
+        raise ValueError(f"feature {new.name!r} must end with a unit suffix, one of {FEATURE_UNITS}")
+    if new.name in _REGISTRY:
+        raise ValueError(f"feature {new.name!r} is defined twice")
+    _REGISTRY[new.name] = new
+
+
+def unregister_feature(name: str) -> None:
+    """Remove a feature an exercise file registered (for an exercise that is taken out of the registry again)."""
+    _REGISTRY.pop(name, None)
+
+
+def feature(
+    name: str,
+    description: str,
+    joints: tuple[Joint, ...],
+    *,
+    sides: SideUse = "near",
+    needs_back_bulge: bool = False,
+    fraction_of: str = "",
+    reference: str = "",
+) -> Callable[[_Function], _Function]:
+    """Register the decorated ``Body -> (T,)`` function as the feature ``name`` (see :class:`Feature`)."""
+
+    def register(compute: _Function) -> _Function:
+        register_feature(Feature(name, description, joints, compute, sides, needs_back_bulge, fraction_of, reference))
+        return compute
+
+    return register
+
+
+_TRUNK = (Joint.SHOULDER, Joint.HIP)
+_LEG = (Joint.HIP, Joint.KNEE, Joint.ANKLE)
+
+
 # --- feature functions (Body -> (T,)) -------------------------------------------------------------------------
 
 
+@feature("trunk_to_vertical_deg", "hip→shoulder from straight up: 0 upright, 90 horizontal", _TRUNK)
 def _trunk_to_vertical(body: Body) -> FloatArray:
     return geometry.segment_angle_to_vertical_deg(body.at(Joint.HIP), body.at(Joint.SHOULDER))
 
 
+@feature("shin_to_vertical_deg", "ankle→knee from straight up: knees travelling forward", (Joint.KNEE, Joint.ANKLE))
 def _shin_to_vertical(body: Body) -> FloatArray:
     return geometry.segment_angle_to_vertical_deg(body.at(Joint.ANKLE), body.at(Joint.KNEE))
 
 
+@feature(
+    "thigh_elevation_deg",
+    "knee→hip above horizontal: 90 standing, 0 thigh parallel to the floor",
+    (Joint.HIP, Joint.KNEE),
+)
 def _thigh_elevation(body: Body) -> FloatArray:
     return geometry.segment_elevation_deg(body.at(Joint.KNEE), body.at(Joint.HIP))
 
 
+@feature("shoulder_hip_knee_deg", "hip angle, unsigned, 180 = straight", (Joint.SHOULDER, Joint.HIP, Joint.KNEE))
 def _shoulder_hip_knee(body: Body) -> FloatArray:
     return geometry.joint_angle_deg(body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.KNEE))
 
 
+@feature("hip_knee_ankle_deg", "knee angle, unsigned, 180 = straight", _LEG)
 def _hip_knee_ankle(body: Body) -> FloatArray:
     return geometry.joint_angle_deg(body.at(Joint.HIP), body.at(Joint.KNEE), body.at(Joint.ANKLE))
 
 
+@feature(
+    "knee_minus_hip_angle_deg",
+    "knee angle minus hip angle: large in a hip hinge (knees soft, hips folded), small when squatting",
+    (Joint.SHOULDER, *_LEG),
+)
 def _knee_minus_hip_angle(body: Body) -> FloatArray:
     return _hip_knee_ankle(body) - _shoulder_hip_knee(body)
 
 
+@feature("elbow_deg", "elbow angle, unsigned, 180 = straight", (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST))
 def _elbow(body: Body) -> FloatArray:
     return geometry.joint_angle_deg(body.at(Joint.SHOULDER), body.at(Joint.ELBOW), body.at(Joint.WRIST))
 
 
+@feature(
+    "hip_line_deviation_deg",
+    "hip off the shoulder–ankle line: + toward the front (plank sag), − toward the back (pike)",
+    (Joint.SHOULDER, Joint.HIP, Joint.ANKLE),
+)
 def _hip_line_deviation(body: Body) -> FloatArray:
     return geometry.signed_line_deviation_deg(
         body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.ANKLE), body.ventral()
     )
 
 
+@feature(
+    "shoulder_hip_knee_deviation_deg",
+    "hip off the shoulder–knee line: + toward the front (hip hyperextension), − hip flexion (hinge)",
+    (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
+)
 def _shoulder_hip_knee_deviation(body: Body) -> FloatArray:
     return geometry.signed_line_deviation_deg(
         body.at(Joint.SHOULDER), body.at(Joint.HIP), body.at(Joint.KNEE), body.ventral()
     )
 
 
+@feature(
+    "ear_shoulder_hip_signed_deg",
+    "head/upper back off the trunk line: + forward (rounding, flexion), − back (extension)",
+    (Joint.EAR, Joint.SHOULDER, Joint.HIP),
+)
 def _ear_shoulder_hip_signed(body: Body) -> FloatArray:
     # The shoulder bulging to the back of the ear–hip line means the head and upper back fold forward (flexion).
     return geometry.signed_line_deviation_deg(
@@ -214,6 +290,11 @@ def _ear_shoulder_hip_signed(body: Body) -> FloatArray:
     )
 
 
+@feature(
+    "support_arm_to_vertical_deg",
+    "shoulder over the floor contact (wrist, or elbow on forearms): + shoulders ahead toward the head",
+    (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
+)
 def _support_arm_to_vertical(body: Body) -> FloatArray:
     shoulder, elbow, wrist, hip = (body.at(j) for j in (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP))
     high_plank = _elbow(body) > HIGH_PLANK_MIN_ELBOW_DEG
@@ -228,6 +309,11 @@ def _support_arm_to_vertical(body: Body) -> FloatArray:
 _STRAIGHT_ARM_MIN_ELBOW_DEG = 160.0
 
 
+@feature(
+    "straight_arm_to_vertical_deg",
+    "support_arm_to_vertical_deg on straight-arm (high plank) frames only; NaN on forearm frames",
+    (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
+)
 def _straight_arm_to_vertical(body: Body) -> FloatArray:
     # The same lean, only where a straight arm carries the plank: a wrist under the shoulder is a well-defined
     # point, unlike the loose elbow landmark of a forearm plank, so it can be held to a stricter limit.
@@ -253,10 +339,14 @@ def _leg_elevations(body: Body) -> FloatArray:
     )
 
 
+@feature(
+    "arm_elevation_deg", "higher arm, shoulder→wrist above horizontal", (Joint.SHOULDER, Joint.WRIST), sides="both"
+)
 def _arm_elevation(body: Body) -> FloatArray:
     return np.asarray(np.max(_arm_elevations(body), axis=0), dtype=np.float64)
 
 
+@feature("leg_elevation_deg", "higher leg, hip→ankle above horizontal", (Joint.HIP, Joint.ANKLE), sides="both")
 def _leg_elevation(body: Body) -> FloatArray:
     return np.asarray(np.max(_leg_elevations(body), axis=0), dtype=np.float64)
 
@@ -266,6 +356,14 @@ _HANGING_THIGH_MAX_DEG = 20.0
 _RATIO_HALF_WINDOW_S = 1.0
 
 
+@feature(
+    "raised_thigh_length_ratio",
+    "image length of the higher thigh over its own hanging length: ~1 from the side, less when turned",
+    (Joint.HIP, Joint.KNEE),
+    sides="both",
+    fraction_of="your hanging thigh length",
+    reference="your own hanging thigh length in this set",
+)
 def _raised_thigh_length_ratio(body: Body) -> FloatArray:
     """Image length of the higher thigh over that thigh's own length when it hangs straight down (which no camera
     yaw foreshortens). A thigh reaching back level reads ~1 from the side and shrinks as the camera turns toward
@@ -295,6 +393,7 @@ def _axis_roll(body: Body, joint: Joint) -> FloatArray:
     return np.asarray(np.degrees(np.arcsin(np.clip(sine, 0.0, 1.0))), dtype=np.float64)
 
 
+@feature("heel_lift_norm", "heel height above the toe over leg length", (*_LEG, Joint.HEEL, Joint.FOOT))
 def _heel_lift(body: Body) -> FloatArray:
     return (body.at(Joint.FOOT)[:, 1] - body.at(Joint.HEEL)[:, 1]) / body.leg_length_px()
 
@@ -309,6 +408,12 @@ def _foot_pitch_deg(body: Body) -> FloatArray:
     return np.asarray(np.degrees(np.arctan2(toe[:, 1] - heel[:, 1], np.abs(toe[:, 0] - heel[:, 0]))), np.float64)
 
 
+@feature(
+    "heel_rise_deg",
+    "foot pitch (heel above toe) over its own median while standing tall in a side view",
+    (*_LEG, Joint.HEEL, Joint.FOOT),
+    reference="your own standing foot angle in this set",
+)
 def _heel_rise(body: Body) -> FloatArray:
     """Foot pitch (heel above toe, image degrees) over its own median while standing tall in a side view.
 
@@ -325,6 +430,11 @@ def _heel_rise(body: Body) -> FloatArray:
     return np.asarray(pitch - float(np.median(baseline)), dtype=np.float64)
 
 
+@feature(
+    "wrist_ahead_of_midfoot_norm",
+    "wrist (bar) horizontally ahead of mid-foot over leg length: + toward the toes",
+    (*_LEG, Joint.WRIST, Joint.HEEL, Joint.FOOT),
+)
 def _wrist_ahead_of_midfoot(body: Body) -> FloatArray:
     heel, toe = body.at(Joint.HEEL), body.at(Joint.FOOT)
     midfoot_x = (heel[:, 0] + toe[:, 0]) / 2.0
@@ -332,6 +442,13 @@ def _wrist_ahead_of_midfoot(body: Body) -> FloatArray:
     return np.asarray((body.at(Joint.WRIST)[:, 0] - midfoot_x) * forward / body.leg_length_px(), dtype=np.float64)
 
 
+@feature(
+    "knee_ankle_width_ratio",
+    "knee spacing over ankle spacing in the image (front view): < 1 knees in",
+    (Joint.KNEE, Joint.ANKLE),
+    sides="both",
+    fraction_of="ankle spacing",
+)
 def _knee_ankle_width(body: Body) -> FloatArray:
     knees = np.abs(body.at(Joint.KNEE, Side.LEFT)[:, 0] - body.at(Joint.KNEE, Side.RIGHT)[:, 0])
     ankles = np.abs(body.at(Joint.ANKLE, Side.LEFT)[:, 0] - body.at(Joint.ANKLE, Side.RIGHT)[:, 0])
@@ -343,12 +460,20 @@ def _knee_ankle_width(body: Body) -> FloatArray:
 _YAW_HALF_WINDOW_S = 0.5
 
 
+@feature("camera_yaw_deg", "camera yaw: 0 = person faces the camera, 90 = exact side view", _TRUNK, sides="both")
 def _camera_yaw(body: Body) -> FloatArray:
     per_frame = geometry.camera_yaw_deg(body.xy, body.world)
     steady = np.nanmedian(_window_table(body.t_s, per_frame, _YAW_HALF_WINDOW_S, _YAW_HALF_WINDOW_S), axis=1)
     return np.asarray(np.where(np.isnan(per_frame), np.nan, steady), dtype=np.float64)  # no pose: no view
 
 
+@feature(
+    "back_bulge_norm",
+    "back outline bulging off the shoulder–hip line (+ rounded), over trunk length",
+    _TRUNK,
+    needs_back_bulge=True,
+    fraction_of="trunk length",
+)
 def _back_bulge(body: Body) -> FloatArray:
     frames = body.xy.shape[0]
     if body.back_bulge is None:
@@ -356,6 +481,13 @@ def _back_bulge(body: Body) -> FloatArray:
     return np.asarray(body.back_bulge, dtype=np.float64)
 
 
+@feature(
+    "back_sag_norm",
+    "back outline dipping below the shoulder–hip line (+ sagging), over trunk length",
+    _TRUNK,
+    needs_back_bulge=True,
+    fraction_of="trunk length",
+)
 def _back_sag(body: Body) -> FloatArray:
     return -_back_bulge(body)
 
@@ -403,11 +535,20 @@ def _world_leg(body: Body, guess_hidden_feet: bool = False) -> tuple[FloatArray,
     return height, _world_length(hip, knee) + _world_length(knee, ankle)
 
 
+@feature(
+    "hip_height_norm", "near hip height above the lower ankle over leg length (world, any view): 1 standing tall", _LEG
+)
 def _hip_height(body: Body, guess_hidden_feet: bool = False) -> FloatArray:
     height, leg = _world_leg(body, guess_hidden_feet)
     return np.asarray(height / np.where(leg > 1e-9, leg, np.nan), dtype=np.float64)
 
 
+@feature(
+    "shoulder_height_norm",
+    "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
+    (Joint.SHOULDER, *_LEG),
+    fraction_of="leg + trunk length",
+)
 def _shoulder_height(body: Body, guess_hidden_feet: bool = False) -> FloatArray:
     _, leg = _world_leg(body, guess_hidden_feet)
     shoulder_mid, hip_mid = _world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP)
@@ -422,10 +563,21 @@ def _shoulder_height(body: Body, guess_hidden_feet: bool = False) -> FloatArray:
 # boundaries; checks and recognition keep the seen-only heights, so no cue rests on it.
 
 
+@feature(
+    "hip_height_any_norm",
+    "hip_height_norm, also where the feet are hidden (MediaPipe's guess of them): for rep machines only",
+    (Joint.HIP,),
+)
 def _hip_height_any(body: Body) -> FloatArray:
     return _hip_height(body, guess_hidden_feet=True)
 
 
+@feature(
+    "shoulder_height_any_norm",
+    "shoulder_height_norm, also where the feet are hidden (MediaPipe's guess of them): for rep machines only",
+    (Joint.SHOULDER, Joint.HIP),
+    fraction_of="leg + trunk length",
+)
 def _shoulder_height_any(body: Body) -> FloatArray:
     return _shoulder_height(body, guess_hidden_feet=True)
 
@@ -438,6 +590,12 @@ BOB_WINDOW_S = 0.8
 STILL_MAX_SHOULDER_BOB_NORM = 0.10
 
 
+@feature(
+    "shoulder_bob_norm",
+    "how far shoulder_height_norm travelled in the past 0.8 s: held planks ≤ 0.08, push-ups 0.1-0.25",
+    (Joint.SHOULDER, *_LEG),
+    fraction_of="leg + trunk length",
+)
 def _shoulder_bob(body: Body) -> FloatArray:
     window = _window_table(body.t_s, _shoulder_height(body), BOB_WINDOW_S, 0.0)
     enough = np.sum(np.isfinite(window), axis=1) >= 3
@@ -450,6 +608,13 @@ def _shoulder_bob(body: Body) -> FloatArray:
 SWING_WINDOW_S = 1.6
 
 
+@feature(
+    "shoulder_swing_norm",
+    "how far shoulder_height_norm went below its highs (or above its lows) both within 1.6 s before and after: "
+    "push-ups 0.1-0.3, a plank 0 (getting down into it is one step, not a swing)",
+    (Joint.SHOULDER, *_LEG),
+    fraction_of="leg + trunk length",
+)
 def _shoulder_swing(body: Body) -> FloatArray:
     height = _shoulder_height(body)
     before = _window_table(body.t_s, height, SWING_WINDOW_S, 0.0)
@@ -471,20 +636,40 @@ def _window_table(t_s: FloatArray, values: FloatArray, before_s: float, after_s:
     return np.where(inside, values[np.clip(index, 0, max(len(values) - 1, 0))], np.nan)
 
 
+@feature(
+    "wrist_height_norm",
+    "near wrist height above the lower ankle over leg length (world, any view): low holding a bar",
+    (Joint.WRIST, *_LEG),
+)
 def _wrist_height(body: Body) -> FloatArray:
     height, leg = _world_leg(body)
     wrist_above_hip = body.world_at(Joint.HIP)[:, 1] - body.world_at(Joint.WRIST)[:, 1]
     return np.asarray((height + wrist_above_hip) / np.where(leg > 1e-9, leg, np.nan), dtype=np.float64)
 
 
+@feature(
+    "body_to_horizontal_deg",
+    "mid-ankle–mid-shoulder line from the horizontal plane (world, any view), unsigned",
+    (Joint.SHOULDER, Joint.ANKLE),
+)
 def _body_to_horizontal(body: Body) -> FloatArray:
     return np.abs(_world_elevation_deg(_world_mid(body, Joint.ANKLE), _world_mid(body, Joint.SHOULDER)))
 
 
+@feature(
+    "hip_lift_deg",
+    "mid-shoulder→mid-hip above the horizontal plane (world, any view): hips raised above the shoulders",
+    _TRUNK,
+)
 def _hip_lift(body: Body) -> FloatArray:
     return _world_elevation_deg(_world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP))
 
 
+@feature(
+    "ventral_downward_ratio",
+    "downward component of the body's front (world, any view): +1 face down, −1 face up",
+    _TRUNK,
+)
 def _ventral_downward(body: Body) -> FloatArray:
     # Front = up × right in the right-handed world frame (x right, y down, z away from the camera).
     up = _world_mid(body, Joint.SHOULDER) - _world_mid(body, Joint.HIP)
@@ -507,6 +692,12 @@ def _world_limb_elevations(body: Body, root: Joint, tip: Joint) -> FloatArray:
 LIMB_DOWN_MAX_DEG = -60.0
 
 
+@feature(
+    "limb_reach_deg",
+    "lower of the higher arm and higher leg above the horizontal plane (world, any view): bird dog reach",
+    (Joint.SHOULDER, Joint.WRIST, Joint.HIP, Joint.ANKLE),
+    sides="both",
+)
 def _limb_reach(body: Body) -> FloatArray:
     arm = np.max(_world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST), axis=0)
     leg = np.max(_world_limb_elevations(body, Joint.HIP, Joint.ANKLE), axis=0)
@@ -514,6 +705,12 @@ def _limb_reach(body: Body) -> FloatArray:
     return np.asarray(np.where(lower_seen <= LIMB_DOWN_MAX_DEG, lower_seen, np.minimum(arm, leg)), dtype=np.float64)
 
 
+@feature(
+    "world_knee_minus_hip_deg",
+    "knee_minus_hip_angle_deg from 3-D world landmarks, both sides averaged: any view (exercise recognition)",
+    (Joint.SHOULDER, *_LEG),
+    sides="both",
+)
 def _world_knee_minus_hip(body: Body) -> FloatArray:
     # 3-D angles from world landmarks read the same from any camera direction.
     per_side = [
@@ -526,6 +723,14 @@ def _world_knee_minus_hip(body: Body) -> FloatArray:
         return np.asarray(np.nanmean(per_side, axis=0), dtype=np.float64)
 
 
+@feature(
+    "grip_width_ratio",
+    "distance between the wrists over shoulder width, 3-D world landmarks: a bar grip is wider than the "
+    "shoulders, a kettlebell is held with the hands together",
+    (Joint.SHOULDER, Joint.WRIST),
+    sides="both",
+    fraction_of="shoulder width",
+)
 def _grip_width(body: Body) -> FloatArray:
     # 3-D, so a bar grip reads wide from the front and oblique views; from the side the far wrist is hidden (NaN).
     wrists = _world_length(body.world_at(Joint.WRIST, Side.LEFT), body.world_at(Joint.WRIST, Side.RIGHT))
@@ -533,11 +738,24 @@ def _grip_width(body: Body) -> FloatArray:
     return np.asarray(wrists / np.where(shoulders > 1e-6, shoulders, np.nan), dtype=np.float64)
 
 
+@feature(
+    "arm_raise_asymmetry_deg",
+    "left minus right arm elevation (world, any view): + left arm raised",
+    (Joint.SHOULDER, Joint.WRIST),
+    sides="both",
+)
 def _arm_raise_asymmetry(body: Body) -> FloatArray:
     left, right = _world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST)
     return np.asarray(left - right, dtype=np.float64)
 
 
+@feature(
+    "thigh_split_deg",
+    "difference between the two thighs' elevations (world, any view): ~0 standing or squatting, 50+ at the "
+    "bottom of a lunge (front thigh level, back thigh pointing down)",
+    (Joint.HIP, Joint.KNEE),
+    sides="both",
+)
 def _thigh_split(body: Body) -> FloatArray:
     # Unsigned: which leg leads does not matter, and a lunge is done leading with either.
     left, right = _world_limb_elevations(body, Joint.HIP, Joint.KNEE)
@@ -572,6 +790,15 @@ def _pixels_per_metre(body: Body) -> FloatArray:
     return np.asarray(np.where(world >= _MIN_SCALE_LENGTH_M, image / np.maximum(world, 1e-9), np.nan), dtype=np.float64)
 
 
+@feature(
+    "body_scale_ratio",
+    "the body's size in the picture (pixels per world metre of trunk, hips, shoulders and legs) over its median "
+    "in the clip: above 1 nearer the camera, below 1 further away",
+    _TRUNK,
+    sides="both",
+    fraction_of="your typical size in the picture",
+    reference="your own typical size in the picture in this set",
+)
 def _body_scale(body: Body) -> FloatArray:
     scale = _pixels_per_metre(body)
     if not np.isfinite(scale).any():
@@ -579,6 +806,13 @@ def _body_scale(body: Body) -> FloatArray:
     return np.asarray(scale / np.nanmedian(scale), dtype=np.float64)
 
 
+@feature(
+    "stance_x_norm",
+    "where the person stands across the picture: the ankles' (else the hips') image x in leg lengths at the "
+    "body's image scale; changes when they walk, not when they squat or hinge",
+    (Joint.HIP,),
+    sides="both",
+)
 def _stance_x(body: Body) -> FloatArray:
     ankles = np.stack([body.at(Joint.ANKLE, side)[:, 0] for side in Side])
     hips = np.stack([body.at(Joint.HIP, side)[:, 0] for side in Side])
@@ -591,300 +825,24 @@ def _stance_x(body: Body) -> FloatArray:
     return np.asarray(x_px / leg_px, dtype=np.float64)
 
 
-_TRUNK = (Joint.SHOULDER, Joint.HIP)
-_LEG = (Joint.HIP, Joint.KNEE, Joint.ANKLE)
-
-_ALL_FEATURES: tuple[Feature, ...] = (
-    Feature(
-        "camera_yaw_deg",
-        "camera yaw: 0 = person faces the camera, 90 = exact side view",
-        _TRUNK,
-        _camera_yaw,
-        sides="both",
-    ),
-    Feature(
-        "trunk_to_vertical_deg",
-        "hip→shoulder from straight up: 0 upright, 90 horizontal",
-        _TRUNK,
-        _trunk_to_vertical,
-    ),
-    Feature(
-        "shin_to_vertical_deg",
-        "ankle→knee from straight up: knees travelling forward",
-        (Joint.KNEE, Joint.ANKLE),
-        _shin_to_vertical,
-    ),
-    Feature(
-        "thigh_elevation_deg",
-        "knee→hip above horizontal: 90 standing, 0 thigh parallel to the floor",
-        (Joint.HIP, Joint.KNEE),
-        _thigh_elevation,
-    ),
-    Feature(
-        "shoulder_hip_knee_deg",
-        "hip angle, unsigned, 180 = straight",
-        (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
-        _shoulder_hip_knee,
-    ),
-    Feature("hip_knee_ankle_deg", "knee angle, unsigned, 180 = straight", _LEG, _hip_knee_ankle),
-    Feature(
-        "knee_minus_hip_angle_deg",
-        "knee angle minus hip angle: large in a hip hinge (knees soft, hips folded), small when squatting",
-        (Joint.SHOULDER, *_LEG),
-        _knee_minus_hip_angle,
-    ),
-    Feature(
-        "world_knee_minus_hip_deg",
-        "knee_minus_hip_angle_deg from 3-D world landmarks, both sides averaged: any view (exercise recognition)",
-        (Joint.SHOULDER, *_LEG),
-        _world_knee_minus_hip,
-        sides="both",
-    ),
-    Feature(
-        "elbow_deg",
-        "elbow angle, unsigned, 180 = straight",
-        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST),
-        _elbow,
-    ),
-    Feature(
-        "hip_line_deviation_deg",
-        "hip off the shoulder–ankle line: + toward the front (plank sag), − toward the back (pike)",
-        (Joint.SHOULDER, Joint.HIP, Joint.ANKLE),
-        _hip_line_deviation,
-    ),
-    Feature(
-        "shoulder_hip_knee_deviation_deg",
-        "hip off the shoulder–knee line: + toward the front (hip hyperextension), − hip flexion (hinge)",
-        (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
-        _shoulder_hip_knee_deviation,
-    ),
-    Feature(
-        "ear_shoulder_hip_signed_deg",
-        "head/upper back off the trunk line: + forward (rounding, flexion), − back (extension)",
-        (Joint.EAR, Joint.SHOULDER, Joint.HIP),
-        _ear_shoulder_hip_signed,
-    ),
-    Feature(
-        "hip_height_norm",
-        "near hip height above the lower ankle over leg length (world, any view): 1 standing tall",
-        _LEG,
-        _hip_height,
-    ),
-    Feature(
-        "shoulder_height_norm",
-        "near shoulder height above the lower ankle over leg + trunk length (world, any view): 1 standing",
-        (Joint.SHOULDER, *_LEG),
-        _shoulder_height,
-        fraction_of="leg + trunk length",
-    ),
-    Feature(
-        "hip_height_any_norm",
-        "hip_height_norm, also where the feet are hidden (MediaPipe's guess of them): for rep machines only",
-        (Joint.HIP,),
-        _hip_height_any,
-    ),
-    Feature(
-        "shoulder_height_any_norm",
-        "shoulder_height_norm, also where the feet are hidden (MediaPipe's guess of them): for rep machines only",
-        (Joint.SHOULDER, Joint.HIP),
-        _shoulder_height_any,
-        fraction_of="leg + trunk length",
-    ),
-    Feature(
-        "raised_thigh_length_ratio",
-        "image length of the higher thigh over its own hanging length: ~1 from the side, less when turned",
-        (Joint.HIP, Joint.KNEE),
-        _raised_thigh_length_ratio,
-        sides="both",
-        fraction_of="your hanging thigh length",
-        reference="your own hanging thigh length in this set",
-    ),
-    Feature(
-        "shoulder_bob_norm",
-        "how far shoulder_height_norm travelled in the past 0.8 s: held planks ≤ 0.08, push-ups 0.1-0.25",
-        (Joint.SHOULDER, *_LEG),
-        _shoulder_bob,
-        fraction_of="leg + trunk length",
-    ),
-    Feature(
-        "shoulder_swing_norm",
-        "how far shoulder_height_norm went below its highs (or above its lows) both within 1.6 s before and after: "
-        "push-ups 0.1-0.3, a plank 0 (getting down into it is one step, not a swing)",
-        (Joint.SHOULDER, *_LEG),
-        _shoulder_swing,
-        fraction_of="leg + trunk length",
-    ),
-    Feature(
-        "wrist_height_norm",
-        "near wrist height above the lower ankle over leg length (world, any view): low holding a bar",
-        (Joint.WRIST, *_LEG),
-        _wrist_height,
-    ),
-    Feature(
-        "hip_lift_deg",
-        "mid-shoulder→mid-hip above the horizontal plane (world, any view): hips raised above the shoulders",
-        _TRUNK,
-        _hip_lift,
-    ),
-    Feature(
-        "body_to_horizontal_deg",
-        "mid-ankle–mid-shoulder line from the horizontal plane (world, any view), unsigned",
-        (Joint.SHOULDER, Joint.ANKLE),
-        _body_to_horizontal,
-    ),
-    Feature(
-        "ventral_downward_ratio",
-        "downward component of the body's front (world, any view): +1 face down, −1 face up",
-        _TRUNK,
-        _ventral_downward,
-    ),
-    Feature(
-        "support_arm_to_vertical_deg",
-        "shoulder over the floor contact (wrist, or elbow on forearms): + shoulders ahead toward the head",
-        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
-        _support_arm_to_vertical,
-    ),
-    Feature(
-        "straight_arm_to_vertical_deg",
-        "support_arm_to_vertical_deg on straight-arm (high plank) frames only; NaN on forearm frames",
-        (Joint.SHOULDER, Joint.ELBOW, Joint.WRIST, Joint.HIP),
-        _straight_arm_to_vertical,
-    ),
-    Feature(
-        "arm_elevation_deg",
-        "higher arm, shoulder→wrist above horizontal",
-        (Joint.SHOULDER, Joint.WRIST),
-        _arm_elevation,
-        sides="both",
-    ),
-    Feature(
-        "leg_elevation_deg",
-        "higher leg, hip→ankle above horizontal",
-        (Joint.HIP, Joint.ANKLE),
-        _leg_elevation,
-        sides="both",
-    ),
-    Feature(
-        "limb_reach_deg",
-        "lower of the higher arm and higher leg above the horizontal plane (world, any view): bird dog reach",
-        (Joint.SHOULDER, Joint.WRIST, Joint.HIP, Joint.ANKLE),
-        _limb_reach,
-        sides="both",
-    ),
-    Feature(
-        "arm_raise_asymmetry_deg",
-        "left minus right arm elevation (world, any view): + left arm raised",
-        (Joint.SHOULDER, Joint.WRIST),
-        _arm_raise_asymmetry,
-        sides="both",
-    ),
-    Feature(
-        "thigh_split_deg",
-        "difference between the two thighs' elevations (world, any view): ~0 standing or squatting, 50+ at the "
-        "bottom of a lunge (front thigh level, back thigh pointing down)",
-        (Joint.HIP, Joint.KNEE),
-        _thigh_split,
-        sides="both",
-    ),
-    Feature(
-        "body_scale_ratio",
-        "the body's size in the picture (pixels per world metre of trunk, hips, shoulders and legs) over its median "
-        "in the clip: above 1 nearer the camera, below 1 further away",
-        _TRUNK,
-        _body_scale,
-        sides="both",
-        fraction_of="your typical size in the picture",
-        reference="your own typical size in the picture in this set",
-    ),
-    Feature(
-        "stance_x_norm",
-        "where the person stands across the picture: the ankles' (else the hips') image x in leg lengths at the "
-        "body's image scale; changes when they walk, not when they squat or hinge",
-        (Joint.HIP,),
-        _stance_x,
-        sides="both",
-    ),
-    Feature(
-        "pelvis_roll_deg",
-        "hip axis tipped out of the horizontal (hips not square), from world landmarks",
-        (Joint.HIP,),
-        lambda body: _axis_roll(body, Joint.HIP),
-        sides="both",
-    ),
-    Feature(
-        "shoulder_roll_deg",
-        "shoulder axis tipped out of the horizontal, from world landmarks",
-        (Joint.SHOULDER,),
-        lambda body: _axis_roll(body, Joint.SHOULDER),
-        sides="both",
-    ),
-    Feature(
-        "heel_lift_norm",
-        "heel height above the toe over leg length",
-        (*_LEG, Joint.HEEL, Joint.FOOT),
-        _heel_lift,
-    ),
-    Feature(
-        "heel_rise_deg",
-        "foot pitch (heel above toe) over its own median while standing tall in a side view",
-        (*_LEG, Joint.HEEL, Joint.FOOT),
-        _heel_rise,
-        reference="your own standing foot angle in this set",
-    ),
-    Feature(
-        "wrist_ahead_of_midfoot_norm",
-        "wrist (bar) horizontally ahead of mid-foot over leg length: + toward the toes",
-        (*_LEG, Joint.WRIST, Joint.HEEL, Joint.FOOT),
-        _wrist_ahead_of_midfoot,
-    ),
-    Feature(
-        "grip_width_ratio",
-        "distance between the wrists over shoulder width, 3-D world landmarks: a bar grip is wider than the "
-        "shoulders, a kettlebell is held with the hands together",
-        (Joint.SHOULDER, Joint.WRIST),
-        _grip_width,
-        sides="both",
-        fraction_of="shoulder width",
-    ),
-    Feature(
-        "knee_ankle_width_ratio",
-        "knee spacing over ankle spacing in the image (front view): < 1 knees in",
-        (Joint.KNEE, Joint.ANKLE),
-        _knee_ankle_width,
-        sides="both",
-        fraction_of="ankle spacing",
-    ),
-    Feature(
-        "back_bulge_norm",
-        "back outline bulging off the shoulder–hip line (+ rounded), over trunk length",
-        _TRUNK,
-        _back_bulge,
-        needs_back_bulge=True,
-        fraction_of="trunk length",
-    ),
-    Feature(
-        "back_sag_norm",
-        "back outline dipping below the shoulder–hip line (+ sagging), over trunk length",
-        _TRUNK,
-        _back_sag,
-        needs_back_bulge=True,
-        fraction_of="trunk length",
-    ),
+@feature(
+    "pelvis_roll_deg",
+    "hip axis tipped out of the horizontal (hips not square), from world landmarks",
+    (Joint.HIP,),
+    sides="both",
 )
+def _pelvis_roll(body: Body) -> FloatArray:
+    return _axis_roll(body, Joint.HIP)
 
 
-def _build_registry(features: tuple[Feature, ...]) -> Mapping[str, Feature]:
-    registry: dict[str, Feature] = {}
-    for feature in features:
-        if not feature.name.endswith(FEATURE_UNITS):
-            raise ValueError(f"feature {feature.name!r} must end with a unit suffix, one of {FEATURE_UNITS}")
-        if feature.name in registry:
-            raise ValueError(f"feature {feature.name!r} is defined twice")
-        registry[feature.name] = feature
-    return registry
-
-
-FEATURES: Mapping[str, Feature] = _build_registry(_ALL_FEATURES)
+@feature(
+    "shoulder_roll_deg",
+    "shoulder axis tipped out of the horizontal, from world landmarks",
+    (Joint.SHOULDER,),
+    sides="both",
+)
+def _shoulder_roll(body: Body) -> FloatArray:
+    return _axis_roll(body, Joint.SHOULDER)
 
 
 def compute_features(body: Body, names: tuple[str, ...] | None = None) -> dict[str, FloatArray]:

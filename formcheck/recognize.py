@@ -1,10 +1,11 @@
-"""Recognise which of the five exercises a clip shows, from view-independent (world-landmark) features.
+"""Recognise which registered exercise a clip shows, from view-independent (world-landmark) features.
 
-Each frame with a pose gets a posture: *upright* (standing or hinged: the ankle–shoulder line within 40° of
-vertical), *supine* (face up, lying), *quadruped* (face down, hips high over the ankles) or *prone* (face down,
-hips low and the shoulders still: a plank; bobbing shoulders are push-ups and count for no posture). Upright clips
-are split into deadlift and squat at their deepest frames: a deadlift holds the bar low (wrists below ~half leg
-length) and keeps the hips high, a squat sits the hips down.
+Each frame with a pose gets a posture (:class:`formcheck.exercises.spec.Posture`): *upright* (standing or hinged:
+the ankle–shoulder line within 40° of vertical), *supine* (face up, lying), *side-lying* (lying, the front of the
+body facing sideways), *quadruped* (face down, hips high over the ankles) or *prone* (face down, hips low and the
+shoulders still: a plank; bobbing shoulders are push-ups and count for no posture). Each exercise declares its
+posture and the signs that tell it from the other exercises of that posture (``Exercise.looks``: a deadlift holds
+the hands low at the bottom and keeps the hips high, a squat sits the hips down); nothing here names an exercise.
 
 Some clips show something formcheck does not check, and are named as such (:attr:`Recognition.unsupported`) rather
 than judged as the nearest exercise: push-ups (face down with the shoulders bobbing), lunges (upright, going down
@@ -23,8 +24,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from formcheck.exercises import EXERCISES
+from formcheck.exercises.spec import Looks, Posture, Sign
 from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
 from formcheck.types import FloatArray
+
+_Frames = npt.NDArray[np.bool_] | None
 
 MIN_CONFIDENCE = 0.6
 
@@ -34,11 +39,6 @@ QUADRUPED_MIN_HIP_HEIGHT_NORM = 0.42
 # Upright clips whose shoulders never drop below this (fraction of standing height) did not exercise.
 MOVED_MAX_SHOULDER_HEIGHT_NORM = 0.85
 DEEPEST_SHARE = 0.1
-DEADLIFT_MAX_WRIST_HEIGHT_NORM = 0.5
-DEADLIFT_MIN_HIP_HEIGHT_NORM = 0.6
-WRIST_WEIGHT = 0.7
-HINGE_WEIGHT = 0.3  # knees bent much less than the hips fold: a hinge, whatever the hands hold
-HINGE_MIN_KNEE_MINUS_HIP_DEG = 30.0
 # Face down with the elbows bending and straightening through this range (10th–90th percentile) is a push-up, which
 # formcheck does not judge: a plank holds its elbows still (real planks: ≤ 20°; real push-ups: 50–90°).
 PUSHUP_MIN_ELBOW_RANGE_DEG = 40.0
@@ -96,45 +96,22 @@ def _posture_masks(features: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[
         "supine": lying & (facing_down <= -FACE_DOWN_MIN_RATIO),
         "quadruped": quadruped,
         "prone": face_down & ~quadruped & ~moving,
+        "side_lying": lying & (np.abs(facing_down) < FACE_DOWN_MIN_RATIO),
         "face_down": face_down,
         "face_down_moving": face_down & moving,
         "face_down_swinging": face_down & (features["shoulder_swing_norm"] > STILL_MAX_SHOULDER_BOB_NORM),
     }
 
 
-def _posture_shares(features: Mapping[str, FloatArray]) -> dict[str, float]:
-    masks = _posture_masks(features)
+def _posture_shares(masks: Mapping[str, npt.NDArray[np.bool_]]) -> dict[Posture, float]:
     total = max(int(masks["known"].sum()), 1)
-    return {name: masks[name].sum() / total for name in ("upright", "supine", "quadruped", "prone")}
+    return {posture: masks[posture].sum() / total for posture in Posture}
 
 
 def _median_where(chosen: npt.NDArray[np.bool_], values: FloatArray) -> float:
     """Median of ``values`` on the chosen frames; NaN (quietly) when none of them has a value."""
     picked = values[chosen & np.isfinite(values)]
     return float(np.median(picked)) if picked.size else float("nan")
-
-
-def _deadlift_probability(features: Mapping[str, FloatArray]) -> float | None:
-    """P(deadlift | upright and moving), from the deepest frames; None if the person never went down."""
-    shoulder = features["shoulder_height_norm"]
-    if np.all(np.isnan(shoulder)) or np.nanmin(shoulder) > MOVED_MAX_SHOULDER_HEIGHT_NORM:
-        return None
-    deep = shoulder <= np.nanquantile(shoulder, DEEPEST_SHARE)
-    wrist = _median_where(deep, features["wrist_height_norm"])
-    hips = _median_where(deep, features["hip_height_norm"])
-    hinge = _median_where(deep, features["world_knee_minus_hip_deg"])
-    wrist_vote = _logistic((DEADLIFT_MAX_WRIST_HEIGHT_NORM - wrist) / 0.08) if np.isfinite(wrist) else 0.5
-    hip_vote = _logistic((hips - DEADLIFT_MIN_HIP_HEIGHT_NORM) / 0.04) if np.isfinite(hips) else 0.5
-    # Hands low at the bottom is the stronger sign (a bar on the floor); hip height separates hinge from squat
-    # less reliably, since a squatted deadlift (a fault we must still judge) sits the hips low too.
-    deadlift = WRIST_WEIGHT * wrist_vote + (1.0 - WRIST_WEIGHT) * hip_vote
-    # A clear hinge shape (hips folded far more than the knees bend) moves an undecided clip toward the deadlift,
-    # e.g. a hinge with the hands only to the knees. One-sided: world landmarks of real lifters behind a loaded bar
-    # often read the knees as bent as the hips, so its absence is not evidence against a deadlift.
-    if np.isfinite(hinge):
-        clear_hinge = 2.0 * _logistic((hinge - HINGE_MIN_KNEE_MINUS_HIP_DEG) / 6.0) - 1.0
-        deadlift += (1.0 - deadlift) * HINGE_WEIGHT * max(0.0, clear_hinge)
-    return deadlift
 
 
 def _looks_like_pushups(features: Mapping[str, FloatArray]) -> bool:
@@ -189,23 +166,92 @@ def recognize_unsupported(features: Mapping[str, FloatArray]) -> Recognition | N
     return None
 
 
-def recognize_exercise(features: Mapping[str, FloatArray]) -> Recognition:
+def _deepest_frames(features: Mapping[str, FloatArray]) -> npt.NDArray[np.bool_] | None:
+    """The tenth of the clip where the shoulders are lowest; None when the person never went down."""
+    shoulder = features["shoulder_height_norm"]
+    if np.all(np.isnan(shoulder)) or np.nanmin(shoulder) > MOVED_MAX_SHOULDER_HEIGHT_NORM:
+        return None
+    with np.errstate(invalid="ignore"):
+        return np.asarray(shoulder <= np.nanquantile(shoulder, DEEPEST_SHARE), dtype=bool)
+
+
+def _sign_vote(sign: Sign, features: Mapping[str, FloatArray], frames: npt.NDArray[np.bool_]) -> float:
+    """How well the median of the sign's feature over ``frames`` meets it, in [0, 1]; 0.5 when it cannot be read."""
+    value = _median_where(frames, features[sign.feature])
+    if not np.isfinite(value):
+        return 0.5
+    if sign.above is not None:
+        return _logistic((value - sign.above) / sign.scale)
+    assert sign.below is not None  # the registry checks that a sign has exactly one bound
+    return _logistic((sign.below - value) / sign.scale)
+
+
+def _looks_vote(
+    looks: Looks, features: Mapping[str, FloatArray], posture: npt.NDArray[np.bool_], deepest: _Frames
+) -> tuple[float | None, float]:
+    """(vote in [0, 1] from the two-sided signs, or None without any; bonus in [0, 1] from the one-sided ones)."""
+    votes: list[tuple[float, float]] = []
+    bonus = 0.0
+    for sign in looks.signs:
+        frames = posture if sign.frames == "posture" else deepest
+        if frames is None:
+            return 0.0, 0.0  # a sign read at the bottom of a movement that never happened
+        vote = _sign_vote(sign, features, frames)
+        if sign.one_sided:
+            bonus = max(bonus, sign.weight * max(0.0, 2.0 * vote - 1.0))
+        else:
+            votes.append((vote, sign.weight))
+    if not votes:
+        return None, bonus
+    return sum(v * w for v, w in votes) / sum(w for _, w in votes), bonus
+
+
+def _posture_probabilities(
+    rivals: Mapping[str, Looks], features: Mapping[str, FloatArray], posture: npt.NDArray[np.bool_], deepest: _Frames
+) -> dict[str, float]:
+    """P(exercise | posture) over the exercises that share a posture: their votes normalised, then each met
+    one-sided sign moves probability to its exercise from the others in proportion. An exercise without signs of
+    its own is what the posture is when no rival's signs are met: its vote is one minus the best rival's (a face-down
+    still body is a plank unless it shows another exercise's signs)."""
+    scored = {name: _looks_vote(looks, features, posture, deepest) for name, looks in rivals.items()}
+    best_signed = max((vote for vote, _ in scored.values() if vote is not None), default=0.0)
+    votes = {name: (1.0 - best_signed if vote is None else vote) for name, (vote, _) in scored.items()}
+    total = sum(votes.values())
+    if total <= 0:
+        return dict.fromkeys(rivals, 0.0)
+    probabilities = {name: vote / total for name, vote in votes.items()}
+    for name, (_, bonus) in scored.items():
+        rest = 1.0 - probabilities[name]
+        if bonus <= 0 or rest <= 0:
+            continue
+        gain = rest * bonus
+        for other in probabilities:
+            if other != name:
+                probabilities[other] *= (rest - gain) / rest
+        probabilities[name] += gain
+    return probabilities
+
+
+def recognize_exercise(features: Mapping[str, FloatArray], exercises: Mapping[str, Looks] | None = None) -> Recognition:
+    """Which registered exercise (or ``exercises``: name -> looks) the clip shows, from its posture and signs."""
     unsupported = recognize_unsupported(features)
     if unsupported is not None:
         return unsupported
-    shares = _posture_shares(features)
-    coverage = min(1.0, max(shares.values()) / MIN_POSTURE_SHARE)
-    scores = {
-        "glute_bridge": shares["supine"],
-        "bird_dog": shares["quadruped"],
-        "plank": 0.0 if _looks_like_pushups(features) else shares["prone"],
-        "deadlift": 0.0,
-        "squat": 0.0,
-    }
-    deadlift = _deadlift_probability(features)
-    if deadlift is not None:
-        scores["deadlift"] = shares["upright"] * deadlift
-        scores["squat"] = shares["upright"] * (1.0 - deadlift)
+    candidates = exercises if exercises is not None else {name: e.looks for name, e in EXERCISES.items()}
+    masks = _posture_masks(features)
+    if _looks_like_pushups(features):
+        masks[Posture.PRONE] = np.zeros_like(masks[Posture.PRONE])  # face down, elbows swinging: push-ups
+    shares = _posture_shares(masks)
+    # Confidence needs most of the clip in a posture some exercise has: a clip spent lying on the side is not
+    # a bridge because a few of its frames are face up.
+    claimed = {looks.posture for looks in candidates.values()}
+    coverage = min(1.0, max((shares[posture] for posture in claimed), default=0.0) / MIN_POSTURE_SHARE)
+    deepest = _deepest_frames(features)
+    scores: dict[str, float] = {}
+    for posture in Posture:
+        rivals = {name: looks for name, looks in candidates.items() if looks.posture is posture}
+        for name, probability in _posture_probabilities(rivals, features, masks[posture], deepest).items():
+            scores[name] = shares[posture] * probability
     total = sum(scores.values())
     if total <= 0:
         return Recognition(exercise=None, confidence=0.0, scores=scores)

@@ -13,7 +13,7 @@ from formcheck.app.charts import angle_chart, fault_timeline_chart
 from formcheck.app.progress import ProgressEstimate
 from formcheck.app.review import Choice, Still
 from formcheck.equipment import EQUIPMENT_TITLES
-from formcheck.exercises import EXERCISES, PROFILES
+from formcheck.exercises import EXERCISES, PROFILES, titles_in_words
 from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
 from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
 from formcheck.report import Report, exercise_title
@@ -131,9 +131,7 @@ def choose_exercise(name: str) -> None:
 
 def ask_which_exercise(report: Report) -> None:
     st.warning(report.message or "We could not tell which exercise this is. Please choose it.", icon=":material/help:")
-    st.markdown(
-        "formcheck knows the deadlift, plank, glute bridge, bird dog and squat. If this is one of them, choose it:"
-    )
+    st.markdown(f"formcheck knows the {titles_in_words()}. If this is one of them, choose it:")
     ranked = sorted(report.candidates.items(), key=lambda item: -item[1])
     names = [name for name, _ in ranked if name in EXERCISES] or list(EXERCISES)
     columns = st.columns(len(names))

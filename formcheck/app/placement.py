@@ -7,7 +7,12 @@ formcheck/exercises/plank.py), so the phone lies propped up on the floor or a lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from formcheck.exercises import EXERCISES
+from formcheck.exercises.spec import Exercise, Posture
+from formcheck.geometry import View
 
 FLOOR_Y = 120  # the drawing's floor line, in SVG pixels (the drawing is 320 x 150)
 
@@ -17,21 +22,34 @@ class Placement:
     lying: bool  # the person is on the floor (else standing)
     phone_height: str  # in words
     distance: str
+    where: str = "to your side"
 
     @property
     def sentence(self) -> str:
-        return f"Phone {self.phone_height}, to your side, {self.distance} away, your whole body in the picture."
+        return f"Phone {self.phone_height}, {self.where}, {self.distance} away, your whole body in the picture."
 
 
 STANDING = Placement(lying=False, phone_height="at hip height (a chair or shelf)", distance="2–4 m")
 FLOOR = Placement(
     lying=True, phone_height="on the floor or a low step (20–45 cm), propped up sideways", distance="2–3 m"
 )
-PLACEMENTS = {"deadlift": STANDING, "squat": STANDING, "plank": FLOOR, "glute_bridge": FLOOR, "bird_dog": FLOOR}
+FACING = "facing you (or your back), so it sees your body's line"
+
+
+def _main_view(exercise: Exercise) -> View:
+    """The view most of the exercise's checks are judged from."""
+    views = Counter(check.views[0] for check in exercise.checks)
+    return views.most_common(1)[0][0] if views else View.SIDE
 
 
 def placement_for(exercise: str) -> Placement:
-    return PLACEMENTS.get(exercise, STANDING)
+    """Where the phone goes: on the floor for an exercise done lying or kneeling (its recognition posture), and to the
+    side unless the exercise is judged mostly from the front."""
+    spec = EXERCISES.get(exercise)
+    if spec is None:
+        return STANDING
+    placement = STANDING if spec.looks.posture is Posture.UPRIGHT else FLOOR
+    return placement if _main_view(spec) is View.SIDE else replace(placement, where=FACING)
 
 
 def placement_svg(exercise: str) -> str:

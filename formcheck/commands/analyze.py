@@ -17,7 +17,7 @@ from formcheck.commands.common import (
     progress_bar,
     writable_output,
 )
-from formcheck.exercises import EXERCISES, PROFILES, load_overrides
+from formcheck.exercises import EXERCISES, PROFILES, load_overrides, titles_in_words
 from formcheck.report import Report
 from formcheck.reporting.explain import explain_text
 
@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "analyze",
         help="judge a recorded set: reps, holds, form faults and what to fix",
-        description="Analyse one video of deadlift, plank, glute bridge, bird dog or squat and print a summary.",
+        description=f"Analyse one video of {titles_in_words('or')} and print a summary.",
     )
     parser.add_argument("video", type=existing_file, help="video file (mp4, mov, webm, avi, mkv)")
     parser.add_argument(

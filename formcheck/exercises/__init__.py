@@ -1,6 +1,13 @@
-"""Registry of exercises: every module in this package (except ``spec``) defines one ``EXERCISE``.
+"""Registry of exercises: every module in this package (except ``spec``) is one exercise.
 
-Adding an exercise is adding one file. The registry validates every declaration at import time and raises
+Adding an exercise is adding one file, which holds everything about it: ``EXERCISE = Exercise(...)`` (motion,
+checks with their thresholds, cues and whys, how it looks for recognition, equipment), the features only it reads
+(registered with :func:`formcheck.features.feature` next to their functions), and ``SCENARIO``, its stick-figure
+test motion (:mod:`formcheck.testing.stick_scenario`). Every list of exercises (command-line choices, the app's
+pickers, recognition, evaluation, placement advice) is read from this registry. An exercise file outside the
+package is added with :func:`load_exercise_file`.
+
+The registry validates every declaration when it is added and raises
 :class:`ExerciseDefinitionError` naming the exercise and the problem (unknown feature, duplicate name, unknown
 phase, missing threshold profile …), so a broken declaration never reaches a user.
 
@@ -15,16 +22,18 @@ Thresholds: :func:`resolve_thresholds` picks a profile's values and applies per-
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import json
 import pkgutil
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 
-from formcheck.exercises.spec import EQUIPMENT, MOTION_STATES, PROFILES, Check, Exercise
-from formcheck.features import FEATURES
+from formcheck.exercises.spec import EQUIPMENT, MOTION_STATES, PROFILES, Check, Exercise, Looks
+from formcheck.features import FEATURES, unregister_feature
 from formcheck.geometry import FRONT_VIEW_MAX_YAW_DEG, View
+from formcheck.testing.stick_scenario import Scenario
 from formcheck.types import FormcheckError
 
 __all__ = [
@@ -35,9 +44,13 @@ __all__ = [
     "Overrides",
     "Thresholds",
     "get_exercise",
+    "load_exercise_file",
     "load_overrides",
     "reads_back_outline",
     "resolve_thresholds",
+    "scenario_of",
+    "titles_in_words",
+    "unregister_exercise",
 ]
 
 DURATION_PARAM = "min_duration_s"
@@ -104,6 +117,16 @@ def _validate_side_view_gate(exercise: Exercise, check: Check, where: str) -> No
         )
 
 
+def _validate_looks(exercise: str, looks: Looks) -> None:
+    for sign in looks.signs:
+        where = f"recognition sign on {sign.feature!r}"
+        _check_feature(exercise, where, sign.feature)
+        if (sign.above is None) == (sign.below is None):
+            raise _fail(exercise, f"{where} needs exactly one of 'above' and 'below'")
+        if sign.scale <= 0 or sign.weight <= 0:
+            raise _fail(exercise, f"{where} needs a positive scale and weight")
+
+
 def validate_exercise(exercise: Exercise) -> None:
     motion = exercise.motion
     if set(motion.phase_names) != set(MOTION_STATES):
@@ -129,34 +152,87 @@ def validate_exercise(exercise: Exercise) -> None:
             raise _fail(exercise.name, f"metric {metric.name!r} names unknown phases")
     if exercise.variant is not None:
         _check_feature(exercise.name, "variant", exercise.variant.feature)
+    _validate_looks(exercise.name, exercise.looks)
     unknown_equipment = set(exercise.equipment) - set(EQUIPMENT)
     if unknown_equipment:
         raise _fail(exercise.name, f"unknown equipment {sorted(unknown_equipment)} (known: {', '.join(EQUIPMENT)})")
 
 
-def _discover() -> Mapping[str, Exercise]:
-    registry: dict[str, Exercise] = {}
+_REGISTRY: dict[str, Exercise] = {}
+_SCENARIOS: dict[str, Scenario] = {}
+# The features each exercise file registered beside the package's own, so that unregistering removes them too.
+_OWN_FEATURES: dict[str, tuple[str, ...]] = {}
+EXERCISES: Mapping[str, Exercise] = MappingProxyType(_REGISTRY)
+
+
+def _add(module: ModuleType, features_before: frozenset[str]) -> Exercise:
+    exercise = getattr(module, "EXERCISE", None)
+    if not isinstance(exercise, Exercise):
+        raise ExerciseDefinitionError(f"{module.__name__} must define EXERCISE = Exercise(...)")
+    if exercise.name in _REGISTRY:
+        raise _fail(exercise.name, f"defined twice (again in {module.__name__})")
+    scenario = getattr(module, "SCENARIO", None)
+    if not isinstance(scenario, Scenario):
+        raise _fail(exercise.name, f"{module.__name__} must define SCENARIO = Scenario(...), its test motion")
+    validate_exercise(exercise)
+    _REGISTRY[exercise.name] = exercise
+    _SCENARIOS[exercise.name] = scenario
+    _OWN_FEATURES[exercise.name] = tuple(sorted(set(FEATURES) - features_before))
+    return exercise
+
+
+def _discover() -> None:
     for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda info: info.name):
         if module_info.name == "spec" or module_info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        exercise = getattr(module, "EXERCISE", None)
-        if not isinstance(exercise, Exercise):
-            raise ExerciseDefinitionError(f"{module.__name__} must define EXERCISE = Exercise(...)")
-        if exercise.name in registry:
-            raise _fail(exercise.name, f"defined twice (again in {module.__name__})")
-        validate_exercise(exercise)
-        registry[exercise.name] = exercise
-    return MappingProxyType(registry)
+        features_before = frozenset(FEATURES)
+        _add(importlib.import_module(f"{__name__}.{module_info.name}"), features_before)
 
 
-EXERCISES: Mapping[str, Exercise] = _discover()
+def load_exercise_file(path: Path) -> Exercise:
+    """Add the exercise that the Python file ``path`` declares (as a file in this package would) to the registry."""
+    module_name = f"formcheck_exercise_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None or not path.is_file():
+        raise FormcheckError(f"cannot load exercise file {path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    features_before = frozenset(FEATURES)
+    try:
+        spec.loader.exec_module(module)
+        return _add(module, features_before)
+    except ExerciseDefinitionError:
+        for feature_name in set(FEATURES) - features_before:  # leave the registry as it was
+            unregister_feature(feature_name)
+        raise
+
+
+def unregister_exercise(name: str) -> None:
+    """Take an exercise (and the features its file registered) out of the registry again."""
+    _REGISTRY.pop(name, None)
+    _SCENARIOS.pop(name, None)
+    for feature_name in _OWN_FEATURES.pop(name, ()):
+        unregister_feature(feature_name)
+
+
+def scenario_of(name: str) -> Scenario:
+    """The stick-figure test motion the exercise's file declares."""
+    get_exercise(name)
+    return _SCENARIOS[name]
+
+
+_discover()
 
 
 def get_exercise(name: str) -> Exercise:
     if name not in EXERCISES:
         raise FormcheckError(f"unknown exercise {name!r}; choose one of: {', '.join(EXERCISES)}")
     return EXERCISES[name]
+
+
+def titles_in_words(conjunction: str = "and") -> str:
+    """Every registered exercise by its title, for sentences: "deadlift, plank, … and squat"."""
+    titles = [exercise.title.lower() for exercise in EXERCISES.values()]
+    return titles[0] if len(titles) == 1 else f"{', '.join(titles[:-1])} {conjunction} {titles[-1]}"
 
 
 def reads_back_outline(exercise: Exercise) -> bool:

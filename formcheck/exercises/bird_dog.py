@@ -3,14 +3,19 @@
 A rep's side is the side of the reaching arm ("left" = left arm with right leg).
 """
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from dataclasses import replace
+
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
+from formcheck.testing.stick_scenario import Moment, Scenario, lerp
+from formcheck.testing.synthetic_pose import Limbs, StickPose
 
 _SIDE = (View.SIDE,)
 
 EXERCISE = Exercise(
     name="bird_dog",
     title="Bird dog",
+    looks=Looks(Posture.QUADRUPED),
     description="Rep = arm and opposite leg reach out (the reach is a hold) and return to all fours.",
     motion=Motion(
         driver="limb_reach_deg",
@@ -89,3 +94,28 @@ EXERCISE = Exercise(
     # 0.93-1.11 of its hanging length, 14-20° off 0.66-0.93, 24-53° off 0.19-0.83.
     side_view_requires=(Gate("raised_thigh_length_ratio", min_value=0.85),),
 )
+
+
+# --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
+
+
+def bird_dog_pose(m: Moment, fault: str | None) -> StickPose:
+    p = m.progress if m.rep > 0 else 0.0
+    arm_target = 90.0 + (30.0 if fault == "limb_below_level" else 0.0)
+    leg_target = 270.0 + (20.0 if fault == "leg_too_high" else 0.0)
+    support = Limbs(upper_arm=180.0, forearm=180.0, thigh=180.0, shin=270.0, foot=270.0)
+    reach_arm = lerp(180.0, arm_target, p)
+    reach_leg = lerp(180.0, leg_target, p)
+    reaching_arm = replace(support, upper_arm=reach_arm, forearm=reach_arm)
+    reaching_leg = replace(support, thigh=reach_leg, shin=lerp(270.0, leg_target, p))
+    left, right = (reaching_arm, reaching_leg) if m.side == "left" else (reaching_leg, reaching_arm)
+    return StickPose(
+        trunk=90.0,
+        left=left,
+        right=right,
+        pelvis_roll=30.0 * p if fault == "trunk_rotation" else 0.0,
+        back_bulge=-0.07 * p if fault == "trunk_sag" else 0.0,
+    )
+
+
+SCENARIO = Scenario(bird_dog_pose, reps=4, rest_s=0.8, away_s=0.6, active_s=1.5, back_s=0.6, holds=4)

@@ -1,14 +1,61 @@
 """Conventional deadlift, judged from the side: a hip hinge from the floor to standing tall."""
 
-from formcheck.exercises.spec import EQUIPMENT, Check, Exercise, Gate, Limit, Metric, Motion, Severity
+import numpy as np
+
+from formcheck.exercises.spec import (
+    EQUIPMENT,
+    Check,
+    Exercise,
+    Gate,
+    Limit,
+    Looks,
+    Metric,
+    Motion,
+    Posture,
+    Severity,
+    Sign,
+)
 from formcheck.geometry import View
+from formcheck.testing.stick_scenario import Moment, Scenario, lerp, symmetric
+from formcheck.testing.synthetic_pose import (
+    FOREARM_M,
+    SHIN_M,
+    THIGH_M,
+    TRUNK_M,
+    UPPER_ARM_M,
+    Limbs,
+    StickPose,
+    direction,
+)
 
 _SIDE = (View.SIDE,)
 _MOVING = ("lowering", "bottom", "pull")
 
+# Recognition, read at the bottom of the movement (the tenth of the clip with the shoulders lowest). The hands low is
+# the stronger sign (a bar on the floor: wrists below half a leg length); the hips staying high separates a hinge from
+# a squat less reliably, since a squatted deadlift (a fault that must still be judged) sits the hips low too.
+# A clear hinge shape (the hips folding far more than the knees bend) moves an undecided clip toward the deadlift,
+# e.g. a hinge with the hands only to the knees; it is one-sided because world landmarks of real lifters behind a
+# loaded bar often read the knees as bent as the hips, so its absence says nothing.
+HANDS_LOW_MAX_WRIST_HEIGHT_NORM = 0.5
+HIPS_HIGH_MIN_HIP_HEIGHT_NORM = 0.6
+CLEAR_HINGE_MIN_KNEE_MINUS_HIP_DEG = 30.0
+HANDS_LOW = Sign("wrist_height_norm", below=HANDS_LOW_MAX_WRIST_HEIGHT_NORM, scale=0.08, weight=0.7, frames="deepest")
+HIPS_HIGH = Sign("hip_height_norm", above=HIPS_HIGH_MIN_HIP_HEIGHT_NORM, scale=0.04, weight=0.3, frames="deepest")
+CLEAR_HINGE = Sign(
+    "world_knee_minus_hip_deg",
+    above=CLEAR_HINGE_MIN_KNEE_MINUS_HIP_DEG,
+    scale=6.0,
+    weight=0.3,
+    frames="deepest",
+    one_sided=True,
+)
+DEADLIFT_SIGNS = (HANDS_LOW, HIPS_HIGH, CLEAR_HINGE)
+
 EXERCISE = Exercise(
     name="deadlift",
     title="Deadlift",
+    looks=Looks(Posture.UPRIGHT, signs=DEADLIFT_SIGNS),
     description="Rep = from standing, down to the bar and back to lockout; a clip may start at the bar.",
     motion=Motion(
         # Shoulder height (world metres over leg+trunk length) works from any view: 1 standing, ~0.6 at the bar on
@@ -141,3 +188,47 @@ EXERCISE = Exercise(
     plausible=(Gate("shin_to_vertical_deg", max_value=75.0), Gate("hip_knee_ankle_deg", min_value=45.0)),
     equipment=EQUIPMENT,
 )
+
+
+# --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
+
+
+def deadlift_pose(m: Moment, fault: str | None) -> StickPose:
+    p = m.progress
+    # A squatted "deadlift": shins forward 40°, thighs near level, knee at ~65° (within the exercise's plausible
+    # range, which stops at a 45° knee).
+    shin, thigh_elevation, trunk = (40.0, 10.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
+    # Standing pose (trunk, thigh, shin) the lifter rises to after a rep: faulty lockouts change it.
+    top = {"lockout_hyperextension": (-15.0, 180.0, 180.0), "incomplete_lockout": (10.0, 175.0, 185.0)}
+    finished = m.rep > 0 and (m.segment in ("back", "rest") or (m.segment == "away" and m.rep > 1))
+    top_trunk, top_thigh, top_shin = top.get(fault or "", (0.0, 180.0, 180.0)) if finished else (0.0, 180.0, 180.0)
+    trunk_now = lerp(top_trunk, trunk, p)
+    legs_p = p
+    if fault == "hips_rise_first" and m.segment == "back":
+        # Knees straighten in the first half of the pull while the chest drops, then the back lifts alone.
+        q = m.within
+        legs_p = max(0.0, 1.0 - 2.0 * q)
+        trunk_now = trunk + 15.0 * min(1.0, 2.0 * q) if q < 0.5 else lerp(trunk + 15.0, 0.0, (q - 0.5) / 0.5)
+    thigh = lerp(top_thigh, 90.0 + thigh_elevation, legs_p)
+    shin_angle = lerp(top_shin, 180.0 + shin, legs_p)
+    drift = 0.45 * p if fault == "bar_drift" else 0.0
+    arm = _arm_reaching(trunk_now, thigh, shin_angle, MIDFOOT_AHEAD_OF_ANKLE_M + drift)
+    rounded = fault == "rounded_back"
+    legs = Limbs(upper_arm=arm, forearm=arm, thigh=thigh, shin=shin_angle)
+    return symmetric(
+        legs, trunk=trunk_now, neck=25.0 * p if rounded else 5.0 * p, back_bulge=0.08 * p if rounded else 0.01
+    )
+
+
+MIDFOOT_AHEAD_OF_ANKLE_M = 0.05
+
+
+def _arm_reaching(trunk: float, thigh: float, shin: float, wrist_ahead_of_ankle_m: float) -> float:
+    """Angle of straight hanging arms that puts the wrists (the bar) that far ahead of the ankle, when possible."""
+    ankle_to_shoulder = -SHIN_M * direction(shin) - THIGH_M * direction(thigh) + TRUNK_M * direction(trunk)
+    arm = UPPER_ARM_M + FOREARM_M
+    reach = np.clip((wrist_ahead_of_ankle_m - ankle_to_shoulder[0]) / arm, -0.9, 0.9)
+    return 180.0 - float(np.degrees(np.arcsin(reach)))
+
+
+SCENARIO = Scenario(deadlift_pose, reps=3, rest_s=0.8, away_s=1.0, active_s=0.5, back_s=1.2)

@@ -1,7 +1,9 @@
 """Glute bridge: hips lifted from lying on the back, knees bent; side view, knees from the front."""
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
+from formcheck.testing.stick_scenario import Moment, Scenario, lerp, symmetric
+from formcheck.testing.synthetic_pose import Limbs, StickPose
 
 _SIDE = (View.SIDE,)
 # The bridge's side-view angles hold on a low camera turned ~30° off the side, so its side checks accept estimated
@@ -13,6 +15,7 @@ BRIDGE_SIDE_VIEW_MIN_YAW_DEG = 60.0
 EXERCISE = Exercise(
     name="glute_bridge",
     title="Glute bridge",
+    looks=Looks(Posture.SUPINE),
     description="Rep = hips up from the floor to the top and back down; the time at the top is a hold.",
     motion=Motion(
         driver="hip_lift_deg",
@@ -97,3 +100,21 @@ EXERCISE = Exercise(
     ),
     side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
 )
+
+
+# --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
+
+
+def glute_bridge_pose(m: Moment, fault: str | None) -> StickPose:
+    p = m.progress
+    lift, hip_bend = {"incomplete_extension": (18.0, -15.0), "over_arch": (30.0, 15.0)}.get(fault or "", (26.0, 0.0))
+    knee_at_top = 130.0 if fault == "feet_position" else 90.0
+    thigh_top = 90.0 - lift + hip_bend
+    thigh = lerp(45.0, thigh_top, p)
+    shin = lerp(135.0, thigh_top + 180.0 - knee_at_top, p)
+    legs = Limbs(upper_arm=-90.0, forearm=-90.0, thigh=thigh, shin=shin, foot=30.0)
+    knee_in = 0.07 * p if fault == "knees_cave" else 0.0
+    return symmetric(legs, trunk=-90.0 - lift * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
+
+
+SCENARIO = Scenario(glute_bridge_pose, reps=3, rest_s=0.8, away_s=0.8, active_s=1.2, back_s=0.8, holds=3)

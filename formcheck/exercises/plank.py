@@ -1,8 +1,12 @@
 """Plank hold, forearm or high (straight-arm), judged from the side."""
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Motion, Severity, Variant
+from dataclasses import replace
+
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Motion, Posture, Severity, Variant
 from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
+from formcheck.testing.stick_scenario import Moment, Scenario, symmetric
+from formcheck.testing.synthetic_pose import Limbs, StickPose
 
 _SIDE = (View.SIDE,)
 HEAD_SIDE_VIEW_MIN_YAW_DEG = 83.0
@@ -17,6 +21,7 @@ HIP_LINE_SIDE_VIEW_MIN_YAW_DEG = 55.0
 EXERCISE = Exercise(
     name="plank",
     title="Plank",
+    looks=Looks(Posture.PRONE),
     description="Hold = face down, legs straight, body within 30° of horizontal and still for at least 2 s.",
     motion=Motion(
         driver="body_to_horizontal_deg",
@@ -105,3 +110,30 @@ EXERCISE = Exercise(
     variant=Variant(feature="elbow_deg", split=135.0, below="forearm", above="high"),
     side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
 )
+
+
+# --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
+
+
+def plank_pose(m: Moment, fault: str | None, high: bool = False) -> StickPose:
+    if m.segment != "active":  # kneeling before and after the hold
+        kneel = Limbs(upper_arm=180.0, forearm=90.0, thigh=180.0, shin=270.0, foot=270.0)
+        return symmetric(kneel, trunk=80.0, back_bulge=0.0)
+    # The fault fills the middle third of the hold.
+    faulty = fault is not None and 1 / 3 <= m.within < 2 / 3
+    incline = 20.0 if high else 9.0
+    sag = {"hips_sag": 15.0, "hips_pike": -32.0}.get(fault or "", 0.0) if faulty else 0.0
+    base = 90.0 - incline
+    stack = 36.0 if faulty and fault == "shoulders_not_stacked" else 0.0
+    arms = Limbs(upper_arm=180.0 + stack, forearm=180.0 + stack if high else 90.0)
+    legs = {"thigh": base + 180.0 + sag / 2.0, "shin": base + 180.0 + sag / 2.0, "foot": 180.0}
+    return StickPose(
+        trunk=base - sag / 2.0,
+        neck=32.0 if faulty and fault == "head_drop" else 0.0,
+        back_bulge=0.0,
+        left=replace(arms, **legs),
+        right=replace(arms, **legs),
+    )
+
+
+SCENARIO = Scenario(plank_pose, reps=0, rest_s=1.0, away_s=0.3, active_s=6.0, back_s=0.3, holds=1)

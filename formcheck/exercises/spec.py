@@ -153,12 +153,52 @@ class Variant:
     above: str
 
 
+class Posture(StrEnum):
+    """How the body lies or stands most of a clip (see formcheck.recognize, which reads it from world landmarks)."""
+
+    UPRIGHT = "upright"  # standing or hinged: the ankle-shoulder line steep
+    SUPINE = "supine"  # lying face up
+    PRONE = "prone"  # face down, hips low, shoulders still
+    QUADRUPED = "quadruped"  # face down on hands and knees, hips high
+    SIDE_LYING = "side_lying"  # lying with the front of the body facing sideways
+
+
+@dataclass(frozen=True)
+class Sign:
+    """One piece of evidence that tells an exercise from others of the same posture: the median of ``feature``
+    lies above ``above`` or below ``below``, softened over ``scale`` (in the feature's unit) into a vote in [0, 1].
+
+    ``frames``: "posture" reads the frames in the exercise's posture, "deepest" the tenth of the clip where the
+    shoulders are lowest (the bottom of a squat or a hinge). ``weight``: this sign's share of the vote. A
+    ``one_sided`` sign only ever adds to the exercise's probability (taken from its rivals in the posture) when it is
+    met, and says nothing when it is not: evidence whose absence is common in the exercise itself.
+    """
+
+    feature: str
+    above: float | None = None
+    below: float | None = None
+    scale: float = 1.0
+    weight: float = 1.0
+    frames: Literal["posture", "deepest"] = "posture"
+    one_sided: bool = False
+
+
+@dataclass(frozen=True)
+class Looks:
+    """What the exercise looks like, for recognising it in a clip: its posture, and the signs that tell it from the
+    other exercises of that posture (none needed when it is the only one)."""
+
+    posture: Posture
+    signs: tuple[Sign, ...] = ()
+
+
 @dataclass(frozen=True)
 class Exercise:
     name: str
     title: str
     motion: Motion
     checks: tuple[Check, ...]
+    looks: Looks
     metrics: tuple[Metric, ...] = ()
     variant: Variant | None = None
     description: str = ""

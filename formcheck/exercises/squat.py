@@ -1,13 +1,23 @@
 """Bodyweight or loaded squat: depth, lean and heels from the side; knees from the front."""
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Metric, Motion, Severity
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
 from formcheck.geometry import View
+from formcheck.testing.stick_scenario import Moment, Scenario, lerp, symmetric
+from formcheck.testing.synthetic_pose import Limbs, StickPose
 
 _MOVING = ("descent", "bottom", "ascent")
+
+# Recognition: the deadlift's two signs the other way round (formcheck/exercises/deadlift.py): at the bottom of a
+# squat the hands are not down at a bar and the hips sit low.
+SQUAT_SIGNS = (
+    Sign("wrist_height_norm", above=0.5, scale=0.08, weight=0.7, frames="deepest"),
+    Sign("hip_height_norm", below=0.6, scale=0.04, weight=0.3, frames="deepest"),
+)
 
 EXERCISE = Exercise(
     name="squat",
     title="Squat",
+    looks=Looks(Posture.UPRIGHT, signs=SQUAT_SIGNS),
     description="Rep = from standing down to the bottom and back up.",
     motion=Motion(
         # Hip height over leg length (world metres) works from any view: 1 standing, ~0.45 at parallel (over a
@@ -82,3 +92,25 @@ EXERCISE = Exercise(
         Metric("max_heel_rise_deg", "heel_rise_deg", "max", ("bottom",)),
     ),
 )
+
+
+# --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
+
+
+def squat_pose(m: Moment, fault: str | None) -> StickPose:
+    p = m.progress
+    bottom_thigh = 35.0 if fault == "shallow_depth" else -5.0
+    bottom_trunk = 58.0 if fault == "forward_lean" else 35.0
+    thigh_elevation = lerp(90.0, bottom_thigh, p)
+    legs = Limbs(
+        upper_arm=90.0,
+        forearm=90.0,
+        thigh=90.0 + thigh_elevation,
+        shin=lerp(180.0, 210.0, p),
+        foot=lerp(90.0, 150.0, p) if fault == "heels_lift" else 90.0,
+    )
+    knee_in = 0.06 * p if fault == "knees_cave" else 0.0
+    return symmetric(legs, trunk=bottom_trunk * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
+
+
+SCENARIO = Scenario(squat_pose, reps=3, rest_s=0.6, away_s=1.0, active_s=0.4, back_s=1.0)

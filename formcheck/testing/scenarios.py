@@ -1,234 +1,41 @@
-"""Synthetic clips of each registered exercise, clean or with one planted fault, for tests and demos.
+"""Synthetic clips of each registered exercise, clean or with one planted fault, and of things that are not
+exercises (push-ups, lunges, walking in and out of the picture), for tests and demos.
 
-``SCENARIOS[exercise].build(fault, camera)`` returns a :class:`PoseSequence` of ``reps`` reps (or one hold) with the
+``SCENARIOS[exercise].build(fault, camera)`` returns a :class:`PoseSequence` of the exercise's own test motion (the
+``SCENARIO`` its file declares, see :mod:`formcheck.testing.stick_scenario`): ``reps`` reps (or one hold) with the
 fault (a check code, or None for clean form) planted in every rep strongly enough to be reported at the standard
-profile. Adding an exercise means adding one builder here; the contract test asserts every exercise has one.
+profile. ``SCENARIOS`` follows the exercise registry, so an exercise added later is in it too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 
 import numpy as np
 
-from formcheck.testing.synthetic_pose import (
-    FOREARM_M,
-    HIDDEN_VISIBILITY,
-    SHIN_M,
-    THIGH_M,
-    TRUNK_M,
-    UPPER_ARM_M,
-    Camera,
-    Limbs,
-    StickPose,
-    direction,
-    render_sequence,
-)
+from formcheck.exercises import EXERCISES, scenario_of
+from formcheck.exercises.plank import plank_pose
+from formcheck.exercises.squat import squat_pose
+from formcheck.testing.stick_scenario import FPS, Moment, Scenario, expected_sides, lerp, timeline
+from formcheck.testing.synthetic_pose import HIDDEN_VISIBILITY, Camera, Limbs, StickPose, render_sequence
 from formcheck.types import Landmark, PoseSequence
 
-FPS = 30.0
+
+class _RegisteredScenarios(Mapping[str, Scenario]):
+    """Every registered exercise's test motion, read from the registry at each use."""
+
+    def __getitem__(self, exercise: str) -> Scenario:
+        return scenario_of(exercise)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(EXERCISES)
+
+    def __len__(self) -> int:
+        return len(EXERCISES)
 
 
-@dataclass(frozen=True)
-class Moment:
-    """Where one frame is in the exercise: ``progress`` 0 = rest … 1 = deepest/extended."""
-
-    progress: float
-    segment: str  # "rest", "away", "active" or "back"
-    within: float  # 0 → 1 through the current segment
-    rep: int  # 0 before the first rep, then 1, 2, …
-    side: str = "left"
-
-
-def timeline(reps: int, rest_s: float, away_s: float, active_s: float, back_s: float) -> list[Moment]:
-    """Rest, then ``reps`` × (away, active, back, rest), sampled at :data:`FPS`."""
-    moments: list[Moment] = []
-
-    def segment(duration_s: float, name: str, rep: int, start: float, stop: float, side: str) -> None:
-        count = max(1, round(duration_s * FPS))
-        for i in range(count):
-            within = i / count
-            moments.append(Moment(start + (stop - start) * within, name, within, rep, side))
-
-    segment(rest_s, "rest", 0, 0.0, 0.0, "left")
-    for rep in range(1, reps + 1):
-        side = "left" if rep % 2 else "right"
-        segment(away_s, "away", rep, 0.0, 1.0, side)
-        segment(active_s, "active", rep, 1.0, 1.0, side)
-        segment(back_s, "back", rep, 1.0, 0.0, side)
-        segment(rest_s, "rest", rep, 0.0, 0.0, side)
-    return moments
-
-
-def _lerp(a: float, b: float, t: float) -> float:
-    return a + (b - a) * t
-
-
-def _symmetric(limbs: Limbs, **rest: float) -> StickPose:
-    """A pose with the same limb angles on both sides."""
-    return StickPose(left=limbs, right=limbs, **rest)
-
-
-# --- squat ------------------------------------------------------------------------------------------------------
-
-
-def squat_pose(m: Moment, fault: str | None) -> StickPose:
-    p = m.progress
-    bottom_thigh = 35.0 if fault == "shallow_depth" else -5.0
-    bottom_trunk = 58.0 if fault == "forward_lean" else 35.0
-    thigh_elevation = _lerp(90.0, bottom_thigh, p)
-    legs = Limbs(
-        upper_arm=90.0,
-        forearm=90.0,
-        thigh=90.0 + thigh_elevation,
-        shin=_lerp(180.0, 210.0, p),
-        foot=_lerp(90.0, 150.0, p) if fault == "heels_lift" else 90.0,
-    )
-    knee_in = 0.06 * p if fault == "knees_cave" else 0.0
-    return _symmetric(legs, trunk=bottom_trunk * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
-
-
-# --- deadlift ---------------------------------------------------------------------------------------------------
-
-
-def deadlift_pose(m: Moment, fault: str | None) -> StickPose:
-    p = m.progress
-    # A squatted "deadlift": shins forward 40°, thighs near level, knee at ~65° (within the exercise's plausible
-    # range, which stops at a 45° knee).
-    shin, thigh_elevation, trunk = (40.0, 10.0, 40.0) if fault == "knee_dominant" else (10.0, 25.0, 60.0)
-    # Standing pose (trunk, thigh, shin) the lifter rises to after a rep: faulty lockouts change it.
-    top = {"lockout_hyperextension": (-15.0, 180.0, 180.0), "incomplete_lockout": (10.0, 175.0, 185.0)}
-    finished = m.rep > 0 and (m.segment in ("back", "rest") or (m.segment == "away" and m.rep > 1))
-    top_trunk, top_thigh, top_shin = top.get(fault or "", (0.0, 180.0, 180.0)) if finished else (0.0, 180.0, 180.0)
-    trunk_now = _lerp(top_trunk, trunk, p)
-    legs_p = p
-    if fault == "hips_rise_first" and m.segment == "back":
-        # Knees straighten in the first half of the pull while the chest drops, then the back lifts alone.
-        q = m.within
-        legs_p = max(0.0, 1.0 - 2.0 * q)
-        trunk_now = trunk + 15.0 * min(1.0, 2.0 * q) if q < 0.5 else _lerp(trunk + 15.0, 0.0, (q - 0.5) / 0.5)
-    thigh = _lerp(top_thigh, 90.0 + thigh_elevation, legs_p)
-    shin_angle = _lerp(top_shin, 180.0 + shin, legs_p)
-    drift = 0.45 * p if fault == "bar_drift" else 0.0
-    arm = _arm_reaching(trunk_now, thigh, shin_angle, MIDFOOT_AHEAD_OF_ANKLE_M + drift)
-    rounded = fault == "rounded_back"
-    legs = Limbs(upper_arm=arm, forearm=arm, thigh=thigh, shin=shin_angle)
-    return _symmetric(
-        legs, trunk=trunk_now, neck=25.0 * p if rounded else 5.0 * p, back_bulge=0.08 * p if rounded else 0.01
-    )
-
-
-MIDFOOT_AHEAD_OF_ANKLE_M = 0.05
-
-
-def _arm_reaching(trunk: float, thigh: float, shin: float, wrist_ahead_of_ankle_m: float) -> float:
-    """Angle of straight hanging arms that puts the wrists (the bar) that far ahead of the ankle, when possible."""
-    ankle_to_shoulder = -SHIN_M * direction(shin) - THIGH_M * direction(thigh) + TRUNK_M * direction(trunk)
-    arm = UPPER_ARM_M + FOREARM_M
-    reach = np.clip((wrist_ahead_of_ankle_m - ankle_to_shoulder[0]) / arm, -0.9, 0.9)
-    return 180.0 - float(np.degrees(np.arcsin(reach)))
-
-
-# --- plank ------------------------------------------------------------------------------------------------------
-
-
-def plank_pose(m: Moment, fault: str | None, high: bool = False) -> StickPose:
-    if m.segment != "active":  # kneeling before and after the hold
-        kneel = Limbs(upper_arm=180.0, forearm=90.0, thigh=180.0, shin=270.0, foot=270.0)
-        return _symmetric(kneel, trunk=80.0, back_bulge=0.0)
-    # The fault fills the middle third of the hold.
-    faulty = fault is not None and 1 / 3 <= m.within < 2 / 3
-    incline = 20.0 if high else 9.0
-    sag = {"hips_sag": 15.0, "hips_pike": -32.0}.get(fault or "", 0.0) if faulty else 0.0
-    base = 90.0 - incline
-    stack = 36.0 if faulty and fault == "shoulders_not_stacked" else 0.0
-    arms = Limbs(upper_arm=180.0 + stack, forearm=180.0 + stack if high else 90.0)
-    legs = {"thigh": base + 180.0 + sag / 2.0, "shin": base + 180.0 + sag / 2.0, "foot": 180.0}
-    return StickPose(
-        trunk=base - sag / 2.0,
-        neck=32.0 if faulty and fault == "head_drop" else 0.0,
-        back_bulge=0.0,
-        left=replace(arms, **legs),
-        right=replace(arms, **legs),
-    )
-
-
-# --- glute bridge -----------------------------------------------------------------------------------------------
-
-
-def glute_bridge_pose(m: Moment, fault: str | None) -> StickPose:
-    p = m.progress
-    lift, hip_bend = {"incomplete_extension": (18.0, -15.0), "over_arch": (30.0, 15.0)}.get(fault or "", (26.0, 0.0))
-    knee_at_top = 130.0 if fault == "feet_position" else 90.0
-    thigh_top = 90.0 - lift + hip_bend
-    thigh = _lerp(45.0, thigh_top, p)
-    shin = _lerp(135.0, thigh_top + 180.0 - knee_at_top, p)
-    legs = Limbs(upper_arm=-90.0, forearm=-90.0, thigh=thigh, shin=shin, foot=30.0)
-    knee_in = 0.07 * p if fault == "knees_cave" else 0.0
-    return _symmetric(legs, trunk=-90.0 - lift * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
-
-
-# --- bird dog ---------------------------------------------------------------------------------------------------
-
-
-def bird_dog_pose(m: Moment, fault: str | None) -> StickPose:
-    p = m.progress if m.rep > 0 else 0.0
-    arm_target = 90.0 + (30.0 if fault == "limb_below_level" else 0.0)
-    leg_target = 270.0 + (20.0 if fault == "leg_too_high" else 0.0)
-    support = Limbs(upper_arm=180.0, forearm=180.0, thigh=180.0, shin=270.0, foot=270.0)
-    reach_arm = _lerp(180.0, arm_target, p)
-    reach_leg = _lerp(180.0, leg_target, p)
-    reaching_arm = replace(support, upper_arm=reach_arm, forearm=reach_arm)
-    reaching_leg = replace(support, thigh=reach_leg, shin=_lerp(270.0, leg_target, p))
-    left, right = (reaching_arm, reaching_leg) if m.side == "left" else (reaching_leg, reaching_arm)
-    return StickPose(
-        trunk=90.0,
-        left=left,
-        right=right,
-        pelvis_roll=30.0 * p if fault == "trunk_rotation" else 0.0,
-        back_bulge=-0.07 * p if fault == "trunk_sag" else 0.0,
-    )
-
-
-@dataclass(frozen=True)
-class Scenario:
-    exercise: str
-    pose: Callable[[Moment, str | None], StickPose]
-    reps: int
-    rest_s: float
-    away_s: float
-    active_s: float
-    back_s: float
-    holds: int = 0
-
-    def moments(self) -> list[Moment]:
-        return timeline(self.reps or 1, self.rest_s, self.away_s, self.active_s, self.back_s)
-
-    def build(self, fault: str | None = None, camera: Camera | None = None, with_bulge: bool = True) -> PoseSequence:
-        poses = [self.pose(moment, fault) for moment in self.moments()]
-        if not with_bulge:
-            poses = [replace(pose, back_bulge=float("nan")) for pose in poses]
-        return render_sequence(poses, camera or Camera(fps=FPS))
-
-    @property
-    def expected_reps(self) -> int:
-        return self.reps
-
-
-SCENARIOS: Mapping[str, Scenario] = {
-    "squat": Scenario("squat", squat_pose, reps=3, rest_s=0.6, away_s=1.0, active_s=0.4, back_s=1.0),
-    "deadlift": Scenario("deadlift", deadlift_pose, reps=3, rest_s=0.8, away_s=1.0, active_s=0.5, back_s=1.2),
-    "plank": Scenario("plank", plank_pose, reps=0, rest_s=1.0, away_s=0.3, active_s=6.0, back_s=0.3, holds=1),
-    "glute_bridge": Scenario(
-        "glute_bridge", glute_bridge_pose, reps=3, rest_s=0.8, away_s=0.8, active_s=1.2, back_s=0.8, holds=3
-    ),
-    "bird_dog": Scenario("bird_dog", bird_dog_pose, reps=4, rest_s=0.8, away_s=0.6, active_s=1.5, back_s=0.6, holds=4),
-}
-
-
-def expected_sides(scenario: Scenario) -> list[str]:
-    return ["left" if rep % 2 else "right" for rep in range(1, scenario.reps + 1)]
+SCENARIOS: Mapping[str, Scenario] = _RegisteredScenarios()
 
 
 FEET = tuple(Landmark[f"{side}_{part}"] for side in ("LEFT", "RIGHT") for part in ("ANKLE", "HEEL", "FOOT_INDEX"))
@@ -263,6 +70,8 @@ __all__ = [
     "bar_low",
     "deadlifts_with_hidden_feet",
     "expected_sides",
+    "plank_pose",
+    "squat_pose",
     "timeline",
 ]
 
@@ -284,8 +93,8 @@ def push_ups(period_s: float = 1.5, drop_m: float = 0.25) -> PoseSequence:
 def lunge_pose(m: Moment, fault: str | None = None) -> StickPose:
     """A forward lunge: the front thigh comes down to level, the back knee drops under the hip toward the floor."""
     p = m.progress
-    front = Limbs(upper_arm=180.0, forearm=180.0, thigh=_lerp(180.0, 90.0, p), shin=180.0)
-    back = Limbs(upper_arm=180.0, forearm=180.0, thigh=_lerp(180.0, 200.0, p), shin=_lerp(180.0, 270.0, p))
+    front = Limbs(upper_arm=180.0, forearm=180.0, thigh=lerp(180.0, 90.0, p), shin=180.0)
+    back = Limbs(upper_arm=180.0, forearm=180.0, thigh=lerp(180.0, 200.0, p), shin=lerp(180.0, 270.0, p))
     return StickPose(trunk=0.0, left=front, right=back, back_bulge=0.0)
 
 
