@@ -52,6 +52,12 @@ _JOINT_PLURAL = {
 }
 NO_OUTLINE_REASON = "no back outline (segmentation mask) available for this clip"
 NO_OUTLINE_FIX = "analyse with the back outline enabled, in good light against a plain background"
+OUTLINE_LOST_REASON = "the outline of your back could not be traced in the picture"
+OUTLINE_LOST_FIX = "film against a plain background in good light, in a fitted top, your whole body in view"
+# A joint is named as the reason a check could not judge only when it was hidden on at least this share of the
+# frames the check missed: a real side-view deadlift whose back outline was lost for 8.5 s, its shoulders and hips
+# seen throughout but for a frame, was told its "shoulders and hips" were hidden.
+HIDDEN_JOINT_MIN_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -510,9 +516,16 @@ def _unjudged_by_cause(
 
 
 def _hidden_reason(evals: list[_LimitEval], hidden: BoolArray, body: Body) -> tuple[str, str]:
-    if all(FEATURES[e.limit.feature].needs_back_bulge for e in evals) and body.back_bulge is None:
+    features = [e.limit.feature for e in evals]
+    reads_outline = all(FEATURES[name].needs_back_bulge for name in features)
+    if reads_outline and body.back_bulge is None:
         return NO_OUTLINE_REASON, NO_OUTLINE_FIX
-    joints, out_of_frame = hidden_joints([e.limit.feature for e in evals], hidden, body, min_share=0.0)
+    joints, out_of_frame = hidden_joints(features, hidden, body, min_share=HIDDEN_JOINT_MIN_SHARE)
+    if joints:
+        return hidden_joints_reason_and_fix(joints, out_of_frame)
+    if reads_outline:
+        return OUTLINE_LOST_REASON, OUTLINE_LOST_FIX
+    joints, out_of_frame = hidden_joints(features, hidden, body, min_share=0.0)
     if not joints:
         return "the measurement could not be made (pose lost or outline missing)", "keep your whole body in view"
     return hidden_joints_reason_and_fix(joints, out_of_frame)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck import judge
 from formcheck.analysis import analyze_sequence
 from formcheck.exercises import (
     EXERCISES,
@@ -496,3 +497,12 @@ def test_a_check_unjudged_for_two_reasons_is_reported_once_with_the_longer_one()
         ("shoulders_not_stacked", front_view, 1.07),
     ]
     assert report.summary_text().count("head drop") == 1
+
+
+def test_a_lost_back_outline_is_not_blamed_on_joints_hidden_for_a_frame() -> None:
+    sequence = SCENARIOS["deadlift"].build("rounded_back")
+    assert sequence.back_bulge is not None
+    sequence.back_bulge[:] = np.nan  # the outline was not traced on any frame (a busy background, a loose top)
+    sequence.landmarks[40, [int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER)], 3] = 0.1  # one hidden frame
+    entry = next(e for e in analyze_sequence(sequence, exercise="deadlift").unjudged if e.check == "rounded_back")
+    assert (entry.reason, entry.fix) == (judge.OUTLINE_LOST_REASON, judge.OUTLINE_LOST_FIX)
