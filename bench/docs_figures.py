@@ -285,7 +285,16 @@ class Run:
         return [path for path in self.needs if not (REPO / path).exists()]
 
 
-REAL = ("evaluate", "../shared/real_clips/manifest.csv", "--fps", "10", "--reps", "bench/real_clip_reps.csv")
+REAL = (
+    "evaluate",
+    "../shared/real_clips/manifest.csv",
+    "--fps",
+    "10",
+    "--reps",
+    "bench/real_clip_reps.csv",
+    "--relabel",
+    "bench/real_clip_labels.csv",
+)
 RUNS = (
     Run(
         "real",

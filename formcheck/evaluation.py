@@ -432,15 +432,7 @@ def load_manifest(path: Path, include_unlabeled: bool = False) -> list[LabelledC
             unlabeled = not label or label == "unlabeled"
             if unlabeled and not include_unlabeled:
                 continue
-            faults: frozenset[str] | None
-            if unlabeled:
-                faults = None
-            elif label == "correct":
-                faults = frozenset()
-            elif label == "incorrect":
-                faults = None
-            else:
-                faults = frozenset(code.strip() for code in label.split(";") if code.strip())
+            faults = None if unlabeled else _faults_of_label(label)
             file = row["file"].strip()
             clips.append(
                 LabelledClip(
@@ -455,6 +447,15 @@ def load_manifest(path: Path, include_unlabeled: bool = False) -> list[LabelledC
                 )
             )
     return clips
+
+
+def _faults_of_label(label: str) -> frozenset[str] | None:
+    """A manifest label's faults: "correct" none, "incorrect" unknown (None), else codes separated by ";"."""
+    if label == "correct":
+        return frozenset()
+    if label == "incorrect":
+        return None
+    return frozenset(code.strip() for code in label.split(";") if code.strip())
 
 
 def _rep_count(path: Path, file: str, text: str | None) -> int | None:
@@ -482,6 +483,23 @@ def with_rep_counts(clips: Sequence[LabelledClip], path: Path) -> list[LabelledC
             if count is not None and (row.get("sure") or "yes").strip().lower() != "no":
                 counts[file] = count
     return [replace(clip, reps=counts[clip.name]) if clip.name in counts else clip for clip in clips]
+
+
+def with_corrected_labels(clips: Sequence[LabelledClip], path: Path) -> list[LabelledClip]:
+    """``clips`` with the labels of ``path`` (CSV: ``file, label, evidence``) in place of the manifest's, for clips
+    whose manifest label what they show contradicts; every correction must say what shows it."""
+    labels: dict[str, frozenset[str] | None] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = {"file", "label", "evidence"} - set(reader.fieldnames or ())
+        if missing:
+            raise FormcheckError(f"{path}: corrected labels lack column(s) {', '.join(sorted(missing))}")
+        for row in reader:
+            file, label = row["file"].strip(), row["label"].strip()
+            if not label or not (row["evidence"] or "").strip():
+                raise FormcheckError(f"{path}: {file}: a corrected label needs the label and its evidence")
+            labels[file] = _faults_of_label(label)
+    return [replace(clip, faults=labels[clip.name]) if clip.name in labels else clip for clip in clips]
 
 
 def load_truth_folder(folder: Path, min_magnitude: float = 0.0) -> list[LabelledClip]:

@@ -16,6 +16,7 @@ from formcheck.evaluation import (
     load_manifest,
     load_truth_folder,
     score,
+    with_corrected_labels,
     with_rep_counts,
 )
 from formcheck.types import FormcheckError, PoseSequence, empty_pose_arrays
@@ -182,6 +183,18 @@ def test_real_rep_counts_come_from_the_manifest_or_a_separate_file(tmp_path: Pat
     counts.write_text("file,count\nb.mp4,2\n", encoding="utf-8")
     with pytest.raises(FormcheckError, match="reps"):
         with_rep_counts(clips, counts)
+
+
+def test_a_corrected_label_replaces_the_manifest_one_only_with_its_evidence(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,exercise,label\na.mp4,plank,correct\nb.mp4,plank,correct\n", encoding="utf-8")
+    fixes = tmp_path / "labels.csv"
+    fixes.write_text("file,label,evidence\na.mp4,hips_sag,the hips drop from 16 to 18 s\n", encoding="utf-8")
+    clips = with_corrected_labels(load_manifest(manifest), fixes)
+    assert [clip.faults for clip in clips] == [frozenset({"hips_sag"}), frozenset()]
+    fixes.write_text("file,label,evidence\na.mp4,hips_sag,\n", encoding="utf-8")
+    with pytest.raises(FormcheckError, match="evidence"):
+        with_corrected_labels(load_manifest(manifest), fixes)
 
 
 def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:

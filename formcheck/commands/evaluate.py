@@ -72,6 +72,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "bench/real_clip_reps.csv",
     )
     parser.add_argument(
+        "--relabel",
+        type=Path,
+        metavar="CSV",
+        help="manifest: corrected labels (columns file, label, evidence) for clips whose manifest label what they show "
+        "contradicts, each with the evidence, e.g. bench/real_clip_labels.csv",
+    )
+    parser.add_argument(
         "--live",
         action="store_true",
         help="replay each clip's landmarks frame by frame through the live coach (what a webcam session would have "
@@ -89,10 +96,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from formcheck.evaluation import default_cache_dir, load_labelled, with_rep_counts  # noqa: PLC0415
+    from formcheck.evaluation import (  # noqa: PLC0415
+        default_cache_dir,
+        load_labelled,
+        with_corrected_labels,
+        with_rep_counts,
+    )
     from formcheck.types import FormcheckError  # noqa: PLC0415
 
-    for given in (args.path, args.reps):
+    for given in (args.path, args.reps, args.relabel):
         if given is not None and not given.exists():
             raise FormcheckError(f"{given}: no such file or folder")
     if args.live and args.exercise != LABELLED:
@@ -102,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
     clips = load_labelled(args.path, args.min_magnitude, args.include_unlabeled)
     if args.reps is not None:
         clips = with_rep_counts(clips, args.reps)
+    if args.relabel is not None:
+        clips = with_corrected_labels(clips, args.relabel)
     cache = None if args.no_cache else (args.cache or default_cache_dir())
     results = evaluate_clips(
         clips,
@@ -145,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
             "profile": args.profile,
             "min_magnitude": args.min_magnitude,
             "reps": None if args.reps is None else str(args.reps),
+            "relabel": None if args.relabel is None else str(args.relabel),
             "live": args.live,
             "equipment": args.equipment,
         }
