@@ -5,7 +5,8 @@ Every feature is a (T,) float array, NaN where it cannot be computed. Its name e
 * ``_deg``: degrees (conventions of :mod:`formcheck.geometry`; image-plane angles from pixel coordinates);
 * ``_norm``: a length divided by a body length (leg length hip→knee→ankle, or shoulder–hip length for
   ``back_bulge``), so it does not depend on camera distance;
-* ``_ratio``: a dimensionless ratio.
+* ``_ratio``: a dimensionless ratio;
+* ``_s``: seconds (how long a movement took).
 
 Side-view features use the body side nearer the camera (one side for the whole clip, by
 :func:`formcheck.geometry.dominant_near_side`), because the far side is partly hidden and less accurate.
@@ -29,7 +30,7 @@ from formcheck import geometry
 from formcheck.geometry import Side
 from formcheck.types import BoolArray, FloatArray, Landmark, PoseSequence
 
-FEATURE_UNITS = ("_deg", "_norm", "_ratio")
+FEATURE_UNITS = ("_deg", "_norm", "_ratio", "_s")
 
 # Above this elbow angle the straight arm (wrist) carries a plank; below it the forearm (elbow) does.
 HIGH_PLANK_MIN_ELBOW_DEG = 135.0
@@ -157,9 +158,11 @@ class Feature:
 
     @property
     def unit(self) -> str:
-        """The unit of a value in words: "deg", the length a ``_norm`` is a fraction of, or "ratio"."""
+        """The unit of a value in words: "deg", "s", the length a ``_norm`` is a fraction of, or "ratio"."""
         if self.name.endswith("_deg"):
             return "deg"
+        if self.name.endswith("_s"):
+            return "s"
         if self.name.endswith("_norm"):
             return self.fraction_of or "leg length"
         return self.fraction_of or "ratio"

@@ -27,7 +27,7 @@ def plank(sag_deg: float = 0.0, neck_deg: float = 0.0) -> StickPose:
 
 
 def test_every_feature_name_carries_its_unit() -> None:
-    assert all(name.endswith(("_deg", "_norm", "_ratio")) for name in FEATURES)
+    assert all(name.endswith(("_deg", "_norm", "_ratio", "_s")) for name in FEATURES)
 
 
 def test_unknown_feature_is_refused() -> None:

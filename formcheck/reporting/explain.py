@@ -36,16 +36,16 @@ def aggregate_words(aggregate: str, phases: tuple[str, ...]) -> str:
 
 
 def _number(value: float, feature: str) -> str:
-    digits = 1 if feature.endswith("_deg") else 3 if feature.endswith("_norm") else 2
+    digits = 1 if feature.endswith(("_deg", "_s")) else 3 if feature.endswith("_norm") else 2
     text = f"{value:.{digits}f}"
     if float(text) == 0.0:
         text = text.lstrip("-")  # a reading of -0.0001 is shown as 0.0, not "-0.0"
-    return text + ("°" if feature.endswith("_deg") else "")
+    return text + ("°" if feature.endswith("_deg") else " s" if feature.endswith("_s") else "")
 
 
 def _of_unit(unit: str) -> str:
-    """The words after a length-relative number ("of trunk length"); nothing for degrees and bare ratios."""
-    return "" if unit in ("deg", "ratio", "") else f" of {unit}"
+    """The words after a length-relative number ("of trunk length"); nothing for degrees, seconds and bare ratios."""
+    return "" if unit in ("deg", "s", "ratio", "") else f" of {unit}"
 
 
 def comparison(value: float, threshold: float, limit: str, feature: str, unit: str) -> str:

@@ -39,6 +39,8 @@ def feature_label(name: str) -> str:
         base, unit = name[:-5], " (body lengths)"
     elif name.endswith("_ratio"):
         base = name[:-6]
+    elif name.endswith("_s"):
+        base, unit = name[:-2], " (s)"
     return base.replace("_", " ").capitalize() + unit
 
 
