@@ -22,7 +22,7 @@ from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
 from formcheck.features import Body
 from formcheck.geometry import View
-from formcheck.judge import hidden_joints, hidden_joints_reason_and_fix, view_fix
+from formcheck.judge import check_view_ok, hidden_joints, hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report, severity_rank
 from formcheck.smoothing import LiveSmoother, SmoothedFrame
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
@@ -264,8 +264,15 @@ class LiveCoach:
         if report.frames is None:
             return None
         rows = _rows(found, recent)
-        views, _ = exercise_views(self.spec, report.frames.features, rows)
-        if np.mean(views[rows] == needed.value) < 0.5:
+        features_now = report.frames.features
+        views, _ = exercise_views(self.spec, features_now, rows)
+        # Set up well enough when some check of the main view judges from here: a plank filmed 25° off the side
+        # has its hip line judged (its checks accept that turn) and is not told to turn.
+        judged_from_here = np.zeros(len(views), dtype=bool)
+        for check in self.spec.checks:
+            if needed in check.views:
+                judged_from_here |= check_view_ok(check, self.spec, views, features_now)
+        if np.mean(judged_from_here[rows]) < 0.5:
             return _sentence(view_fix(needed))
         features = [limit.feature for check in self.spec.checks if needed in check.views for limit in check.limits]
         hidden, outside = hidden_joints(features, rows, Body.from_sequence(sequence), min_share=0.5)
