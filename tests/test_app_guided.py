@@ -3,12 +3,17 @@ the buttons that move it on, and the summary kept in the person's history."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import ClassVar
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from formcheck.app.guided import GuidedCamera
 from formcheck.app.placement import placement_for
+from formcheck.live import LiveSettings, LiveState
 from formcheck.programme import Programme, Step
 from formcheck.workspace import DB_ENV, ME_CLIENT, Workspace
 
@@ -80,7 +85,8 @@ def test_the_buttons_lead_the_session_to_a_summary_kept_in_my_history(workspace_
     with Workspace(workspace_path) as workspace:
         kept = workspace.guided_sessions(workspace.me())
     assert [record.summary.programme for record in kept] == ["Mornings"]
-    app.run()  # shown again: kept once
+    app.run()  # shown again: still the summary, kept once
+    assert app.subheader[0].value == "Well done: your session"
     with Workspace(workspace_path) as workspace:
         assert len(workspace.guided_sessions(workspace.me())) == 1
 
@@ -103,7 +109,8 @@ def test_a_trainers_programme_pasted_as_json_is_saved_and_given_to_the_person(wo
         '{"name": "Bridges", "steps": [{"exercise": "glute_bridge", "sets": [5], "hold_s": 10}]}'
     ).run()
     app.button(key="guided_save_programme").click().run()
-    assert not app.exception and [s.value for s in app.success] == ["Saved Bridges: choose it above."]
+    assert not app.exception and [s.value for s in app.success] == ["Saved Bridges and chose it above."]
+    assert app.selectbox(key="guided_programme").value == "Bridges"
     app.text_area(key="guided_programme_json").input('{"name": "Bad", "steps": [{"exercise": "plank"}]}').run()
     app.button(key="guided_save_programme").click().run()
     assert app.error[-1].value == (
@@ -111,3 +118,51 @@ def test_a_trainers_programme_pasted_as_json_is_saved_and_given_to_the_person(wo
     )
     with Workspace(workspace_path) as workspace:
         assert [p.name for p in workspace.assigned(workspace.me())] == ["Bridges"]
+
+
+class FakeLiveSession:
+    """Stands in for formcheck.live_video.LiveSession (no model): records what the camera made and closed."""
+
+    made: ClassVar[list[FakeLiveSession]] = []
+
+    def __init__(self, settings: LiveSettings, model: str) -> None:
+        self.settings = replace(settings, back_outline=settings.exercise == "bird_dog")  # as the real one does
+        self.model, self.closed, self.problem = model, False, None
+        FakeLiveSession.made.append(self)
+
+    def process(self, image: np.ndarray, t_ms: float | None) -> np.ndarray:
+        return image + 1
+
+    def snapshot(self) -> tuple[LiveState, list[str]]:
+        return LiveState(1.0, 2, "", False, 0.0, 0.0, None, None, None, (), True), ["Keep the hips level"]
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_camera_switches_to_a_fresh_live_session_when_the_programme_moves_to_another_exercise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import formcheck.live_video  # noqa: PLC0415 - loads mediapipe
+
+    monkeypatch.setattr(formcheck.live_video, "LiveSession", FakeLiveSession)
+    FakeLiveSession.made = []
+    camera = GuidedCamera("lite")
+    image = np.zeros((4, 4, 3), np.uint8)
+    assert camera.process(image, 0.0) is image and camera.snapshot() == (None, [], None)  # nothing wanted yet
+    camera.want(LiveSettings("bird_dog"))
+    assert camera.snapshot() == (None, [], None)  # no frame yet
+    camera.process(image, 1.0)
+    camera.want(LiveSettings("bird_dog"))  # the same exercise (next side, next set): the same count goes on
+    assert int(camera.process(image, 2.0)[0, 0, 0]) == 1 and len(FakeLiveSession.made) == 1
+    state, lines, problem = camera.snapshot()
+    assert (state is not None and state.reps, lines, problem) == (2, ["Keep the hips level"], None)
+    camera.want(LiveSettings("plank"))
+    assert camera.snapshot() == (None, [], None)  # the bird dog's numbers are not the plank's
+    camera.process(image, 3.0)
+    assert [(s.settings.exercise, s.model, s.closed) for s in FakeLiveSession.made] == [
+        ("bird_dog", "lite", True),
+        ("plank", "lite", False),
+    ]
+    camera.close()
+    assert FakeLiveSession.made[-1].closed

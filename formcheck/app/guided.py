@@ -37,7 +37,7 @@ from formcheck.app.placement import placement_for, placement_svg
 from formcheck.app.plain_text import escape_markdown
 from formcheck.app.speech import speak
 from formcheck.exercises import EXERCISES, PROFILES
-from formcheck.live import LiveSettings, LiveState
+from formcheck.live import MIN_SPEECH_GAP_S, LiveSettings, LiveState
 from formcheck.programme import (
     BUILT_IN_PROGRAMMES,
     GuidedSession,
@@ -54,11 +54,13 @@ if TYPE_CHECKING:
     from formcheck.live_video import LiveSession  # imports mediapipe: only once a frame arrives
 
 RUNNING_KEY = "formcheck_guided"
+PROGRAMME_KEY = "guided_programme"
+JUST_SAVED_KEY = "formcheck_guided_saved"  # a programme saved on the run before: chosen, and its saving confirmed
 NEXT_LABELS = {"get_ready": "Start now", "working": "Done with this set", "resting": "Skip the rest"}
 NOT_SAVED = "Nobody (do not keep it)"
 
 
-class _Camera:
+class GuidedCamera:
     """The video thread's way to the live session of the exercise being done: the page says which exercise it
     wants, and the next frame switches to a fresh session for it (a new exercise or side starts its own count)."""
 
@@ -117,10 +119,18 @@ class _Running:
     profile: str
     voice: bool
     camera_facing: str
-    camera: _Camera
+    camera: GuidedCamera
     started_s: float = field(default_factory=time.monotonic)
     saved: bool = False
-    to_say: str | None = None  # a step's line decided just before the page is redrawn, spoken once it is
+    ended: bool = False  # by "End the session", before the programme's end
+    # The steps' lines not yet spoken, oldest first. Kept until spoken: a run of the page can be cut short by the
+    # next one (the camera component asks for reruns), and a newer line must not replace one still waiting for the
+    # gap between lines ("Go: ..." was lost both ways with the fake camera).
+    to_say: list[str] = field(default_factory=list)
+
+    def queue(self, view: SessionView) -> None:
+        if view.say:
+            self.to_say.append(view.say)
 
     def now_s(self) -> float:
         return time.monotonic() - self.started_s
@@ -146,9 +156,13 @@ def _choose() -> None:
     person = _person()
     programmes = _programmes(person)
     names = list(programmes)
-    leadable = [name for name in names if _problem(programmes[name]) is None]
-    first = names.index(leadable[0]) if leadable else 0  # not one that names an exercise not registered here
-    chosen = st.selectbox("Programme", names, index=first, key="guided_programme")
+    just_saved = st.session_state.pop(JUST_SAVED_KEY, None)
+    if just_saved in programmes:
+        st.session_state[PROGRAMME_KEY] = just_saved
+    elif st.session_state.get(PROGRAMME_KEY) not in programmes:
+        leadable = [name for name in names if _problem(programmes[name]) is None]
+        st.session_state[PROGRAMME_KEY] = (leadable or names)[0]  # not one naming an exercise not registered here
+    chosen = st.selectbox("Programme", names, key=PROGRAMME_KEY)
     programme = programmes[str(chosen)]
     _programme_table(programme)
     problem = _problem(programme)
@@ -164,11 +178,11 @@ def _choose() -> None:
                          help=CAMERA_HELP)  # fmt: skip
     voice = st.toggle("Speak the steps and the cues", value=True, key="guided_voice")
     if person is not None:
-        _add_programme(person)
+        _add_programme(person, just_saved)
     if st.button("Start the guided session", type="primary", disabled=problem is not None, key="guided_start"):
         session = GuidedSession(programme, lambda exercise: placement_for(exercise).sentence)
         st.session_state[RUNNING_KEY] = _Running(
-            session, person, str(profile), bool(voice), str(camera), _Camera(str(model))
+            session, person, str(profile), bool(voice), str(camera), GuidedCamera(str(model))
         )
         st.rerun()
 
@@ -226,8 +240,10 @@ def _problem(programme: Programme) -> str | None:
     return None
 
 
-def _add_programme(person: str) -> None:
-    """A trainer's programme as JSON (``formcheck.programme/1``), saved and given to the person."""
+def _add_programme(person: str, just_saved: str | None) -> None:
+    """A trainer's programme as JSON (``formcheck.programme/1``), saved, given to the person and chosen."""
+    if just_saved:
+        st.success(f"Saved {escape_markdown(just_saved)} and chose it above.")
     with st.expander("Add a trainer's programme (JSON)"):
         text = st.text_area(
             "Programme",
@@ -246,7 +262,8 @@ def _add_programme(person: str) -> None:
         except (ProgrammeError, WorkspaceError) as error:
             st.error(str(error), icon=":material/error:")
             return
-        st.success(f"Saved {escape_markdown(programme.name)}: choose it above.")
+        st.session_state[JUST_SAVED_KEY] = programme.name
+        st.rerun()
 
 
 def _exercise_title(exercise: str) -> str:
@@ -259,45 +276,63 @@ def _exercise_title(exercise: str) -> str:
 
 def _lead(running: _Running, on_phone: bool, streamer: Callable[..., Any]) -> None:
     session = running.session
-    action, end = st.columns(2)
-    if session.phase != "finished" and action.button(NEXT_LABELS[session.phase], type="primary", key="guided_next"):
-        running.to_say = session.advance(running.now_s()).say
-        st.rerun()  # redrawn for the new phase (its button, its headline)
-    if session.phase != "finished" and end.button("End the session", key="guided_end"):
+    if running.ended or session.phase == "finished":
         _finish(running)
         return
+    action, end = st.columns(2)
+    if action.button(NEXT_LABELS[session.phase], type="primary", key="guided_next"):
+        running.queue(session.advance(running.now_s()))
+        st.rerun()  # redrawn for the new phase (its button, its headline)
+    if end.button("End the session", key="guided_end"):
+        running.ended = True
+        st.rerun()
     state, _, _ = running.camera.snapshot()
     view = session.update(running.now_s(), state)
     if view.phase == "finished":
-        _finish(running)
-        return
+        st.rerun()
     _step(view)
     speech = st.empty()
-    line, running.to_say = view.say or running.to_say, None
-    if running.voice and line:
-        speak(speech, line)
+    running.queue(view)
     exercise = str(view.exercise)
     running.camera.want(LiveSettings(exercise, running.profile))
-    if on_phone:
+    if on_phone:  # portrait: large numbers above the video, as in the one-exercise mode
         st.html(PHONE_STYLE)
-    context = streamer(
-        key="guided-coach",
-        mode=WebRtcMode.SENDRECV,
-        video_frame_callback=_callback(running.camera),
-        media_stream_constraints={"video": {"facingMode": {"ideal": running.camera_facing}}, "audio": False},
-        rtc_configuration={"iceServers": []},  # camera and server on this computer or this network: no relay
-        async_processing=True,
-        video_html_attrs=PHONE_VIDEO_HTML_ATTRS if on_phone else VIDEO_HTML_ATTRS,
-    )
-    status = st.empty()
+        coach_column, video_column = st.container(), st.container()
+    else:
+        video_column, coach_column = st.columns([3, 2])
+    with video_column:
+        context = streamer(
+            key="guided-coach",
+            mode=WebRtcMode.SENDRECV,
+            video_frame_callback=_callback(running.camera),
+            media_stream_constraints={"video": {"facingMode": {"ideal": running.camera_facing}}, "audio": False},
+            rtc_configuration={"iceServers": []},  # camera and server on this computer or this network: no relay
+            async_processing=True,
+            video_html_attrs=PHONE_VIDEO_HTML_ATTRS if on_phone else VIDEO_HTML_ATTRS,
+        )
+    status = coach_column.empty()
     if not context.state.playing:
         status.info("Press START to turn the camera on; the buttons above move on by hand.")
+        _say_step_line(running, speech)
         return
-    _follow(running, view, status, speech)
+    _follow(running, view, (status, speech))
 
 
-def _follow(running: _Running, shown: SessionView, status: Any, speech: Any) -> None:
-    """While the camera runs: feed the session, refresh the numbers, speak; a new phase redraws the page."""
+def _say_step_line(running: _Running, speech: Any) -> None:
+    """Say the steps' waiting lines (only the newest is heard: each cuts off the one before; without a camera the
+    page is redrawn by the buttons alone, so there is no later moment to say the others)."""
+    if running.voice and running.to_say:
+        speak(speech, running.to_say[-1])
+    running.to_say.clear()
+
+
+def _follow(running: _Running, shown: SessionView, places: tuple[Any, Any]) -> None:
+    """While the camera runs: feed the session, refresh the numbers, speak; a new phase redraws the page.
+
+    The step's line goes before the coach's cues, and lines are at least MIN_SPEECH_GAP_S apart, as the coach's own
+    (each line cuts off the one being said)."""
+    status, speech = places
+    last_spoken_s = -MIN_SPEECH_GAP_S
     while True:
         state, lines, problem = running.camera.snapshot()
         view = running.session.update(running.now_s(), state)
@@ -307,15 +342,18 @@ def _follow(running: _Running, shown: SessionView, status: Any, speech: Any) -> 
             shown.side,
             shown.set_text,
         ):
-            running.to_say = view.say
+            running.queue(view)
             st.rerun()
         if problem:
             status.error(f"formcheck cannot analyse the video: {problem}", icon=":material/error:")
         else:
             _numbers(status, view, state)
-        line = view.say or (lines[-1] if lines else None)
-        if running.voice and line:
-            speak(speech, line)
+        running.queue(view)
+        line = running.to_say[0] if running.to_say else lines[-1] if lines else None
+        if line and time.monotonic() - last_spoken_s >= MIN_SPEECH_GAP_S:
+            if running.voice:
+                speak(speech, line)
+            running.to_say[:1], last_spoken_s = [], time.monotonic()
         time.sleep(POLL_S)
 
 
@@ -330,7 +368,8 @@ def _step(view: SessionView) -> None:
         picture.image(placement_svg(exercise), caption="Where to put the camera", width=320)
     words.markdown(f"**{view.set_text}**" + (f" — {view.side} side" if view.side else ""))
     words.caption(f"All sets: {view.pyramid_text}")
-    words.markdown(placement_for(exercise).sentence)
+    if view.phase != "get_ready":  # the headline already says where the camera goes
+        words.markdown(placement_for(exercise).sentence)
 
 
 def _numbers(status: Any, view: SessionView, state: LiveState | None) -> None:
@@ -348,7 +387,7 @@ def _numbers(status: Any, view: SessionView, state: LiveState | None) -> None:
             st.info(f"Camera set-up: {state.setup}")
 
 
-def _callback(camera: _Camera) -> Callable[[av.VideoFrame], av.VideoFrame]:
+def _callback(camera: GuidedCamera) -> Callable[[av.VideoFrame], av.VideoFrame]:
     def on_frame(frame: av.VideoFrame) -> av.VideoFrame:
         t_ms = frame.time * 1000.0 if frame.time is not None else None
         image = np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
@@ -379,6 +418,7 @@ def _finish(running: _Running) -> None:
     running.camera.close()
     summary = running.session.summary()
     st.subheader("Well done: your session")
+    _say_step_line(running, st.empty())  # the programme's last line, when it ended by itself
     _summary(summary)
     if running.person is not None:
         _keep(running, summary)
