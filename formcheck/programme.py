@@ -69,9 +69,12 @@ class Step:
 
     @property
     def pyramid_text(self) -> str:
-        """The sets at a glance: "6 · 4 · 2 holds of 10 s, each side"."""
+        """The sets at a glance: "6 · 4 · 2 holds of 10 s, each side" (a pyramid), "3 × 1 hold of 20 s" (equal sets)."""
+        sides = ", each side" if self.per_side else ""
+        if len(set(self.sets)) == 1:
+            return f"{len(self.sets)} × {self.target_text(self.sets[0])}{sides}"
         unit = "reps" if self.hold_s is None else f"holds of {self.hold_s:g} s"
-        return f"{' · '.join(str(count) for count in self.sets)} {unit}" + (", each side" if self.per_side else "")
+        return f"{' · '.join(str(count) for count in self.sets)} {unit}{sides}"
 
 
 @dataclass(frozen=True)

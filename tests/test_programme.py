@@ -167,6 +167,10 @@ def test_the_big_3_alternates_sides_set_by_set_in_a_descending_pyramid() -> None
     assert blocks[:6] == [("curl_up", None, 6), ("curl_up", None, 4), ("curl_up", None, 2),
                           ("side_plank", "left", 6), ("side_plank", "right", 6), ("side_plank", "left", 4)]  # fmt: skip
     assert len(blocks) == 3 + 2 * 3 + 2 * 3
+    assert [step.pyramid_text for step in MCGILL_BIG_3.steps[:2]] == [
+        "6 · 4 · 2 holds of 10 s", "6 · 4 · 2 holds of 10 s, each side",
+    ]  # fmt: skip
+    assert [step.pyramid_text for step in BACK_BASICS.steps[2:]] == ["3 × 1 hold of 20 s", "2 × 10 reps"]
     assert {step.hold_s for step in MCGILL_BIG_3.steps} == {10.0}  # McGill: holds of 8-10 s
 
 
