@@ -504,7 +504,7 @@ def with_corrected_labels(clips: Sequence[LabelledClip], path: Path) -> list[Lab
 
 def load_truth_folder(folder: Path, min_magnitude: float = 0.0) -> list[LabelledClip]:
     """Clips with a ``CLIP.truth.json`` beside them (searched recursively). Planted faults smaller than
-    ``min_magnitude`` are ignored (neither a hit nor a false alarm when reported)."""
+    ``min_magnitude`` degrees are ignored (neither a hit nor a false alarm when reported)."""
     clips: list[LabelledClip] = []
     for truth_path in sorted(folder.rglob("*.truth.json")):
         stem = truth_path.name[: -len(".truth.json")]
@@ -523,7 +523,12 @@ def truth_clip(
     labels = truth.get("labels", {})
     planted = labels.get("faults", [])
     faults = frozenset(str(f["code"]) for f in planted)
-    ignored = frozenset(str(f["code"]) for f in planted if abs(float(f.get("magnitude", math.inf))) < min_magnitude)
+    # The floor is in degrees: a fault measured in another unit (a lowering's seconds, a bar's centimetres) is kept.
+    ignored = frozenset(
+        str(f["code"])
+        for f in planted
+        if f.get("unit", "deg") == "deg" and abs(float(f.get("magnitude", math.inf))) < min_magnitude
+    )
     reps = labels.get("reps") or []
     return LabelledClip(
         path=video,

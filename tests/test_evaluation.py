@@ -208,6 +208,8 @@ def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:
             "faults": [
                 {"code": "hips_sag", "start_s": 2.0, "end_s": 3.0, "magnitude": 15.0, "unit": "deg"},
                 {"code": "head_drop", "start_s": 2.0, "end_s": 3.0, "magnitude": 5.0, "unit": "deg"},
+                # Seconds, not degrees: the floor does not apply (a 1-s lowering is a fault however "small").
+                {"code": "shoulders_not_stacked", "start_s": 2.0, "end_s": 3.0, "magnitude": 1.0, "unit": "s"},
             ],
         },
     }
@@ -217,7 +219,8 @@ def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:
     (tmp_path / "orphan.truth.json").write_text(json.dumps(truth), encoding="utf-8")  # no video: skipped
     [loaded] = load_truth_folder(tmp_path, min_magnitude=10.0)
     assert loaded.name == "sub/p1.mp4" and loaded.reps is None and loaded.camera_yaw_deg == 10.0
-    assert loaded.faults == frozenset({"hips_sag", "head_drop"}) and loaded.ignored == frozenset({"head_drop"})
+    assert loaded.faults == frozenset({"hips_sag", "head_drop", "shoulders_not_stacked"})
+    assert loaded.ignored == frozenset({"head_drop"})
     # An ignored fault is neither a hit nor a false alarm.
     scores = score([(loaded, said({"hips_sag", "head_drop"}, exercise="plank"))], ["plank"])
     rows = {r.fault: r for r in scores.per_fault}

@@ -57,7 +57,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=float,
         default=0.0,
         metavar="DEG",
-        help="rendered clips: ignore planted faults smaller than this (neither hit nor false alarm)",
+        help="rendered clips: ignore planted faults smaller than this many degrees (neither hit nor false alarm); "
+        "faults in other units (seconds, centimetres) are kept",
     )
     parser.add_argument(
         "--include-unlabeled",
