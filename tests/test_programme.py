@@ -113,6 +113,8 @@ def test_a_short_programme_is_led_from_the_first_get_ready_to_the_summary() -> N
         balance=(),
         work_on=(("bird_dog", "Lift the arm to shoulder height"),),
     )
+    assert session.summary().good_form_s_by_exercise() == {"bird_dog": 61.0, "squat": 0.0}
+    assert session.summary().reps_by_exercise() == {"bird_dog": 7, "squat": 3}
 
 
 @pytest.mark.parametrize(("left_good_s", "balance"), [
