@@ -20,7 +20,7 @@ from formcheck.exercises.spec import Check, Exercise, Limit
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View, most_common_view
 from formcheck.report import HOLDS_ENTRY, REPS_ENTRY
-from formcheck.reps import MotionTrack, frame_step_s, runs, span_end_s
+from formcheck.reps import MotionTrack, frame_step_s, runs, seconds_of, span_end_s
 from formcheck.types import BoolArray, FloatArray, Landmark
 
 MIN_VISIBILITY = 0.5
@@ -280,7 +280,7 @@ def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | Non
         reason = f"cannot be followed from {_article(seen)} {seen} view"
         fix = _VIEW_FIX[motion.views[0]]
     what = REPS_ENTRY if motion.counts_reps else HOLDS_ENTRY
-    return UnjudgedTime(what, reason, fix, float(unfollowed.sum() * frame_step_s(frames.t_s)))
+    return UnjudgedTime(what, reason, fix, seconds_of(unfollowed, frames.t_s))
 
 
 def _situation(check: Check, frames: Frames) -> BoolArray:
@@ -358,7 +358,6 @@ class _RunReadings:
 def _aggregate_runs(
     check: Check, evals: list[_LimitEval], in_phase: BoolArray, judged: BoolArray, frames: Frames, min_duration_s: float
 ) -> list[_RunReadings]:
-    step = frame_step_s(frames.t_s)
     result: list[_RunReadings] = []
     for start, stop in runs(in_phase):
         if check.aggregate == "rise_from_extreme" and stop == len(frames.t_s):
@@ -373,7 +372,7 @@ def _aggregate_runs(
         usable = judged[start:stop]
         # A verdict on a whole run needs enough of it judged, and for long enough: on real video a view change or
         # a tracking glitch leaves slivers of a phase (a frame or two) that must not decide anything.
-        if usable.mean() < MIN_JUDGED_SHARE or usable.sum() * step < min_duration_s - 1e-9:
+        if usable.mean() < MIN_JUDGED_SHARE or seconds_of(usable, frames.t_s[start:stop]) < min_duration_s - 1e-9:
             result.append(_RunReadings(start, stop, [], "too little of this part of the rep could be judged"))
             continue
         depth = _rise_depth(check, frames, start, stop)
@@ -486,17 +485,16 @@ def _unjudged(
 def _unjudged_by_cause(
     check: Check, evals: list[_LimitEval], missing: BoolArray, view_ok: BoolArray, frames: Frames, exercise: Exercise
 ) -> list[UnjudgedTime]:
-    step = frame_step_s(frames.t_s)
     entries: list[UnjudgedTime] = []
     wrong_view = missing & ~view_ok
     turned = wrong_view & _turned_off_side(check, frames.views, frames.features)
-    if wrong_view.sum() * step >= MIN_UNJUDGED_S and turned.sum() >= (wrong_view & ~turned).sum():
+    if seconds_of(wrong_view, frames.t_s) >= MIN_UNJUDGED_S and turned.sum() >= (wrong_view & ~turned).sum():
         # Mostly side frames this check refuses: the camera is a little off the side, not on the wrong side.
         off_deg = 90.0 - (check.side_view_min_yaw_deg or 90.0)
         reason = f"needs the camera squarely side-on (within about {off_deg:.0f}°); it was turned a little off the side"
         fix = "turn so your side faces the camera squarely"
-        entries.append(UnjudgedTime(check.code, reason, fix, float(wrong_view.sum() * step)))
-    elif wrong_view.sum() * step >= MIN_UNJUDGED_S:
+        entries.append(UnjudgedTime(check.code, reason, fix, seconds_of(wrong_view, frames.t_s)))
+    elif seconds_of(wrong_view, frames.t_s) >= MIN_UNJUDGED_S:
         seen = frames.views[wrong_view]
         seen_text = ", ".join(sorted({str(v) for v in seen if v})) or "unknown"
         needed = " or ".join(str(view) for view in check.views)
@@ -507,11 +505,11 @@ def _unjudged_by_cause(
             title = exercise.title.lower()
             reason = f"needs {_article(needed)} {needed} view, from which {_article(title)} {title} cannot be followed"
             fix = "formcheck cannot check this from any camera position yet: ask someone to watch for it"
-        entries.append(UnjudgedTime(check.code, reason, fix, float(wrong_view.sum() * step)))
+        entries.append(UnjudgedTime(check.code, reason, fix, seconds_of(wrong_view, frames.t_s)))
     hidden = missing & view_ok
-    if hidden.sum() * step >= MIN_UNJUDGED_S:
+    if seconds_of(hidden, frames.t_s) >= MIN_UNJUDGED_S:
         reason, fix = _hidden_reason(evals, hidden, frames.body)
-        entries.append(UnjudgedTime(check.code, reason, fix, float(hidden.sum() * step)))
+        entries.append(UnjudgedTime(check.code, reason, fix, seconds_of(hidden, frames.t_s)))
     return entries
 
 

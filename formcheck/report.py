@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from formcheck.exercises import EXERCISES
+from formcheck.reps import frame_durations_s
 from formcheck.types import BoolArray, FloatArray
 
 SCHEMA = "formcheck.report/1"
@@ -235,9 +236,8 @@ class FrameTable:
         return np.asarray(self.judged_frames() & clean, dtype=bool)
 
     def durations_s(self) -> FloatArray:
-        """(T,) the time each frame stands for: the gap to the next frame, the typical (median) gap for the last."""
-        gaps = np.diff(self.t_s)
-        return np.append(gaps, float(np.median(gaps)) if gaps.size else 0.0)
+        """(T,) the time each frame stands for (see :func:`formcheck.reps.frame_durations_s`)."""
+        return frame_durations_s(self.t_s)
 
 
 def _cell(value: float) -> str:

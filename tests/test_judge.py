@@ -22,6 +22,7 @@ from formcheck.exercises import (
 )
 from formcheck.exercises.spec import Limit
 from formcheck.features import BOB_WINDOW_S
+from formcheck.reps import seconds_of
 from formcheck.smoothing import smooth_offline
 from formcheck.testing.scenarios import (
     FEET,
@@ -506,3 +507,12 @@ def test_a_lost_back_outline_is_not_blamed_on_joints_hidden_for_a_frame() -> Non
     sequence.landmarks[40, [int(Landmark.LEFT_SHOULDER), int(Landmark.RIGHT_SHOULDER)], 3] = 0.1  # one hidden frame
     entry = next(e for e in analyze_sequence(sequence, exercise="deadlift").unjudged if e.check == "rounded_back")
     assert (entry.reason, entry.fix) == (judge.OUTLINE_LOST_REASON, judge.OUTLINE_LOST_FIX)
+
+
+def test_frame_time_is_the_time_the_frames_stand_for_on_unevenly_sampled_clips() -> None:
+    # A 24 fps clip read at about 10 fps: frames 3, 2, 3, 2, 3 … source frames apart (0.125 and 0.083 s gaps).
+    gaps = np.tile([3, 2, 3, 2, 3], 4) / 24.0
+    t_s = np.cumsum(np.r_[0.0, gaps])
+    every = np.ones(len(t_s), dtype=bool)
+    assert seconds_of(every, t_s) == pytest.approx(gaps.sum() + 3 / 24)  # the last frame: the median gap
+    assert seconds_of(every, t_s) < 0.9 * len(t_s) * np.median(gaps)  # frames × median gap: 15 % too long
