@@ -268,6 +268,7 @@ def _holds(track: MotionTrack, table: FrameTable) -> tuple[Hold, ...]:
             end_s=span_end_s(t_s, hold.stop, frame_step_s(t_s)),
             good_form_s=float(np.sum(durations[hold.start : hold.stop][good[hold.start : hold.stop]])),
             judged_s=float(np.sum(durations[hold.start : hold.stop][judged[hold.start : hold.stop]])),
+            side=hold.side,
         )
         for hold in track.holds
     )

@@ -848,6 +848,17 @@ def _shoulder_roll(body: Body) -> FloatArray:
     return _axis_roll(body, Joint.SHOULDER)
 
 
+@feature(
+    "left_side_down_ratio",
+    "the left–right axis (shoulder and hip lines) tipped out of the horizontal, as a sine (world, any view): +1 "
+    "lying on the left side, −1 on the right, 0 with the shoulders level",
+    _TRUNK,
+    sides="both",
+)
+def _left_side_down(body: Body) -> FloatArray:
+    return geometry.left_side_down_ratio(body.world)
+
+
 def compute_features(body: Body, names: tuple[str, ...] | None = None) -> dict[str, FloatArray]:
     """Named (T,) arrays for ``names`` (default: every registered feature)."""
     selected = tuple(FEATURES) if names is None else names

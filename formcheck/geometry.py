@@ -175,6 +175,10 @@ def camera_yaw_deg(xy_px: FloatArray, world: FloatArray) -> FloatArray:
     span about 0.75 torso lengths; the ratio shrinks as the body turns). Where the shoulder line reads far more
     frontal than the hip line, something across the shoulders (a barbell and its plates) has spread them, and the
     hip line alone is used (see ``BARBELL_SHOULDERS_MARGIN_DEG``).
+
+    A body lying on its side (a side plank) has its left–right axis upright, in the picture from any level camera,
+    so neither estimate says where the camera is; its facing is horizontal instead, and the camera turns from it as
+    the body's long axis turns out of the picture (see :func:`lying_on_side` and :func:`_long_axis_yaw_deg`).
     """
     shoulders_world = _world_yaw_deg(world, Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
     hips_world = _world_yaw_deg(world, Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
@@ -191,7 +195,38 @@ def camera_yaw_deg(xy_px: FloatArray, world: FloatArray) -> FloatArray:
         both = _mean_of_seen(np.stack([(shoulders_world + hips_world) / 2.0, yaw_image], axis=1))
         upright = -trunk[:, 1] > np.cos(np.radians(BARBELL_MAX_TRUNK_LEAN_DEG)) * _norm(trunk)  # world y is down
         spread = upright & (shoulders_world < hips_world - BARBELL_SHOULDERS_MARGIN_DEG)
-    return np.asarray(np.where(spread, hips_world, both), dtype=np.float64)
+    yaw = np.where(lying_on_side(world), _long_axis_yaw_deg(world), np.where(spread, hips_world, both))
+    return np.asarray(yaw, dtype=np.float64)
+
+
+# The left–right axis tipped at least this far out of the horizontal plane: the body lies on its side. Lying flat
+# (prone, supine, on all fours) tips it by a few degrees, a side plank by ~75° (its body line rises ~15°).
+SIDE_LYING_MIN_TILT_DEG = 45.0
+
+
+def left_side_down_ratio(world: FloatArray) -> FloatArray:
+    """(T,) the sine of the left–right axis's tilt out of the horizontal plane (shoulder and hip lines together,
+    world y down): +1 lying on the left side, −1 on the right, 0 with the shoulders level."""
+    across = (world[:, Landmark.LEFT_SHOULDER] - world[:, Landmark.RIGHT_SHOULDER]) + (
+        world[:, Landmark.LEFT_HIP] - world[:, Landmark.RIGHT_HIP]
+    )
+    return np.asarray(across[:, 1] / _norm(across), dtype=np.float64)
+
+
+def lying_on_side(world: FloatArray) -> npt.NDArray[np.bool_]:
+    """(T,) frames whose left–right axis stands closer to vertical than to horizontal (see SIDE_LYING_MIN_TILT_DEG)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(left_side_down_ratio(world)) >= np.sin(np.radians(SIDE_LYING_MIN_TILT_DEG)))
+
+
+def _long_axis_yaw_deg(world: FloatArray) -> FloatArray:
+    """How far the body's long axis (mid-ankles, else mid-hips, to mid-shoulders) points out of the picture, 0-90°:
+    0 when the camera faces the front or back of a body lying on its side, 90 when it looks along the body."""
+    shoulders = midpoint(world[:, Landmark.LEFT_SHOULDER], world[:, Landmark.RIGHT_SHOULDER])
+    ankles = midpoint(world[:, Landmark.LEFT_ANKLE], world[:, Landmark.RIGHT_ANKLE])
+    hips = midpoint(world[:, Landmark.LEFT_HIP], world[:, Landmark.RIGHT_HIP])
+    axis = shoulders - np.where(np.isnan(ankles), hips, ankles)
+    return np.asarray(np.degrees(np.arctan2(np.abs(axis[:, 2]), np.hypot(axis[:, 0], axis[:, 1]))), dtype=np.float64)
 
 
 # Renders (no barbell) read the shoulder line 2-17° *more* side-on than the hip line; real lifters with a bar on

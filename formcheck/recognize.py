@@ -2,10 +2,11 @@
 
 Each frame with a pose gets a posture (:class:`formcheck.exercises.spec.Posture`): *upright* (standing or hinged:
 the ankle–shoulder line within 40° of vertical), *supine* (face up, lying), *side-lying* (lying, the front of the
-body facing sideways), *quadruped* (face down, hips high over the ankles) or *prone* (face down, hips low and the
-shoulders still: a plank; bobbing shoulders are push-ups and count for no posture). Each exercise declares its
-posture and the signs that tell it from the other exercises of that posture (``Exercise.looks``: a deadlift holds
-the hands low at the bottom and keeps the hips high, a squat sits the hips down); nothing here names an exercise.
+body facing sideways and the left–right axis upright), *quadruped* (face down, hips high over the ankles) or
+*prone* (face down, hips low and the shoulders still: a plank; bobbing shoulders are push-ups and count for no
+posture). Each exercise declares its posture and the signs that tell it from the other exercises of that posture
+(``Exercise.looks``: a deadlift holds the hands low at the bottom and keeps the hips high, a squat sits the hips
+down); nothing here names an exercise.
 
 Some clips show something formcheck does not check, and are named as such (:attr:`Recognition.unsupported`) rather
 than judged as the nearest exercise: push-ups (face down with the shoulders bobbing), lunges (upright, going down
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from formcheck import geometry
 from formcheck.exercises import EXERCISES
 from formcheck.exercises.spec import Looks, Posture, Sign
 from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
@@ -35,6 +37,9 @@ MIN_CONFIDENCE = 0.6
 
 UPRIGHT_MIN_BODY_TO_HORIZONTAL_DEG = 50.0
 FACE_DOWN_MIN_RATIO = 0.5
+# Lying on the side stands the left–right axis up (a side plank: sine ~0.96); a deep hinge whose front reads sideways
+# keeps it level (a real deadlift's "side-lying" frames read at most 0.06).
+SIDE_LYING_MIN_LEFT_SIDE_DOWN_RATIO = float(np.sin(np.radians(geometry.SIDE_LYING_MIN_TILT_DEG)))
 QUADRUPED_MIN_HIP_HEIGHT_NORM = 0.42
 # Upright clips whose shoulders never drop below this (fraction of standing height) did not exercise.
 MOVED_MAX_SHOULDER_HEIGHT_NORM = 0.85
@@ -96,7 +101,9 @@ def _posture_masks(features: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[
         "supine": lying & (facing_down <= -FACE_DOWN_MIN_RATIO),
         "quadruped": quadruped,
         "prone": face_down & ~quadruped & ~moving,
-        "side_lying": lying & (np.abs(facing_down) < FACE_DOWN_MIN_RATIO),
+        "side_lying": lying
+        & (np.abs(facing_down) < FACE_DOWN_MIN_RATIO)
+        & (np.abs(features["left_side_down_ratio"]) >= SIDE_LYING_MIN_LEFT_SIDE_DOWN_RATIO),
         "face_down": face_down,
         "face_down_moving": face_down & moving,
         "face_down_swinging": face_down & (features["shoulder_swing_norm"] > STILL_MAX_SHOULDER_BOB_NORM),
@@ -212,8 +219,13 @@ def _posture_probabilities(
     """P(exercise | posture) over the exercises that share a posture: their votes normalised, then each met
     one-sided sign moves probability to its exercise from the others in proportion. An exercise without signs of
     its own is what the posture is when no rival's signs are met: its vote is one minus the best rival's (a face-down
-    still body is a plank unless it shows another exercise's signs)."""
+    still body is a plank unless it shows another exercise's signs). The only exercise of a posture that declares
+    signs keeps its vote as its probability: its signs unmet, the posture is something else (a body tracked lying
+    on its side for a moment of a deadlift is no side plank)."""
     scored = {name: _looks_vote(looks, features, posture, deepest) for name, looks in rivals.items()}
+    if len(scored) == 1:
+        ((name, (vote, _)),) = scored.items()
+        return {name: 1.0 if vote is None else vote}
     best_signed = max((vote for vote, _ in scored.values() if vote is not None), default=0.0)
     votes = {name: (1.0 - best_signed if vote is None else vote) for name, (vote, _) in scored.items()}
     total = sum(votes.values())

@@ -80,6 +80,7 @@ class Hold:
     end_s: float
     good_form_s: float  # judged and free of any reported fault
     judged_s: float  # the part of the hold where at least one check could be judged
+    side: str | None = None  # "left"/"right" for a sided exercise (the side plank's side down), else None
 
     @property
     def duration_s(self) -> float:
@@ -96,6 +97,7 @@ class Hold:
             "end_s": _number(self.end_s),
             "good_form_s": _number(self.good_form_s),
             "judged_s": _number(self.judged_s),
+            "side": self.side,
         }
 
 
@@ -347,7 +349,10 @@ class Report:
                 per_side = f" (left {sides.count('left')}, right {sides.count('right')})"
             lines.append(f"Reps: {len(self.reps)}{per_side}, {self._rep_quality()}.")
         for number, hold in enumerate(self.holds, start=1):
-            lines.append(f"Hold {number}: {hold.duration_s:.1f} s, {_hold_quality(hold)}.")
+            side = f", {hold.side} side" if hold.side else ""
+            lines.append(f"Hold {number}{side}: {hold.duration_s:.1f} s, {_hold_quality(hold)}.")
+        if not self.reps and len(self.holds) > 1:
+            lines.extend(_per_side_line(self.holds))
         if not self.reps and not self.holds:
             lines.append(NO_REP_OR_HOLD_TEXT)
         return lines
@@ -378,6 +383,20 @@ class Report:
             if faults[0].why:
                 lines.append(f"  Why: {faults[0].why}")
         return lines
+
+
+def _per_side_line(holds: tuple[Hold, ...]) -> list[str]:
+    """The hold time and its good-form part added up per side, for a set of sided holds (a side plank on both
+    sides); nothing for holds without a side."""
+    sides = [side for side in ("left", "right") if any(hold.side == side for hold in holds)]
+    if not sides:
+        return []
+    parts = []
+    for side in sides:
+        mine = [hold for hold in holds if hold.side == side]
+        good = f" ({sum(h.good_form_s for h in mine):.1f} s in good form)" if any(h.judged for h in mine) else ""
+        parts.append(f"{side} {sum(h.duration_s for h in mine):.1f} s{good}")
+    return [f"Hold time per side: {', '.join(parts)}."]
 
 
 def _hold_quality(hold: Hold) -> str:

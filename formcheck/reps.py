@@ -49,6 +49,7 @@ class RepSpan:
 class HoldSpan:
     start: int
     stop: int
+    side: str | None = None  # as a rep's: by the motion's side feature over the hold (the side plank's side down)
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,36 @@ def motion_states(progress: FloatArray, motion: Motion, t_s: FloatArray) -> StrA
     return states
 
 
+# A driver's rate of change is read over this much time either side of a frame (the frames there at a clip's ends).
+SETTLE_HALF_WINDOW_S = 0.15
+
+
+def settle_holds(states: StrArray, progress: FloatArray, t_s: FloatArray, max_rate: float) -> StrArray:
+    """``states`` with the first frames of each active run that still move further in faster than ``max_rate`` (the
+    driver's unit per second) made "away", and the last ones already moving out that fast made "back": a hold is
+    timed from when the person has settled into it to when they start to leave it."""
+    rate = _rate_per_s(_forward_fill(progress), t_s)
+    settled = states.copy()
+    for start, stop in runs(states == "active"):
+        first, last = start, stop
+        while first < stop and rate[first] > max_rate:
+            first += 1
+        while last > first and rate[last - 1] < -max_rate:
+            last -= 1
+        settled[start:first] = "away"
+        settled[last:stop] = "back"
+    return settled
+
+
+def _rate_per_s(values: FloatArray, t_s: FloatArray) -> FloatArray:
+    """(T,) change of ``values`` per second across ``SETTLE_HALF_WINDOW_S`` either side of each frame."""
+    before = np.searchsorted(t_s, t_s - SETTLE_HALF_WINDOW_S, side="left")
+    after = np.searchsorted(t_s, t_s + SETTLE_HALF_WINDOW_S, side="right") - 1
+    span_s = t_s[after] - t_s[before]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.where(span_s > 0, (values[after] - values[before]) / span_s, 0.0), dtype=np.float64)
+
+
 def find_reps(
     states: StrArray, progress: FloatArray, motion: Motion, side_values: FloatArray | None
 ) -> tuple[RepSpan, ...]:
@@ -147,11 +178,15 @@ def _rep(
 ) -> RepSpan:
     active = np.flatnonzero(states[start:stop] == "active") + start
     deepest = int(active[np.nanargmax(progress[active])]) if np.any(~np.isnan(progress[active])) else int(active[0])
-    side = None
-    if side_values is not None:
-        median = float(np.nanmedian(side_values[active])) if np.any(~np.isnan(side_values[active])) else 0.0
-        side = "left" if median > 0 else "right"
-    return RepSpan(index=index, start=start, stop=stop, side=side, deepest=deepest)
+    return RepSpan(index=index, start=start, stop=stop, side=_side(side_values, active), deepest=deepest)
+
+
+def _side(side_values: FloatArray | None, frames: npt.NDArray[np.int64]) -> str | None:
+    """The side the side feature names over ``frames`` (its median: + left, − right); None without a side feature."""
+    if side_values is None:
+        return None
+    median = float(np.nanmedian(side_values[frames])) if np.any(~np.isnan(side_values[frames])) else 0.0
+    return "left" if median > 0 else "right"
 
 
 def done_in_place(rep: RepSpan, features: Mapping[str, FloatArray], t_s: FloatArray) -> bool:
@@ -178,10 +213,12 @@ def _median(values: FloatArray, chosen: npt.NDArray[np.bool_]) -> float:
     return float(np.median(picked)) if picked.size else float("nan")
 
 
-def find_holds(states: StrArray, t_s: FloatArray, min_hold_s: float) -> tuple[HoldSpan, ...]:
+def find_holds(
+    states: StrArray, t_s: FloatArray, min_hold_s: float, side_values: FloatArray | None = None
+) -> tuple[HoldSpan, ...]:
     step = frame_step_s(t_s)
     return tuple(
-        HoldSpan(start, stop)
+        HoldSpan(start, stop, _side(side_values, np.arange(start, stop)))
         for start, stop in runs(states == "active")
         if span_end_s(t_s, stop, step) - t_s[start] >= min_hold_s
     )
@@ -213,11 +250,13 @@ def span_end_s(t_s: FloatArray, stop: int, step_s: float) -> float:
 def track_motion(motion: Motion, features: Mapping[str, FloatArray], t_s: FloatArray) -> MotionTrack:
     progress = motion_progress(motion, features)
     states = motion_states(progress, motion, t_s)
+    if motion.hold_settled_max_rate is not None:
+        states = settle_holds(states, progress, t_s, motion.hold_settled_max_rate)
     side_values = features[motion.side_feature] if motion.side_feature else None
     reps = find_reps(states, progress, motion, side_values) if motion.counts_reps else ()
     in_place = [rep for rep in reps if done_in_place(rep, features, t_s)]
     reps = tuple(replace(rep, index=number) for number, rep in enumerate(in_place, start=1))
-    holds = find_holds(states, t_s, motion.min_hold_s) if motion.times_holds else ()
+    holds = find_holds(states, t_s, motion.min_hold_s, side_values) if motion.times_holds else ()
     names = np.array([""] + [motion.phase_names[s] for s in ("rest", "away", "active", "back")])
     lookup = {"": 0, "rest": 1, "away": 2, "active": 3, "back": 4}
     phases = names[np.array([lookup[str(s)] for s in states], dtype=np.int64)] if len(states) else names[:0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -91,6 +92,18 @@ def test_holds_need_a_minimum_duration_and_sides_come_from_the_side_feature() ->
     result = track(values, motion, side)
     assert [(hold.start, hold.stop) for hold in result.holds] == [(12, 24)]
     assert [rep.side for rep in result.reps] == ["left", "right"]
+    assert [hold.side for hold in result.holds] == ["left"]
+
+
+def test_a_hold_takes_its_side_from_the_side_feature_over_the_hold() -> None:
+    motion = Motion("d_ratio", "above", 0.7, 0.3, NAMES, counts_reps=False, times_holds=True, side_feature="s_deg")
+    values = signal(0.0, 1.0, 0.0, 1.0, 0.0, frames_each=20)
+    side = np.where(np.arange(len(values)) < 50, 0.9, -0.9)  # left side down, then right side down
+    assert [(hold.start, hold.stop, hold.side) for hold in track(values, motion, side).holds] == [
+        (20, 40, "left"),
+        (60, 80, "right"),
+    ]
+    assert [hold.side for hold in track(values, replace(motion, side_feature=None)).holds] == [None, None]
 
 
 def test_gates_take_the_person_out_of_position() -> None:
@@ -134,3 +147,15 @@ def test_a_rep_with_no_standing_before_it_counts() -> None:
     features = {"stance_x_norm": np.r_[np.zeros(5), np.full(5, 3.0)], "body_scale_ratio": np.ones(10)}
     assert done_in_place(RepSpan(1, start=0, stop=5, side=None, deepest=2), features, t_s)
     assert not done_in_place(RepSpan(1, start=2, stop=5, side=None, deepest=3), features, t_s)
+
+
+def test_a_hold_is_timed_from_when_the_driver_settles() -> None:
+    # Rising 2 units a second into the active state (enter 0.7), held at 1.0, a step down to 0.8 (still active: a
+    # fault, not the end of the hold), then leaving at 1.6 units a second.
+    values = np.concatenate([np.linspace(0.0, 1.0, 6), np.full(10, 1.0), np.full(10, 0.8), np.linspace(0.8, 0.0, 6)])
+    motion = Motion("d_ratio", "above", 0.7, 0.3, NAMES, counts_reps=False, times_holds=True)
+    assert [(hold.start, hold.stop) for hold in track(values, motion).holds] == [(4, 27)]
+    settled = track(values, replace(motion, hold_settled_max_rate=0.5))
+    assert [(hold.start, hold.stop) for hold in settled.holds] == [(6, 26)]
+    assert list(settled.states[2:8]) == ["away", "away", "away", "away", "active", "active"]
+    assert list(settled.states[25:31]) == ["active", "back", "back", "back", "back", "rest"]

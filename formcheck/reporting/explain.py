@@ -86,7 +86,8 @@ def explain_text(report: Report) -> str:
         lines += _stretch_lines(spec, mine, [f for f in report.faults if f.rep == rep.index], skipped)
     # An exercise with reps times its holds within them (the bird dog's reach): its reps already say it all.
     for number, hold in enumerate(() if report.reps else report.holds, start=1):
-        lines.append(f"Hold {number} ({hold.start_s:.1f}–{hold.end_s:.1f} s):")
+        side = f", {hold.side} side" if hold.side else ""
+        lines.append(f"Hold {number} ({hold.start_s:.1f}–{hold.end_s:.1f} s{side}):")
         mine = [v for v in report.verdicts if v.hold == number]
         faults = [f for f in report.faults if f.rep is None and hold.start_s <= f.start_s < hold.end_s]
         lines += _stretch_lines(spec, mine, faults, skipped)

@@ -162,9 +162,11 @@ def rep_rows(report: Report) -> list[dict[str, Any]]:
 
 
 def hold_rows(report: Report) -> list[dict[str, Any]]:
+    sided = any(hold.side for hold in report.holds)
     return [
         {
             "Hold": number,
+            **({"Side": hold.side or ""} if sided else {}),
             "From (s)": round(hold.start_s, 1),
             "Length (s)": round(hold.duration_s, 1),
             "Judged (s)": round(hold.judged_s, 1),

@@ -48,6 +48,8 @@ class Limbs:
     thigh: float = 180.0
     shin: float = 180.0
     foot: float = 90.0  # heel→toe; 90 = flat foot pointing +X; above 90 the heel lifts
+    arm_out: float = 0.0  # upper arm swung sideways out of the sagittal plane, away from the midline (abduction)
+    leg_out: float = 0.0  # thigh and shin swung sideways away from the midline (negative: across it)
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class StickPose:
     stance_m: float = 0.0  # extra sideways distance of each foot beyond hip width
     knee_in_m: float = 0.0  # knees moved toward the midline (valgus)
     back_bulge: float = float("nan")
+    # The whole body turned about its forward (X) axis: + lays it on its left side, − on its right (a side plank).
+    side_lean: float = 0.0
 
 
 def _side_sign(side: Side) -> float:
@@ -72,15 +76,22 @@ def _lateral(amount: float) -> FloatArray:
     return np.array([0.0, 0.0, amount])
 
 
+def _swung_out(sagittal: FloatArray, out_deg: float, sign: float) -> FloatArray:
+    """A sagittal-plane direction swung ``out_deg`` sideways, away from the midline on the side of ``sign``."""
+    out = np.radians(out_deg)
+    return np.asarray(np.cos(out) * sagittal + np.sin(out) * _lateral(sign), dtype=np.float64)
+
+
 def _limb_points(pose: StickPose, side: Side, hip: FloatArray, shoulder: FloatArray) -> dict[Landmark, FloatArray]:
     limbs = pose.left if side is Side.LEFT else pose.right
     sign = _side_sign(side)
     left = side is Side.LEFT
-    elbow = shoulder + UPPER_ARM_M * direction(limbs.upper_arm)
+    elbow = shoulder + UPPER_ARM_M * _swung_out(direction(limbs.upper_arm), limbs.arm_out, sign)
     wrist = elbow + FOREARM_M * direction(limbs.forearm)
     hand = direction(limbs.forearm)
-    knee = hip + THIGH_M * direction(limbs.thigh) + _lateral(sign * (pose.stance_m - pose.knee_in_m))
-    ankle = knee + SHIN_M * direction(limbs.shin) + _lateral(sign * pose.knee_in_m)
+    thigh = THIGH_M * _swung_out(direction(limbs.thigh), limbs.leg_out, sign)
+    knee = hip + thigh + _lateral(sign * (pose.stance_m - pose.knee_in_m))
+    ankle = knee + SHIN_M * _swung_out(direction(limbs.shin), limbs.leg_out, sign) + _lateral(sign * pose.knee_in_m)
     foot, sole = direction(limbs.foot), direction(limbs.foot + 90.0)
     L = Landmark  # noqa: N806 - short alias keeps the table readable
     return {
@@ -97,7 +108,7 @@ def _limb_points(pose: StickPose, side: Side, hip: FloatArray, shoulder: FloatAr
 
 
 def body_points(pose: StickPose) -> FloatArray:
-    """(33, 3) body-frame positions in metres (X forward, Y up, Z right), hip centre at the origin."""
+    """(33, 3) positions in metres, hip centre at the origin: X forward, Y up, Z right, turned by ``side_lean``."""
     trunk_dir = direction(pose.trunk)
     roll = np.radians(pose.pelvis_roll)
     across = np.cross(trunk_dir, [0.0, 0.0, 1.0])  # perpendicular to trunk and Z: the roll axis's partner
@@ -134,7 +145,14 @@ def body_points(pose: StickPose) -> FloatArray:
         points[landmark] = nose - 0.01 * face + 0.03 * head_dir + _lateral(lateral)
     points[Landmark.MOUTH_LEFT] = nose - 0.04 * head_dir + _lateral(-0.025)
     points[Landmark.MOUTH_RIGHT] = nose - 0.04 * head_dir + _lateral(0.025)
-    return points
+    return _leaned(points, pose.side_lean)
+
+
+def _leaned(points: FloatArray, lean_deg: float) -> FloatArray:
+    """``points`` turned about the forward (X) axis: the head toward the left (−Z) and the right side up for + lean."""
+    lean = np.radians(lean_deg)
+    about_forward = np.array([[1.0, 0.0, 0.0], [0.0, np.cos(lean), np.sin(lean)], [0.0, -np.sin(lean), np.cos(lean)]])
+    return np.asarray(points @ about_forward.T, dtype=np.float64)
 
 
 @dataclass(frozen=True)
