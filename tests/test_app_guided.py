@@ -11,10 +11,11 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from formcheck.app.guided import GuidedCamera
+from formcheck.app.guided import GuidedCamera, start_still
 from formcheck.app.placement import placement_for
 from formcheck.live import LiveSettings, LiveState
 from formcheck.programme import Programme, Step
+from formcheck.video import H264Writer
 from formcheck.workspace import DB_ENV, ME_CLIENT, Workspace
 
 # streamlit-webrtc needs a real server session: a stand-in reports a camera that has not been started.
@@ -166,3 +167,21 @@ def test_the_camera_switches_to_a_fresh_live_session_when_the_programme_moves_to
     ]
     camera.close()
     assert FakeLiveSession.made[-1].closed
+
+
+def grey_clip(path: Path, level: int) -> None:
+    with H264Writer(path, 64, 48, 10.0) as writer:
+        for t_ms in (0, 100, 200):
+            writer.write(np.full((48, 64, 3), level, np.uint8), t_ms)
+
+
+def test_the_start_position_is_the_first_frame_of_a_clean_sample_clip_else_none(tmp_path: Path) -> None:
+    clips = {"squat_bad_depth_20.mp4": 40, "squat_clean_front.mp4": 120, "squat_clean_side.mp4": 200}
+    for name, level in clips.items():
+        grey_clip(tmp_path / name, level)
+    still = start_still("squat", str(tmp_path))
+    assert still is not None and still.shape == (48, 64, 3) and abs(float(still.mean()) - 200) < 8  # the side one
+    (tmp_path / "squat_clean_side.mp4").unlink()
+    start_still.clear()
+    assert abs(float(start_still("squat", str(tmp_path)).mean()) - 120) < 8  # type: ignore[union-attr]
+    assert start_still("plank", str(tmp_path)) is None

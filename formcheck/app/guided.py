@@ -398,10 +398,11 @@ def _callback(camera: GuidedCamera) -> Callable[[av.VideoFrame], av.VideoFrame]:
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def start_still(exercise: str, samples_dir: str) -> RgbImage | None:
-    """The first frame of the exercise's sample clip (a clean one filmed from the side when there is one), or None
+    """The first frame of the exercise's sample clip (a clean one, filmed from the side when there is one), or None
     when the samples hold no clip of it."""
     folder = Path(samples_dir)
-    clips = sorted(folder.glob(f"{exercise}_*clean*side*.mp4")) or sorted(folder.glob(f"{exercise}_*.mp4"))
+    patterns = (f"{exercise}_*clean*side*.mp4", f"{exercise}_*clean*.mp4", f"{exercise}_*.mp4")
+    clips = next((found for pattern in patterns if (found := sorted(folder.glob(pattern)))), [])
     if not clips:
         return None
     try:
