@@ -373,18 +373,24 @@ def _step(view: SessionView) -> None:
 
 
 def _numbers(status: Any, view: SessionView, state: LiveState | None) -> None:
+    """The same elements on every refresh, whatever the phase: the page's run never ends while the camera runs, so
+    an element left out stays on screen with an old value (a "Rest 0 s" went on showing during the next set)."""
     with status.container():
         done, clock, good = st.columns(3)
         done.metric("Done", f"{view.done_count} of {view.target_count}")
         if view.countdown_s is not None:
             clock.metric("Rest" if view.phase == "resting" else "Starting in", f"{view.countdown_s:.0f} s")
-        elif state is not None and state.in_hold:
-            clock.metric("Hold", f"{state.hold_s:.0f} s")
-            good.metric("Good-form time", f"{state.good_form_s:.0f} s")
+        else:
+            clock.metric("Hold", f"{state.hold_s if state is not None and state.in_hold else 0:.0f} s")
+        good.metric("Good-form time", f"{state.good_form_s if state is not None else 0:.0f} s")
         if state is not None and state.cue:
             st.warning(state.cue.text)
         elif state is not None and state.setup:
             st.info(f"Camera set-up: {state.setup}")
+        elif state is not None and state.person_found:
+            st.success("Looking good — keep going.")
+        else:
+            st.info("Waiting for the camera to see you…")
 
 
 def _callback(camera: GuidedCamera) -> Callable[[av.VideoFrame], av.VideoFrame]:
