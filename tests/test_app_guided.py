@@ -185,3 +185,22 @@ def test_the_start_position_is_the_first_frame_of_a_clean_sample_clip_else_none(
     start_still.clear()
     assert abs(float(start_still("squat", str(tmp_path)).mean()) - 120) < 8  # type: ignore[union-attr]
     assert start_still("plank", str(tmp_path)) is None
+
+
+def _numbers_of_a_set_without_a_hold_yet() -> None:
+    import streamlit as st  # noqa: PLC0415 - AppTest runs this function's body as the script
+
+    from formcheck.app.guided import show_numbers  # noqa: PLC0415
+    from formcheck.programme import SessionView  # noqa: PLC0415
+
+    view = SessionView("working", "Plank", "plank", None, "Set 1 of 3: 1 hold of 20 s", "", 0, 1, None, None)
+    show_numbers(st.empty(), view, None)
+
+
+def test_the_numbers_beside_the_video_are_the_same_elements_in_every_phase() -> None:
+    """The page's run never ends while the camera runs: an element left out kept its old value ("Rest 0 s")."""
+    app = AppTest.from_function(_numbers_of_a_set_without_a_hold_yet).run()
+    assert [(metric.label, metric.value) for metric in app.metric] == [
+        ("Done", "0 of 1"), ("Hold", "0 s"), ("Good-form time", "0 s"),
+    ]  # fmt: skip
+    assert [info.value for info in app.info] == ["Waiting for the camera to see you…"]

@@ -347,7 +347,7 @@ def _follow(running: _Running, shown: SessionView, places: tuple[Any, Any]) -> N
         if problem:
             status.error(f"formcheck cannot analyse the video: {problem}", icon=":material/error:")
         else:
-            _numbers(status, view, state)
+            show_numbers(status, view, state)
         running.queue(view)
         line = running.to_say[0] if running.to_say else lines[-1] if lines else None
         if line and time.monotonic() - last_spoken_s >= MIN_SPEECH_GAP_S:
@@ -372,7 +372,7 @@ def _step(view: SessionView) -> None:
         words.markdown(placement_for(exercise).sentence)
 
 
-def _numbers(status: Any, view: SessionView, state: LiveState | None) -> None:
+def show_numbers(status: Any, view: SessionView, state: LiveState | None) -> None:
     """The same elements on every refresh, whatever the phase: the page's run never ends while the camera runs, so
     an element left out stays on screen with an old value (a "Rest 0 s" went on showing during the next set)."""
     with status.container():
