@@ -13,6 +13,8 @@ from formcheck.exercises import EXERCISES
 from formcheck.exercises.side_plank import SCENARIO, side_plank_pose
 from formcheck.features import Body, compute_features
 from formcheck.geometry import View, camera_yaw_deg, classify_view
+from formcheck.reporting.summary import hold_rows
+from formcheck.testing.scenarios import SCENARIOS
 from formcheck.testing.stick_scenario import Moment
 from formcheck.testing.synthetic_pose import Camera, render_sequence
 from formcheck.types import PoseSequence
@@ -42,12 +44,26 @@ def _held_yaw_deg(camera_deg: float) -> float:
 )
 def test_a_body_lying_on_its_side_reads_the_camera_turn_from_its_facing(camera_deg: float, view: View) -> None:
     # The left-right axis stands upright for every level camera, so it cannot tell the view; the body's long axis
-    # turning out of the picture does (the side plank's line rises 16°, so the exact end-on view reads 74°).
+    # turning out of the picture does (the side plank's line rises 16°, so the exact end-on view reads 73°).
     yaw = _held_yaw_deg(camera_deg)
-    expected = {0.0: 0.0, 180.0: 0.0, 20.0: 19.2, 45.0: 42.7, 90.0: 73.7}[camera_deg]
+    expected = {0.0: 0.0, 180.0: 0.0, 20.0: 18.8, 45.0: 42.1, 90.0: 73.4}[camera_deg]
     assert yaw == pytest.approx(expected, abs=0.1)
     views, _ = classify_view(np.array([yaw]), EXERCISES["side_plank"].side_view_min_yaw_deg)
     assert views[0] == view.value
+
+
+def test_a_camera_45_degrees_off_stays_oblique_when_the_world_depth_reads_short() -> None:
+    # MediaPipe's world landmarks read depth short: rendered side planks filmed 45° off the front put the long axis
+    # only 22-27° out of the picture (its length right). Turning the stick figure's world 20° back toward the camera
+    # does the same; the picture's proportions keep the view oblique.
+    sequence = side_planks(("left",), yaw_deg=45.0)
+    turn = np.radians(20.0)
+    about_up = np.array([[np.cos(turn), 0.0, np.sin(turn)], [0.0, 1.0, 0.0], [-np.sin(turn), 0.0, np.cos(turn)]])
+    shallow = replace(sequence, world=sequence.world @ about_up.T)
+    hold = [moment.segment == "active" for moment in _moments("left")]
+    yaw = float(np.median(camera_yaw_deg(shallow.xy_px(), shallow.world)[hold]))
+    assert yaw == pytest.approx(32.7, abs=0.1)
+    assert analyze_sequence(shallow, exercise="side_plank").view == View.OBLIQUE.value
 
 
 @pytest.mark.parametrize("fault", [check.code for check in EXERCISES["side_plank"].checks])
@@ -80,21 +96,29 @@ def test_each_side_of_a_set_is_reported_separately() -> None:
     report = analyze_sequence(side_planks(("left", "right"), "hips_drop"), exercise="side_plank")
     assert [hold.side for hold in report.holds] == ["left", "right"]
     left, right = report.holds
-    # The stick figure drops its hips 15° from the hold's first fifth on (6 s): 4.8 s of each hold is at fault.
+    # The stick figure drops its hips 15° from the hold's first third on (6 s): 4 s of each hold is at fault.
     assert [fault.code for fault in report.faults] == ["hips_drop", "hips_drop"]
     assert left.good_form_s < left.duration_s and right.good_form_s < right.duration_s
     assert (
         f"Hold time per side: left {left.duration_s:.1f} s ({left.good_form_s:.1f} s in good form), "
         f"right {right.duration_s:.1f} s ({right.good_form_s:.1f} s in good form)."
     ) in report.summary_text()
+    assert [row["Side"] for row in hold_rows(report)] == ["left", "right"]  # the app's and the PDF's hold table
+
+
+def test_holds_without_a_side_get_no_side_column() -> None:
+    report = analyze_sequence(SCENARIOS["plank"].build(None, Camera()), exercise="plank")
+    assert [hold.side for hold in report.holds] == [None]
+    assert "Side" not in hold_rows(report)[0]
+    assert report.to_json_dict()["holds"][0]["side"] is None
 
 
 @pytest.mark.parametrize("down", ["left", "right"])
 def test_the_support_arm_is_the_one_that_is_down(down: str) -> None:
     features = compute_features(Body.from_sequence(side_planks((down,), "shoulder_not_stacked")))
-    leaning = [moment.segment == "active" and moment.within >= 0.2 for moment in _moments(down)]
-    # The elbow is planted 35° out toward the head, on whichever side is down.
-    assert features["down_upper_arm_to_vertical_deg"][leaning] == pytest.approx(35.0, abs=0.01)
+    leaning = [moment.segment == "active" and moment.within >= 1 / 3 for moment in _moments(down)]
+    # The elbow is planted 15° out toward the head, on whichever side is down.
+    assert features["down_upper_arm_to_vertical_deg"][leaning] == pytest.approx(15.0, abs=0.01)
     assert np.sign(features["left_side_down_ratio"][leaning]) == pytest.approx(1.0 if down == "left" else -1.0)
 
 
@@ -102,11 +126,11 @@ def test_the_side_plank_features_read_the_planted_magnitudes() -> None:
     planted = {
         "hips_drop": ("hip_below_body_line_deg", 15.0),
         "hips_pike": ("hip_behind_body_line_deg", 25.0),
-        "trunk_rotation": ("shoulders_turned_from_hips_deg", 40.0),
+        "trunk_rotation": ("shoulder_width_ratio", float(np.cos(np.radians(30.0)))),
     }
     for fault, (name, degrees) in planted.items():
         features = compute_features(Body.from_sequence(side_planks(("left",), fault)))
-        at_fault = [moment.segment == "active" and moment.within >= 0.2 for moment in _moments("left")]
+        at_fault = [moment.segment == "active" and moment.within >= 1 / 3 for moment in _moments("left")]
         assert features[name][at_fault] == pytest.approx(degrees, abs=0.01), fault
 
 

@@ -61,6 +61,7 @@ class StickPose:
     left: Limbs = field(default_factory=Limbs)
     right: Limbs = field(default_factory=Limbs)
     pelvis_roll: float = 0.0  # rotation of the hips about the trunk axis (degrees)
+    shoulder_roll: float = 0.0  # rotation of the shoulder line about the trunk axis (degrees)
     stance_m: float = 0.0  # extra sideways distance of each foot beyond hip width
     knee_in_m: float = 0.0  # knees moved toward the midline (valgus)
     back_bulge: float = float("nan")
@@ -110,7 +111,7 @@ def _limb_points(pose: StickPose, side: Side, hip: FloatArray, shoulder: FloatAr
 def body_points(pose: StickPose) -> FloatArray:
     """(33, 3) positions in metres, hip centre at the origin: X forward, Y up, Z right, turned by ``side_lean``."""
     trunk_dir = direction(pose.trunk)
-    roll = np.radians(pose.pelvis_roll)
+    roll, shoulder_roll = np.radians(pose.pelvis_roll), np.radians(pose.shoulder_roll)
     across = np.cross(trunk_dir, [0.0, 0.0, 1.0])  # perpendicular to trunk and Z: the roll axis's partner
     hip_axis = np.cos(roll) * np.array([0.0, 0.0, 1.0]) + np.sin(roll) * across
     shoulder_mid = TRUNK_M * trunk_dir
@@ -121,7 +122,8 @@ def body_points(pose: StickPose) -> FloatArray:
     hips = {Side.LEFT: -HIP_HALF_WIDTH_M * hip_axis, Side.RIGHT: HIP_HALF_WIDTH_M * hip_axis}
     for side in (Side.LEFT, Side.RIGHT):
         sign = _side_sign(side)
-        shoulder = shoulder_mid + _lateral(sign * SHOULDER_HALF_WIDTH_M)
+        shoulder_axis = np.cos(shoulder_roll) * np.array([0.0, 0.0, 1.0]) + np.sin(shoulder_roll) * across
+        shoulder = shoulder_mid + sign * SHOULDER_HALF_WIDTH_M * shoulder_axis
         hip_lm, shoulder_lm, ear_lm = (
             (Landmark.LEFT_HIP, Landmark.LEFT_SHOULDER, Landmark.LEFT_EAR)
             if side is Side.LEFT
