@@ -7,22 +7,29 @@ A rep's side is the side of the bent knee (people swap legs between sets); reps 
 import numpy as np
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
-from formcheck.features import FEATURES, Body, Joint, feature
+from formcheck.features import Body, Joint, feature
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, Side, View, joint_angle_deg
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
 from formcheck.testing.synthetic_pose import Limbs, StickPose
-from formcheck.types import FloatArray
+from formcheck.types import FloatArray, Landmark
 
 _SIDE = (View.SIDE,)
 # The lowest tenth of a set's trunk readings is where the person lies flat between lifts (a set of 10-s holds still
 # spends a quarter of its time down or on the way).
 LYING_PERCENTILE = 10.0
+# A set's typical lift: where its trunk_curl_deg spends the top tenth of the set (the holds fill most of a set).
+# Below MIN_TYPICAL_LIFT_DEG nothing lifted: the landmarks of a body lying still wander by ~1°.
+TYPICAL_LIFT_PERCENTILE = 90.0
+MIN_TYPICAL_LIFT_DEG = 2.5
 # Frames within the least-lifted quarter of the set are "lying" for the head's own reference.
 HEAD_REFERENCE_PERCENTILE = 25.0
 MIN_REFERENCE_FRAMES = 3
+NOSE_MIN_VISIBILITY = 0.5
 # Feet on the floor: the higher ankle at most this far above the hips (leg lengths). Feet on the floor read ~0 (the
 # ankle and the hip joint centre are both a hand's breadth above the floor); a dead bug's tabletop reads ~0.5.
 FEET_DOWN_MAX_NORM = 0.2
+BENT_KNEE_DEG, STRAIGHT_KNEE_DEG = 90.0, 180.0
+STRAIGHT_PLUS_BENT_DEG = BENT_KNEE_DEG + STRAIGHT_KNEE_DEG
 
 
 def _world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
@@ -47,8 +54,8 @@ def _above_reference(values: FloatArray, reference: float) -> FloatArray:
 @feature(
     "trunk_curl_deg",
     "mid-hip→mid-shoulder line raised above its own lying level (world, any view): how far the shoulders curl up",
+    # The far shoulder and hip are often hidden from the side: the mid-point is then the near one.
     (Joint.SHOULDER, Joint.HIP),
-    sides="both",
     reference="your own lying position (the lowest tenth of the set)",
 )
 def _trunk_curl(body: Body) -> FloatArray:
@@ -60,13 +67,52 @@ def _trunk_curl(body: Body) -> FloatArray:
 
 
 @feature(
+    "curl_up_lift_ratio",
+    "trunk_curl_deg over the set's typical lift (its 90th percentile): 1 at the usual top of a lift, 0 lying; 0 "
+    "throughout when nothing lifts",
+    (Joint.SHOULDER, Joint.HIP),
+    fraction_of="your typical lift in this set",
+    reference="your own lying position and typical lift in this set",
+)
+def _curl_up_lift(body: Body) -> FloatArray:
+    curl = _trunk_curl(body)
+    finite = curl[np.isfinite(curl)]
+    if finite.size < MIN_REFERENCE_FRAMES:
+        return np.full(len(curl), np.nan)
+    typical_deg = float(np.percentile(finite, TYPICAL_LIFT_PERCENTILE))
+    if typical_deg < MIN_TYPICAL_LIFT_DEG:
+        return np.asarray(np.where(np.isfinite(curl), 0.0, np.nan), dtype=np.float64)
+    return np.asarray(curl / typical_deg, dtype=np.float64)
+
+
+def _cross(a: FloatArray, b: FloatArray) -> FloatArray:
+    return np.asarray(a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0], dtype=np.float64)
+
+
+def _face_to_trunk_deg(body: Body) -> FloatArray:
+    """Angle of the face (ear→nose, image) from the hip→shoulder line, + turned toward the chest."""
+    trunk = body.at(Joint.SHOULDER) - body.at(Joint.HIP)
+    face = body.xy[:, int(Landmark.NOSE)] - body.at(Joint.EAR)
+    turn_deg = np.degrees(np.arctan2(_cross(trunk, face), np.sum(trunk * face, axis=1)))
+    # The person's front (ventral) fixes which way round is "toward the chest", whichever way they lie.
+    toward_chest = np.sign(_cross(trunk, body.ventral()))
+    with np.errstate(invalid="ignore"):
+        nose_seen = body.visibility[:, int(Landmark.NOSE)] >= NOSE_MIN_VISIBILITY
+    return np.asarray(np.where(nose_seen, turn_deg * toward_chest, np.nan), dtype=np.float64)
+
+
+@feature(
     "neck_flexion_deg",
-    "head folded toward the chest beyond its own lying position: ear–shoulder–hip bend, + chin toward the chest",
+    "face (ear→nose) turned toward the chest against the hip→shoulder line, beyond its own angle lying flat: "
+    "+ chin tucked",
     (Joint.EAR, Joint.SHOULDER, Joint.HIP),
     reference="your own head position lying flat in this set",
 )
 def _neck_flexion(body: Body) -> FloatArray:
-    head = FEATURES["ear_shoulder_hip_signed_deg"].compute(body)
+    # The face's angle, not the ear's place: curling the upper back higher carries the ear forward of the
+    # hip→shoulder line (a rendered lift 20° too high: ear-shoulder-hip bend 21° over lying, as much as a 25° chin
+    # tuck's 24°) while the face keeps its angle to it (11°, the tuck 32°).
+    head = _face_to_trunk_deg(body)
     curl = _trunk_curl(body)
     known = np.isfinite(head) & np.isfinite(curl)
     if known.sum() < MIN_REFERENCE_FRAMES:
@@ -85,13 +131,22 @@ def _knee_angles_deg(body: Body) -> tuple[FloatArray, FloatArray]:
 
 @feature(
     "bent_knee_side_deg",
-    "right minus left knee angle (world, any view): + the left knee bent more",
+    "right minus left knee angle (world, any view): + the left knee bent more; a hidden knee is taken to be the "
+    "other kind (straight beside a bent one, bent beside a straight one)",
     (Joint.HIP, Joint.KNEE, Joint.ANKLE),
-    sides="both",
 )
 def _bent_knee_side(body: Body) -> FloatArray:
+    # From the side the far knee is hidden (rendered curl-ups: visibility 0.3, no world position) while the near one
+    # reads 93° bent or ~175° straight: the near knee alone says which side is bent.
     left, right = _knee_angles_deg(body)
+    left = np.where(np.isnan(left), _other_kind_deg(right), left)
+    right = np.where(np.isnan(right), _other_kind_deg(left), right)
     return np.asarray(right - left, dtype=np.float64)
+
+
+def _other_kind_deg(seen_deg: FloatArray) -> FloatArray:
+    """The angle of the knee that is not seen, from the one that is: straight (180°) beside a bent knee (90°)."""
+    return np.asarray(np.clip(STRAIGHT_PLUS_BENT_DEG - seen_deg, BENT_KNEE_DEG, STRAIGHT_KNEE_DEG), dtype=np.float64)
 
 
 def _feet_above_hips_norm(body: Body) -> FloatArray:
@@ -122,18 +177,27 @@ EXERCISE = Exercise(
     title="Curl-up",
     looks=Looks(
         Posture.SUPINE,
-        # One knee bent, the other leg straight on the floor: stick figures read 90°; both knees bent read ~0 (real
-        # bridges 6-15°), a foot in the air 0 (a dead bug's tabletop, a real single-leg bridge).
-        signs=(Sign("feet_down_knee_difference_deg", above=45.0, scale=8.0),),
+        signs=(
+            # The shoulders, not the hips, come up: the median of hip_lift_deg (hips above the shoulders) over the
+            # set reads -4°, -5° and -9° on clean rendered curl-ups (side, side with the far knee bent, 45°), +4° to
+            # +21° on real bridges (+4° the single-leg one) and +12° to +37° on rendered ones.
+            Sign("hip_lift_deg", below=-1.0, scale=1.5),
+            # One knee bent, the other leg straight on the floor: rendered curl-ups read 65-70°, real bridges 6-15°,
+            # a foot in the air 0 (a dead bug's tabletop, a real single-leg bridge). From the side the far knee is
+            # often hidden (a rendered bridge and a rendered curl-up): this sign is then unread, so it weighs less.
+            Sign("feet_down_knee_difference_deg", above=45.0, scale=8.0, weight=0.5),
+        ),
     ),
     description="Rep = head and shoulders lifted a little off the floor and lowered; the time lifted is a hold.",
     motion=Motion(
-        driver="trunk_curl_deg",
+        driver="curl_up_lift_ratio",
         active_when="above",
         # McGill's curl-up lifts the head and shoulders "only slightly": the rendered clean lift raises the shoulder
-        # joints 5 cm, ~6° of the hip→shoulder line over a 0.5 m trunk.
-        enter=3.5,
-        exit=2.0,
+        # joints 5 cm (trunk_curl_deg 7.3-7.8° on three bodies and views), a person's own lift may be less. So the
+        # lift is followed as a share of the set's typical lift, and a hold is timed from 85 % of it: rendered
+        # 2.5-s holds (0.7-s eased lift and lowering) read +0.6 to +0.8 s from 3.5° (half the lift).
+        enter=0.85,
+        exit=0.75,
         phase_names={"rest": "down", "away": "curling_up", "active": "lifted", "back": "lowering"},
         times_holds=True,
         # As for the bridge's top: a lift touched for less than half a second is a turnaround, not a hold.
@@ -147,9 +211,9 @@ EXERCISE = Exercise(
         Check(
             code="neck_flexion",
             limits=(Limit("neck_flexion_deg", "max", "max_deg"),),
-            # McGill: the head and neck move as one with the trunk ("as if the head rests on a scale"), chin neither
-            # tucked nor poked. The stick figure's clean lift reads 0°, a 30° chin tuck 30°.
-            thresholds={"max_deg": (25.0, 18.0, 12.0)},
+            # McGill: the head and neck move as one with the trunk, the chin neither tucked nor poked. Clean rendered
+            # lifts read 9-19° from the side (bodies differ), a lift 20° too high 11°, a rendered 25° chin tuck 31-32°.
+            thresholds={"max_deg": (27.0, 23.0, 20.0)},
             aggregate="median",
             phases=("lifted",),
             views=_SIDE,
@@ -160,8 +224,8 @@ EXERCISE = Exercise(
         Check(
             code="lift_too_high",
             limits=(Limit("trunk_curl_deg", "max", "max_deg"),),
-            # McGill: only the head and shoulders clear the floor, the low back stays flat; the rendered clean lift
-            # reads ~6° and a curl 10° higher ~16°, a sit-up 30° and more.
+            # McGill: only the head and shoulders clear the floor, the low back stays flat. Clean rendered lifts read
+            # 6.6-7.8° (three bodies), a lift 20° too high 27.8° (so 10° too high ~17.5°), a sit-up 30° and more.
             thresholds={"max_deg": (16.0, 13.0, 11.0)},
             aggregate="max",
             phases=("lifted",),

@@ -112,7 +112,6 @@ def _limbs_up(body: Body) -> FloatArray:
     "mid-shoulder→mid-hip line tipped from where it lay in tabletop, either way (world, any view): hips or ribs "
     "rising or rocking",
     (Joint.SHOULDER, Joint.HIP),
-    sides="both",
     reference="your own tabletop position (limbs up) in this set",
 )
 def _trunk_tilt_change(body: Body) -> FloatArray:
@@ -130,8 +129,8 @@ def _trunk_tilt_change(body: Body) -> FloatArray:
 @feature(
     "limb_lowering_s",
     "how long the lowering this frame belongs to took, from 10 % to 90 % of its way down, scaled to the whole way",
+    # The near limbs must be seen; a far limb hidden behind them is left out of the reach (as in tabletop).
     (Joint.SHOULDER, Joint.WRIST, Joint.HIP, Joint.KNEE),
-    sides="both",
 )
 def _limb_lowering(body: Body) -> FloatArray:
     reach = _dead_bug_reach(body)
