@@ -16,7 +16,7 @@ from formcheck.recognize import recognize_exercise
 from formcheck.testing.scenarios import SCENARIOS
 from formcheck.testing.stick_scenario import Moment, Scenario
 from formcheck.testing.synthetic_pose import Camera, StickPose
-from formcheck.types import PoseSequence
+from formcheck.types import Landmark, PoseSequence
 
 CURL_UP = SCENARIOS["curl_up"]
 
@@ -71,6 +71,21 @@ def test_a_tucked_chin_reads_its_angle_and_a_neutral_head_zero() -> None:
     assert np.nanmax(tucked) == pytest.approx(30.0, abs=0.05)
     report = analyze_sequence(CURL_UP.build("neck_flexion"), exercise="curl_up")
     assert [fault.code for fault in report.faults] == ["neck_flexion"] * 4
+
+
+def test_the_ear_carried_forward_with_the_face_in_line_is_no_tucked_chin() -> None:
+    """As when the upper back curls higher: the ear moves toward the chest but the face keeps its angle to the
+    trunk. Only both together (ear and face) are a tucked chin."""
+    tucked, clean = CURL_UP.build("neck_flexion"), CURL_UP.build(None)
+    ear_forward = replace(tucked, landmarks=tucked.landmarks.copy())
+    near_ear, nose = Landmark.RIGHT_EAR, Landmark.NOSE  # the default camera sees the right side
+    clean_face = clean.landmarks[:, nose, :2] - clean.landmarks[:, near_ear, :2]
+    ear_forward.landmarks[:, nose, :2] = tucked.landmarks[:, near_ear, :2] + clean_face
+    readings = _features(ear_forward, "neck_flexion_deg", "head_forward_deg")
+    assert np.nanmax(readings["head_forward_deg"]) == pytest.approx(30.0, abs=0.5)
+    assert np.nanmax(np.abs(readings["neck_flexion_deg"])) == pytest.approx(0.0, abs=0.5)
+    assert analyze_sequence(ear_forward, exercise="curl_up").faults == ()
+    assert [f.code for f in analyze_sequence(tucked, exercise="curl_up").faults] == ["neck_flexion"] * 4
 
 
 def test_a_curl_up_is_recognised_with_either_knee_bent() -> None:
