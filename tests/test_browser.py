@@ -16,12 +16,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from formcheck.app.inputs import list_samples
+from formcheck.workspace import Workspace
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -249,18 +251,7 @@ def fake_camera(y4m: Path) -> list[str]:
 
 def y4m_from(video: Path, out: Path) -> Path:
     """Chromium's fake webcam reads raw YUV4MPEG2 frames (it loops the file)."""
-    import av  # noqa: PLC0415
-
-    with av.open(str(video)) as source, av.open(str(out), "w", format="yuv4mpegpipe") as target:
-        decoded = source.streams.video[0]
-        stream = target.add_stream("rawvideo", rate=round(float(decoded.average_rate or 20)))
-        stream.width, stream.height, stream.pix_fmt = decoded.width, decoded.height, "yuv420p"
-        for frame in source.decode(decoded):
-            for packet in stream.encode(frame.reformat(format="yuv420p")):
-                target.mux(packet)
-        for packet in stream.encode():
-            target.mux(packet)
-    return out
+    return y4m_of_clips([video], out)
 
 
 def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
@@ -294,6 +285,111 @@ def test_live_coach_with_a_fake_webcam(app_url: str, tmp_path: Path) -> None:
             browser.close()
     DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (DOCS_SCREENSHOTS / "live.png").write_bytes(shrink_png((tmp_path / "live.png").read_bytes()))
+
+
+def y4m_of_clips(videos: list[Path], out: Path) -> Path:
+    """One fake-webcam file playing ``videos`` one after another (same size and rate, as the rendered samples are)."""
+    import av  # noqa: PLC0415
+
+    with av.open(str(out), "w", format="yuv4mpegpipe") as target:
+        stream = None
+        played, rate = 0, 20
+        for video in videos:
+            with av.open(str(video)) as source:
+                decoded = source.streams.video[0]
+                if stream is None:
+                    rate = round(float(decoded.average_rate or rate))
+                    stream = target.add_stream("rawvideo", rate=rate)
+                    stream.width, stream.height, stream.pix_fmt = decoded.width, decoded.height, "yuv420p"
+                for frame in source.decode(decoded):
+                    same_size = frame.reformat(width=stream.width, height=stream.height, format="yuv420p")
+                    same_size.pts, played = played, played + 1  # one clock across the clips
+                    same_size.time_base = Fraction(1, rate)
+                    for packet in stream.encode(same_size):
+                        target.mux(packet)
+        if stream is not None:
+            for packet in stream.encode():
+                target.mux(packet)
+    return out
+
+
+PROGRAMME_CLIPS = (
+    "glute_bridge_clean_side.mp4",
+    "side_plank_left_clean_front.mp4",
+    "side_plank_right_clean_oblique45.mp4",
+)
+SHORT_PROGRAMME = {
+    "schema": "formcheck.programme/1",
+    "name": "Short back care",
+    "steps": [
+        {"exercise": "glute_bridge", "sets": [1], "hold_s": 2, "rest_s": 3},
+        {"exercise": "side_plank", "sets": [1], "hold_s": 2, "per_side": True, "rest_s": 3},
+    ],
+}
+PROGRAMME_TIMEOUT_S = 420
+
+
+def test_a_whole_guided_programme_with_a_fake_camera_ends_in_a_summary_kept_in_the_history(
+    app_url: str, tmp_path: Path
+) -> None:
+    clips = [REPO / "sample_videos" / name for name in PROGRAMME_CLIPS]
+    if not all(clip.is_file() for clip in clips):
+        pytest.skip("the rendered bridge and side-plank samples are missing")
+    camera = y4m_of_clips(clips, tmp_path / "camera.y4m")
+    from playwright.sync_api import expect, sync_playwright  # noqa: PLC0415 - only the browser tests need Playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS + fake_camera(camera))
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1700})
+            page.add_init_script(SPEECH_RECORDER)
+            page.goto(f"{app_url}/live")
+            expect(page.get_by_text("Live coach").first).to_be_visible(timeout=60_000)
+            page.get_by_text("Guided session").click()
+            page.get_by_text("Add a trainer's programme (JSON)").click()
+            page.get_by_role("textbox", name="Programme").fill(json.dumps(SHORT_PROGRAMME))
+            page.keyboard.press("Control+Enter")
+            page.get_by_role("button", name="Save and give it to Me").click()
+            expect(page.get_by_text("Saved Short back care")).to_be_visible(timeout=30_000)
+            page.get_by_role("button", name="Start the guided session").click()
+            expect(page.get_by_text("Next: glute bridge").first).to_be_visible(timeout=30_000)
+            page.frame_locator("iframe[title*='streamlit_webrtc']").get_by_text("START").click(timeout=60_000)
+
+            headlines = follow_the_programme(page)
+            assert any("side plank, right side" in line.lower() for line in headlines), headlines
+            expect(page.get_by_text("Kept in Me's history.")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Good-form seconds per day")).to_be_visible(timeout=30_000)
+            trend_chart = page.locator("[data-testid=stVegaLiteChart], [data-testid=stArrowVegaLiteChart]").first
+            expect(trend_chart.locator("canvas, svg").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_test_id("stDataFrame")).to_be_visible(timeout=30_000)  # holds and good form per side
+            spoken = page.evaluate("window.__spoken || []")
+            assert any("switch sides" in line.lower() for line in spoken), spoken
+            page.screenshot(path=str(tmp_path / "guided.png"), full_page=True)
+        finally:
+            browser.close()
+    DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (DOCS_SCREENSHOTS / "guided.png").write_bytes(shrink_png((tmp_path / "guided.png").read_bytes()))
+    kept = Workspace(tmp_path / "workspace.db")
+    me = next(client for client in kept.clients() if client.name == "Me")
+    [session] = kept.guided_sessions(me)
+    assert {result.exercise for result in session.summary.results} == {"glute_bridge", "side_plank"}
+    # The camera, not only the buttons, moved it on: the rendered holds were timed in good form.
+    assert sum(result.good_form_s for result in session.summary.results) > 0
+    assert {result.side for result in session.summary.results if result.exercise == "side_plank"} == {"left", "right"}
+
+
+def follow_the_programme(page: Any) -> list[str]:
+    """The step headlines the page shows until its summary ("Well done"), in order."""
+    seen: list[str] = []
+    deadline = time.monotonic() + PROGRAMME_TIMEOUT_S
+    while time.monotonic() < deadline:
+        headline = " ".join(page.locator("h3").all_inner_texts())
+        if not seen or seen[-1] != headline:
+            seen.append(headline)
+        if "Well done" in headline:
+            return seen
+        page.wait_for_timeout(1000)
+    pytest.fail(f"the programme did not reach its summary in {PROGRAMME_TIMEOUT_S} s; it showed {seen}")
 
 
 def test_a_trainer_reviews_several_videos_for_a_client(app_url: str, tmp_path: Path) -> None:
