@@ -37,6 +37,25 @@ UNKNOWN_SOURCE, RENDERED_SOURCE = "unknown", "rendered"
 ALL_EXERCISES, ALL_FAULTS = "all", "all_faults"
 # Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.
 SIDE_MAX_YAW_DEG = 20.0
+# A hold found matches a true one when it starts and ends within this of it and, where the truth names a side (the
+# side plank's side that is down), names the same side.
+HOLD_TOLERANCE_S = 0.5
+
+
+@dataclass(frozen=True)
+class TimedHold:
+    """A hold as a clip's truth or formcheck's report gives it: seconds, and its side where it has one."""
+
+    start_s: float
+    end_s: float
+    side: str | None = None
+
+    def matches(self, truth: TimedHold) -> bool:
+        """Within :data:`HOLD_TOLERANCE_S` of the true hold at both ends, and on its side when it names one."""
+        on_time = abs(self.start_s - truth.start_s) <= HOLD_TOLERANCE_S and abs(self.end_s - truth.end_s) <= (
+            HOLD_TOLERANCE_S
+        )
+        return on_time and (truth.side is None or self.side == truth.side)
 
 
 @dataclass(frozen=True)
@@ -45,7 +64,7 @@ class LabelledClip:
 
     ``faults``: the fault codes truly present (``None`` when a fault is known but not its type: ``incorrect``).
     ``ignored``: codes neither rewarded nor penalised (planted below the magnitude that counts).
-    ``reps``: the true rep count, ``None`` when unknown.
+    ``reps``: the true rep count, ``None`` when unknown; ``holds``: the true holds, ``None`` when unknown.
     """
 
     path: Path
@@ -60,6 +79,7 @@ class LabelledClip:
     # Where the clip comes from (manifest ``source`` or ``source_repo``; "rendered" for truth files): figures are
     # reported per source, because a figure tuned on one source says little about the next.
     source: str = ""
+    holds: tuple[TimedHold, ...] | None = None
 
     @property
     def clean(self) -> bool:
@@ -86,6 +106,7 @@ class Prediction:
     recognised: str | None = None  # what --exercise auto recognised (None: unsure or no pose)
     # what --exercise auto named as an exercise formcheck does not check (formcheck.recognize.UNSUPPORTED)
     unsupported: str | None = None
+    holds: tuple[TimedHold, ...] = ()
 
     @classmethod
     def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
@@ -106,6 +127,7 @@ class Prediction:
             frames_with_pose=report.frames_with_pose,
             recognised=(recognised or report).exercise,
             unsupported=(recognised or report).unsupported,
+            holds=tuple(TimedHold(hold.start_s, hold.end_s, hold.side) for hold in report.holds),
         )
 
 
@@ -173,6 +195,9 @@ class Scores:
     # clips of exercises formcheck does not check that recognition named as unsupported (any kind) / as their own
     unsupported_refused: Rate = Rate(0, 0)
     unsupported_named: Rate = Rate(0, 0)
+    # clips whose holds were all found, each on time and on its side (TimedHold.matches), over clips with true holds
+    holds_on_time: Rate = Rate(0, 0)
+    by_exercise_holds: Mapping[str, Rate] = field(default_factory=dict)
 
     @property
     def pooled(self) -> FaultScore:
@@ -215,6 +240,11 @@ class Scores:
             "recognition_unsure": _rate_json(self.recognition_unsure),
             "unsupported_refused": _rate_json(self.unsupported_refused),
             "unsupported_named": _rate_json(self.unsupported_named),
+            "holds_on_time": {
+                **_rate_json(self.holds_on_time),
+                "tolerance_s": HOLD_TOLERANCE_S,
+                "by_exercise": {name: _rate_json(rate) for name, rate in sorted(self.by_exercise_holds.items())},
+            },
             "errors": self.errors,
         }
 
@@ -268,7 +298,28 @@ def score(
         by_exercise_reps=_reps_by_exercise(ok),
         by_exercise_unjudged=_unjudged_by_exercise(ok),
         **_unsupported_scores(ok, known),
+        holds_on_time=_holds_on_time(_holds_by_exercise(ok)),
+        by_exercise_holds=_holds_by_exercise(ok),
     )
+
+
+def _holds_on_time(by_exercise: Mapping[str, Rate]) -> Rate:
+    return Rate(sum(rate.hits for rate in by_exercise.values()), sum(rate.total for rate in by_exercise.values()))
+
+
+def _holds_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+    """Per exercise, clips with true holds whose holds formcheck found one for one, in order, each on time and on
+    its side (:meth:`TimedHold.matches`)."""
+    by_exercise: dict[str, Rate] = {}
+    for clip, pred in pairs:
+        if clip.holds is None:
+            continue
+        found = len(pred.holds) == len(clip.holds) and all(
+            mine.matches(true) for mine, true in zip(pred.holds, clip.holds, strict=True)
+        )
+        known = by_exercise.get(clip.exercise, Rate(0, 0))
+        by_exercise[clip.exercise] = Rate(known.hits + found, known.total + 1)
+    return by_exercise
 
 
 def _unsupported_scores(pairs: Sequence[tuple[LabelledClip, Prediction]], known: set[str]) -> dict[str, Rate]:
@@ -530,6 +581,7 @@ def truth_clip(
         if f.get("unit", "deg") == "deg" and abs(float(f.get("magnitude", math.inf))) < min_magnitude
     )
     reps = labels.get("reps") or []
+    holds = labels.get("holds") or []
     return LabelledClip(
         path=video,
         exercise=str(truth["exercise"]),
@@ -540,7 +592,13 @@ def truth_clip(
         camera_yaw_deg=float(truth["camera_yaw_deg"]) if "camera_yaw_deg" in truth else None,
         name=str(video.relative_to(root)) if root is not None and video.is_relative_to(root) else video.name,
         source=str(truth.get("source", RENDERED_SOURCE)),
+        holds=tuple(_timed_hold(hold) for hold in holds) if holds else None,
     )
+
+
+def _timed_hold(hold: Mapping[str, Any]) -> TimedHold:
+    side = hold.get("side")
+    return TimedHold(float(hold["start_s"]), float(hold["end_s"]), None if side is None else str(side))
 
 
 def load_labelled(path: Path, min_magnitude: float = 0.0, include_unlabeled: bool = False) -> list[LabelledClip]:

@@ -12,6 +12,7 @@ import pytest
 from formcheck.evaluation import (
     LabelledClip,
     Prediction,
+    TimedHold,
     cached_landmarks,
     load_manifest,
     load_truth_folder,
@@ -226,6 +227,30 @@ def test_truth_folder_reps_faults_and_magnitude_floor(tmp_path: Path) -> None:
     rows = {r.fault: r for r in scores.per_fault}
     assert (rows["head_drop"].tp, rows["head_drop"].fp, rows["head_drop"].fn) == (0, 0, 0)
     assert rows["hips_sag"].tp == 1
+    assert loaded.holds == (TimedHold(1.0, 5.0),)
+
+
+def test_holds_are_on_time_within_half_a_second_and_on_their_side() -> None:
+    true = (TimedHold(1.8, 5.3, "left"), TimedHold(8.0, 12.0, "right"))
+    side_plank = replace(clip("side_plank", set()), holds=true)
+    found = {
+        "on time": (TimedHold(1.75, 5.45, "left"), TimedHold(8.5, 11.5, "right")),
+        "0.6 s late": (TimedHold(2.4, 5.3, "left"), TimedHold(8.0, 12.0, "right")),
+        "wrong side": (TimedHold(1.8, 5.3, "right"), TimedHold(8.0, 12.0, "right")),
+        "one missing": (TimedHold(1.8, 5.3, "left"),),
+    }
+    pairs = [(side_plank, replace(said(set(), exercise="side_plank"), holds=holds)) for holds in found.values()]
+    # A truth that names no side takes either; a clip whose holds are unknown is not counted.
+    plank = replace(clip("plank", set()), holds=(TimedHold(1.0, 5.0),))
+    pairs += [(plank, replace(said(set(), exercise="plank"), holds=(TimedHold(1.2, 5.1, None),)))]
+    pairs += [(clip("squat", set()), said(set()))]
+    scores = score(pairs, ["side_plank", "plank", "squat"])
+    assert (scores.holds_on_time.hits, scores.holds_on_time.total) == (2, 5)
+    assert {name: (r.hits, r.total) for name, r in scores.by_exercise_holds.items()} == {
+        "side_plank": (1, 4),
+        "plank": (1, 1),
+    }
+    assert scores.to_json_dict()["holds_on_time"]["tolerance_s"] == 0.5
 
 
 def test_landmark_cache_runs_the_model_once_per_file_model_and_rate(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.commands.common import add_equipment_argument, add_fps_argument, add_model_argument, writable_output
-from formcheck.evaluation import LabelledClip, Prediction, Rate, Scores, SourceScore
+from formcheck.evaluation import HOLD_TOLERANCE_S, LabelledClip, Prediction, Rate, Scores, SourceScore, TimedHold
 from formcheck.types import PoseSequence
 
 Recognised = tuple[str | None, float | None]  # (exercise recognised with --exercise auto, its confidence)
@@ -328,6 +328,8 @@ def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> 
         "view": clip.view,
         "camera_yaw_deg": clip.camera_yaw_deg,
         "reps_true": clip.reps,
+        "holds_true": None if clip.holds is None else [_hold_json(hold) for hold in clip.holds],
+        "holds": [_hold_json(hold) for hold in pred.holds],
         "recognised": recognised[0],
         "recognition_confidence": None if recognised[1] is None else round(recognised[1], 4),
         "judged_as": pred.exercise,
@@ -339,6 +341,10 @@ def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> 
         "error": pred.error,
         "unsupported": pred.unsupported,
     }
+
+
+def _hold_json(hold: TimedHold) -> dict[str, object]:
+    return {"start_s": round(hold.start_s, 3), "end_s": round(hold.end_s, 3), "side": hold.side}
 
 
 def _cell(value: float | None) -> str:
@@ -378,6 +384,8 @@ def format_scores(scores: Scores) -> str:
         "",
         f"rep count exact:        {rate(scores.rep_count_exact)}"
         + "".join(f"  {name} {r.hits}/{r.total}" for name, r in sorted(scores.by_exercise_reps.items())),
+        f"holds on time ({HOLD_TOLERANCE_S:g} s):  {rate(scores.holds_on_time)}"
+        + "".join(f"  {name} {r.hits}/{r.total}" for name, r in sorted(scores.by_exercise_holds.items())),
         f"clean clips with cues:  {scores.clean_clips_with_cues}/{scores.clean_clips} ({scores.clean_clip_cues} cues)"
         + "".join(f"  {name} {cued}/{clips}" for name, (clips, cued) in sorted(scores.by_exercise_clean.items())),
         f"unjudged checks:        {rate(scores.unjudged_checks)}"
