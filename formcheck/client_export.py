@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from formcheck.workspace import SetRecord
+from formcheck.workspace import GuidedSessionRecord, SetRecord
 
 ANNOTATED_FOLDER = "annotated"  # under the app's cache folder (formcheck.app.review)
 
@@ -37,6 +37,16 @@ def history_document(client: str, sets: Sequence[SetRecord]) -> dict[str, Any]:
     return {"client": client, "sets": [history_json(record) for record in sets]}
 
 
+def guided_sessions_document(client: str, sessions: Sequence[GuidedSessionRecord]) -> dict[str, Any]:
+    """A client's guided sessions (programme, when, holds, reps and good form per exercise and side)."""
+    return {
+        "client": client,
+        "sessions": [
+            {"id": record.id, "finished_at": record.finished_at, **record.summary.to_json_dict()} for record in sessions
+        ],
+    }
+
+
 def safe_file_name(name: str) -> str:
     """``name`` as a plain file name: no folders, no characters a file system or a zip tool may trip on."""
     cleaned = re.sub(r"[^\w.\- ]+", "_", Path(name).name).strip(" .")
@@ -44,13 +54,21 @@ def safe_file_name(name: str) -> str:
 
 
 def export_zip(
-    out: BinaryIO, client: str, sets: Sequence[SetRecord], progress_pdf: bytes, videos: dict[str, list[Path]]
+    out: BinaryIO,
+    client: str,
+    sets: Sequence[SetRecord],
+    progress_pdf: bytes,
+    videos: dict[str, list[Path]],
+    guided: Sequence[GuidedSessionRecord] = (),
 ) -> None:
-    """Write the zip a trainer hands over to ``out``: ``history.json``, ``reports/set-ID.json`` (each stored report, as
-    reviewed), ``progress.pdf``, and ``videos/set-ID-...`` for every stored video of a set (``videos``: by SHA-256;
-    the upload under the name it was given, an annotated video with its settings)."""
+    """Write the zip a trainer hands over to ``out``: ``history.json``, ``guided-sessions.json`` (the Live coach's
+    guided sessions), ``reports/set-ID.json`` (each stored report, as reviewed), ``progress.pdf``, and
+    ``videos/set-ID-...`` for every stored video of a set (``videos``: by SHA-256; the upload under the name it was
+    given, an annotated video with its settings)."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("history.json", json.dumps(history_document(client, sets), indent=2) + "\n")
+        sessions = guided_sessions_document(client, guided)
+        archive.writestr("guided-sessions.json", json.dumps(sessions, indent=2) + "\n")
         for record in sets:
             if record.report is not None:
                 archive.writestr(f"reports/set-{record.id}.json", json.dumps(record.report, indent=2) + "\n")

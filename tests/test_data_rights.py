@@ -19,6 +19,7 @@ from formcheck.app.inputs import store_upload
 from formcheck.app.review import ReviewService
 from formcheck.app.trainer import batch_folder, keep_unjudged
 from formcheck.cli import main
+from formcheck.programme import SessionSummary, SideResult
 from formcheck.workspace import Workspace, WorkspaceError, client_key
 from tests.test_workspace import report
 
@@ -206,11 +207,16 @@ def test_deleting_one_set_removes_it_its_corrections_and_its_video(workspace_wit
 @pytest.mark.usefixtures("open_umask")
 def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path) -> None:
     db = workspace_with_two_clients
+    with Workspace(db) as workspace:
+        plank = SideResult("plank", None, reps=0, holds=2, good_form_s=31.5, hold_s=40.0)
+        summary = SessionSummary("Back basics", (plank,), balance=(), work_on=(("plank", "Lift your hips"),))
+        workspace.save_guided_session(workspace.client("Ana Secretname"), summary, "2026-12-01T08:00:00+00:00")
     out = db.parent / "ana.zip"
     assert main(["history", "ANA secretname", "--zip", str(out), "--db", str(db)]) == 0
     assert mode(out) == 0o600
     with zipfile.ZipFile(out) as archive:
         assert sorted(archive.namelist()) == [
+            "guided-sessions.json",
             "history.json",
             "progress.pdf",
             "reports/set-1.json",
@@ -228,6 +234,8 @@ def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path) -> N
         ]
         assert json.loads(archive.read("reports/set-1.json")) == report([["lean"]])
         assert archive.read("progress.pdf").startswith(b"%PDF")
+        [session] = json.loads(archive.read("guided-sessions.json"))["sessions"]
+        assert (session["finished_at"], session["programme"]) == ("2026-12-01T08:00:00+00:00", "Back basics")
 
 
 def _markdown_shown(app: Any) -> str:

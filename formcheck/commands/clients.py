@@ -18,7 +18,7 @@ from formcheck.commands.common import add_equipment_argument, add_fps_argument, 
 from formcheck.exercises import EXERCISES, PROFILES
 from formcheck.private_files import open_private, write_private_bytes, write_private_text
 from formcheck.types import FormcheckError
-from formcheck.workspace import DB_ENV, VERDICTS, SetRecord, Workspace, default_db
+from formcheck.workspace import DB_ENV, VERDICTS, GuidedSessionRecord, SetRecord, Workspace, default_db
 
 log = logging.getLogger(__name__)
 _APP_ROOT = Path(__file__).resolve().parents[2]  # app.py's folder: the app's cache folder is found from it
@@ -204,7 +204,8 @@ def run_batch(args: argparse.Namespace) -> int:
 
 def run_history(args: argparse.Namespace) -> int:
     with _open(args) as workspace:
-        sets = workspace.sets(workspace.client(args.client))
+        client = workspace.client(args.client)
+        sets, guided = workspace.sets(client), workspace.guided_sessions(client)
     for record in sets:
         sys.stdout.write(_history_line(record) + "\n")
     if not sets:
@@ -218,7 +219,7 @@ def run_history(args: argparse.Namespace) -> int:
             write_private_bytes(args.pdf, _progress_pdf(name, sets))
             log.info("wrote %s", args.pdf)
         if args.zip:
-            _write_zip(args.zip, name, sets)
+            _write_zip(args.zip, name, sets, guided)
     except OSError as error:
         raise FormcheckError(f"cannot write {error.filename}: {error.strerror or error}") from error
     return 0
@@ -230,11 +231,11 @@ def _progress_pdf(client: str, sets: list[SetRecord]) -> bytes:
     return client_progress_pdf(client, sets)
 
 
-def _write_zip(path: Path, client: str, sets: list[SetRecord]) -> None:
+def _write_zip(path: Path, client: str, sets: list[SetRecord], guided: list[GuidedSessionRecord]) -> None:
     """The client's data in one zip, owner-only like the workspace it comes from."""
     videos = stored_videos(_cache_dir(), sorted({record.video_sha256 for record in sets}))
     with open_private(path) as out:
-        export_zip(out, client, sets, _progress_pdf(client, sets), videos)
+        export_zip(out, client, sets, _progress_pdf(client, sets), videos, guided)
     log.info("wrote %s (%d sets, %d video files)", path, len(sets), sum(len(paths) for paths in videos.values()))
 
 

@@ -20,7 +20,7 @@ from formcheck.client_export import export_zip, safe_file_name
 from formcheck.exercises import EXERCISES
 from formcheck.report import exercise_title
 from formcheck.reporting.summary import fault_title
-from formcheck.workspace import Client, SetRecord, Workspace, WorkspaceError, default_db
+from formcheck.workspace import Client, GuidedSessionRecord, SetRecord, Workspace, WorkspaceError, default_db
 
 CLIENT_KEY = "trainer_client"
 
@@ -248,19 +248,19 @@ def _review_unjudged_again(workspace: Workspace, client: Client, sets: list[SetR
 def _client_data(workspace: Workspace, client: Client, sets: list[SetRecord]) -> None:
     """The trainer's data rights: export everything of a client, delete one set, delete the client."""
     with st.expander("Export or delete this client's data"):
-        _export(client, sets)
+        _export(client, sets, workspace.guided_sessions(client))
         if sets:
             _delete_set(workspace, sets)
         _delete_client(workspace, client)
 
 
-def _export(client: Client, sets: list[SetRecord]) -> None:
+def _export(client: Client, sets: list[SetRecord], guided: list[GuidedSessionRecord]) -> None:
     st.caption("Everything kept of this client in one zip: history, every report, progress PDF, kept videos.")
     if not st.button("Prepare the export", key="prepare_export"):
         return
     buffer = io.BytesIO()
     videos = stored_videos(runtime.config().cache_dir, sorted({record.video_sha256 for record in sets}))
-    export_zip(buffer, client.name, sets, _progress_pdf(client.name, tuple(sets)), videos)
+    export_zip(buffer, client.name, sets, _progress_pdf(client.name, tuple(sets)), videos, guided)
     name = f"formcheck-{safe_file_name(client.name)}.zip"
     st.download_button("Download the export (zip)", buffer.getvalue(), name, mime="application/zip")
 
