@@ -205,7 +205,7 @@ def test_deleting_one_set_removes_it_its_corrections_and_its_video(workspace_wit
 
 
 @pytest.mark.usefixtures("open_umask")
-def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path) -> None:
+def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = workspace_with_two_clients
     with Workspace(db) as workspace:
         plank = SideResult("plank", None, reps=0, holds=2, good_form_s=31.5, hold_s=40.0)
@@ -213,6 +213,7 @@ def test_a_clients_data_exported_as_a_zip(workspace_with_two_clients: Path) -> N
         workspace.save_guided_session(workspace.client("Ana Secretname"), summary, "2026-12-01T08:00:00+00:00")
     out = db.parent / "ana.zip"
     assert main(["history", "ANA secretname", "--zip", str(out), "--db", str(db)]) == 0
+    assert "2026-12-01  guided 'Back basics': plank 31.5 s good form" in capsys.readouterr().out
     assert mode(out) == 0o600
     with zipfile.ZipFile(out) as archive:
         assert sorted(archive.namelist()) == [

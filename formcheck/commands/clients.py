@@ -208,6 +208,8 @@ def run_history(args: argparse.Namespace) -> int:
         sets, guided = workspace.sets(client), workspace.guided_sessions(client)
     for record in sets:
         sys.stdout.write(_history_line(record) + "\n")
+    for session in guided:
+        sys.stdout.write(_guided_line(session) + "\n")
     if not sets:
         log.info("%s has no reviewed sets yet: add some with `formcheck batch %s VIDEO...`", args.client, args.client)
     name = sets[0].client if sets else args.client
@@ -252,6 +254,13 @@ def _history_line(record: SetRecord) -> str:
         f"#{record.id:<4} {record.recorded_at[:10]}  {record.video_name}: {record.exercise or '?'}, "
         f"{record.reps} reps, {clean}; {faults}"
     )
+
+
+def _guided_line(session: GuidedSessionRecord) -> str:
+    """One guided session: ``2026-12-01  guided "Back basics": plank 31.5 s good form, bird dog 20.0 s …``."""
+    good = session.summary.good_form_s_by_exercise()
+    parts = ", ".join(f"{exercise.replace('_', ' ')} {seconds:.1f} s good form" for exercise, seconds in good.items())
+    return f"      {session.finished_at[:10]}  guided {session.summary.programme!r}: {parts or 'nothing done'}"
 
 
 def run_correct(args: argparse.Namespace) -> int:
