@@ -106,7 +106,7 @@ class Prediction:
     recognised: str | None = None  # what --exercise auto recognised (None: unsure or no pose)
     # what --exercise auto named as an exercise formcheck does not check (formcheck.recognize.UNSUPPORTED)
     unsupported: str | None = None
-    holds: tuple[TimedHold, ...] = ()
+    holds: tuple[TimedHold, ...] | None = ()  # None: not reported (the live coach times holds but keeps no spans)
 
     @classmethod
     def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
@@ -312,7 +312,7 @@ def _holds_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict
     its side (:meth:`TimedHold.matches`)."""
     by_exercise: dict[str, Rate] = {}
     for clip, pred in pairs:
-        if clip.holds is None:
+        if clip.holds is None or pred.holds is None:
             continue
         found = len(pred.holds) == len(clip.holds) and all(
             mine.matches(true) for mine, true in zip(pred.holds, clip.holds, strict=True)

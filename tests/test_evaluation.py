@@ -244,6 +244,8 @@ def test_holds_are_on_time_within_half_a_second_and_on_their_side() -> None:
     plank = replace(clip("plank", set()), holds=(TimedHold(1.0, 5.0),))
     pairs += [(plank, replace(said(set(), exercise="plank"), holds=(TimedHold(1.2, 5.1, None),)))]
     pairs += [(clip("squat", set()), said(set()))]
+    # The live coach keeps no hold spans: its holds are not scored.
+    pairs += [(side_plank, replace(said(set(), exercise="side_plank"), holds=None))]
     scores = score(pairs, ["side_plank", "plank", "squat"])
     assert (scores.holds_on_time.hits, scores.holds_on_time.total) == (2, 5)
     assert {name: (r.hits, r.total) for name, r in scores.by_exercise_holds.items()} == {

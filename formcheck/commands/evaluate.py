@@ -277,7 +277,10 @@ def _live_prediction(raw: PoseSequence, exercise: str, profile: str, equipment: 
     shown = replay(raw, LiveSettings(exercise, profile, equipment=equipment))
     frames_with_pose = int(raw.has_pose().sum())
     # Live coaching does not report unjudged checks (it gives set-up guidance instead): checks=0 keeps them unscored.
-    return Prediction(exercise, shown.cued, shown.cue_lines, shown.reps, frozenset(), 0, None, frames_with_pose)
+    # Nor hold spans (it shows the running hold time): holds=None keeps them unscored.
+    return Prediction(
+        exercise, shown.cued, shown.cue_lines, shown.reps, frozenset(), 0, None, frames_with_pose, holds=None
+    )
 
 
 def _scores_by_view(pairs: Sequence[tuple[LabelledClip, Prediction]], codes: dict[str, list[str]]) -> dict[str, Scores]:
@@ -329,7 +332,7 @@ def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> 
         "camera_yaw_deg": clip.camera_yaw_deg,
         "reps_true": clip.reps,
         "holds_true": None if clip.holds is None else [_hold_json(hold) for hold in clip.holds],
-        "holds": [_hold_json(hold) for hold in pred.holds],
+        "holds": None if pred.holds is None else [_hold_json(hold) for hold in pred.holds],
         "recognised": recognised[0],
         "recognition_confidence": None if recognised[1] is None else round(recognised[1], 4),
         "judged_as": pred.exercise,
