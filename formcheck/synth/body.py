@@ -31,6 +31,14 @@ BACK_ROUNDING_GAIN = 0.2
 # outside it the buttocks, shoulder girdle and neck do not move, so arms (which never move) meet no seam.
 BACK_ROUNDING_SPAN = (0.05, 0.85)
 _DEPTH_BIN_M = 0.01  # slices of the torso in which front, middle and back are found
+# A loose shirt (``RenderedBody.load(..., loose_shirt=True)``, see ``loose_shirt_offsets_m``). anny is skin with the
+# clothes painted on, so a clean back shows the whole lumbar hollow of standing anatomy (3.8 cm under the line from
+# the buttocks to the shoulder blades on carl, 4.9 cm on ben): clean side-view deadlift bottoms read -0.034 to -0.074
+# of trunk length where real flat backs, in shirts, read at most 0.023. Drawn across the hollow, the shirt brings
+# them to -0.027..0.014. The shirt spans this part of the hip→shoulder height (the buttocks to the shoulders).
+LOOSE_SHIRT_SPAN = (-0.15, 1.0)
+_SHIRT_MIDLINE_HALF_WIDTH_M = 0.05  # the back profile the shirt is drawn over: vertices this close to the midline
+_SHIRT_SMOOTHING_SLICES = 5  # the gap under the shirt is averaged over 5 cm of height, so no fold shows
 _ARM_BONE_PREFIXES = ("upperarm", "lowerarm", "wrist", "metacarpal", "finger")
 
 INSTALL_HINT = "pip install -e '.[synth]'"
@@ -149,27 +157,75 @@ def _dorsal_depth_weight(rest_vertices_m: FloatArray, movable: npt.NDArray[np.bo
     return weight
 
 
+def loose_shirt_offsets_m(
+    rest_vertices_m: FloatArray, movable: npt.NDArray[np.bool_], hip_z_m: float, shoulder_z_m: float
+) -> FloatArray:
+    """Offsets (V×3, metres) of a shirt drawn straight across the hollows of the back of a rest-pose mesh.
+
+    Same frame and arguments as :func:`back_rounding_offsets_m`. The back's midline profile (the most dorsal ``y`` of
+    each 1-cm slice of height within ``LOOSE_SHIRT_SPAN``) is covered by its upper hull, as cloth stretched from the
+    buttocks to the shoulder blades would be; the gap under it (smoothed over height) moves the back half of the torso
+    dorsally, tapering to 0 at mid-depth. Convex parts (the buttocks, the shoulder blades, a rounded back) keep their
+    shape; only dorsal ``+y`` offsets, and never negative ones.
+    """
+    depth = _dorsal_depth_weight(rest_vertices_m, movable)
+    trunk_m = shoulder_z_m - hip_z_m
+    low_z, high_z = (hip_z_m + fraction * trunk_m for fraction in LOOSE_SHIRT_SPAN)
+    z = rest_vertices_m[:, 2]
+    midline = movable & (depth > 0.5) & (np.abs(rest_vertices_m[:, 0]) < _SHIRT_MIDLINE_HALF_WIDTH_M)
+    midline &= (z > low_z) & (z < high_z)
+    slices = np.floor(z / _DEPTH_BIN_M).astype(np.int64)
+    profile_slices = np.unique(slices[midline])
+    offsets = np.zeros_like(rest_vertices_m, dtype=np.float64)
+    if len(profile_slices) < 2:
+        return offsets
+    back_y = np.array([rest_vertices_m[midline & (slices == index), 1].max() for index in profile_slices])
+    slice_z = (profile_slices + 0.5).astype(np.float64) * _DEPTH_BIN_M
+    gap_m = _upper_hull_at(slice_z, back_y) - back_y
+    kernel = np.ones(_SHIRT_SMOOTHING_SLICES) / _SHIRT_SMOOTHING_SLICES
+    gap_m = np.convolve(np.pad(gap_m, _SHIRT_SMOOTHING_SLICES // 2, mode="edge"), kernel, mode="valid")
+    offsets[:, 1] = np.where(movable, np.interp(z, slice_z, gap_m, left=0.0, right=0.0) * depth, 0.0)
+    return offsets
+
+
+def _upper_hull_at(x: FloatArray, y: FloatArray) -> FloatArray:
+    """The upper convex hull of the points (x, y) (x increasing), evaluated at x."""
+    hull: list[int] = []
+    for i in range(len(x)):
+        while len(hull) >= 2:
+            a, b = hull[-2], hull[-1]
+            if (x[b] - x[a]) * (y[i] - y[a]) - (y[b] - y[a]) * (x[i] - x[a]) >= 0.0:
+                hull.pop()
+            else:
+                break
+        hull.append(i)
+    return np.asarray(np.interp(x, x[hull], y[hull]), dtype=np.float64)
+
+
 @dataclass(frozen=True)
 class BackRounding:
-    """What posing needs to round one body's back: the moving vertices, their rest-frame offsets per radian of
-    flexion, their skinning weights and the rest-pose bone rotations (anny skins linearly, so a rest-frame offset
-    moves with the blend of its bones' rotations)."""
+    """What posing needs to shape one body's back: the moving vertices, their rest-frame offsets per radian of
+    flexion and, with a loose shirt, at any flexion; their skinning weights and the rest-pose bone rotations (anny
+    skins linearly, so a rest-frame offset moves with the blend of its bones' rotations)."""
 
     vertex_ids: npt.NDArray[np.int64]
     offsets_per_rad_m: FloatArray  # (M, 3)
     weights: FloatArray  # (M, K)
     bone_ids: npt.NDArray[np.int64]  # (M, K)
     rest_bone_rotations: FloatArray  # (B, 3, 3)
+    shirt_offsets_m: FloatArray | None = None  # (M, 3); None: the clothes are painted on the skin
 
     def posed_offsets_m(self, bone_rotations: FloatArray, flexion_deg: float) -> FloatArray:
         """(M, 3) world offsets of the moving vertices for posed bone rotations (B, 3, 3)."""
         skinning = bone_rotations @ np.transpose(self.rest_bone_rotations, (0, 2, 1))
         blend = np.einsum("mk,mkij->mij", self.weights, skinning[self.bone_ids])
         offsets = max(0.0, math.radians(flexion_deg)) * self.offsets_per_rad_m
+        if self.shirt_offsets_m is not None:
+            offsets = offsets + self.shirt_offsets_m
         return np.asarray(np.einsum("mij,mj->mi", blend, offsets), dtype=np.float64)
 
     @classmethod
-    def of_rest_mesh(cls, out: Any, model: Any, vertex_bone: list[str]) -> BackRounding:
+    def of_rest_mesh(cls, out: Any, model: Any, vertex_bone: list[str], loose_shirt: bool = False) -> BackRounding:
         """From anny's output for a phenotype (its skinning rest frame, not the default-posed ``vertices``)."""
         rest_vertices = out["rest_vertices"][0].numpy().astype(np.float64)
         heads = out["rest_bone_heads"][0].numpy().astype(np.float64)
@@ -178,13 +234,16 @@ class BackRounding:
         shoulder_z = 0.5 * float(heads[labels.index("upperarm01.L"), 2] + heads[labels.index("upperarm01.R"), 2])
         movable = np.array([not bone.startswith(_ARM_BONE_PREFIXES) for bone in vertex_bone])
         per_rad = back_rounding_offsets_m(rest_vertices, movable, hip_z, shoulder_z, math.degrees(1.0))
-        ids = np.flatnonzero(np.any(per_rad != 0.0, axis=1))
+        shirt = loose_shirt_offsets_m(rest_vertices, movable, hip_z, shoulder_z) if loose_shirt else None
+        moved = np.any(per_rad != 0.0, axis=1) | (np.any(shirt != 0.0, axis=1) if shirt is not None else False)
+        ids = np.flatnonzero(moved)
         return cls(
             vertex_ids=ids,
             offsets_per_rad_m=per_rad[ids],
             weights=model.vertex_bone_weights.numpy().astype(np.float64)[ids],
             bone_ids=model.vertex_bone_indices.numpy().astype(np.int64)[ids],
             rest_bone_rotations=out["rest_bone_poses"][0, :, :3, :3].numpy().astype(np.float64),
+            shirt_offsets_m=shirt[ids] if shirt is not None else None,
         )
 
 
@@ -217,7 +276,9 @@ class RenderedBody:
     _parents: list[int]
 
     @classmethod
-    def load(cls, phenotype: dict[str, float]) -> RenderedBody:
+    def load(cls, phenotype: dict[str, float], loose_shirt: bool = False) -> RenderedBody:
+        """The body of ``phenotype``; ``loose_shirt`` draws its shirt across the back's hollows (see
+        ``loose_shirt_offsets_m``) instead of painting it on the skin."""
         import torch  # noqa: PLC0415 - optional dependency, imported when used
 
         model, regressor = _model()
@@ -245,7 +306,7 @@ class RenderedBody:
         faces = model.get_triangular_faces().numpy().astype(np.int64)
         rest_vertices = out["vertices"][0].numpy().astype(np.float64)
         vertex_bone = [labels[int(b)] for b in dominant]
-        back = BackRounding.of_rest_mesh(out, model, vertex_bone)
+        back = BackRounding.of_rest_mesh(out, model, vertex_bone, loose_shirt)
         return cls(phenotype, skeleton, faces, vertex_bone, rest_vertices, back, index, parents)
 
     def posed(
@@ -276,7 +337,7 @@ class RenderedBody:
         vertices = out["vertices"][0].numpy().astype(np.float64)
         heads = out["bone_poses"][0, :, :3, 3].numpy().astype(np.float64)
         flexion_deg = thoracolumbar_flexion_deg(rotations)
-        if flexion_deg > 0.0:
+        if flexion_deg > 0.0 or self.back_rounding.shirt_offsets_m is not None:
             bone_rotations = out["bone_poses"][0, :, :3, :3].numpy().astype(np.float64)
             back = self.back_rounding
             vertices[back.vertex_ids] += back.posed_offsets_m(bone_rotations, flexion_deg)
