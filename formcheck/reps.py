@@ -12,12 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
-from formcheck.exercises.spec import Motion
 from formcheck.types import BoolArray, FloatArray
+
+if TYPE_CHECKING:  # only named in annotations: importing the exercises here would import every exercise file, and
+    # one that reads this module (the dead bug reads its runs) would find it half-initialised
+    from formcheck.exercises.spec import Motion
 
 # Tracking gaps up to this long (no pose, or briefly out of the gates) do not break a rep or a hold.
 MAX_BRIDGED_GAP_S = 0.3
