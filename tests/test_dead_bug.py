@@ -48,10 +48,11 @@ def test_reps_alternate_sides_by_the_lowered_arm_and_are_counted_per_side(near: 
 def test_the_lowering_is_timed_from_the_tabletop_to_the_reach() -> None:
     clean = _features(DEAD_BUG.build(None), "limb_lowering_s")["limb_lowering_s"]
     fast = _features(DEAD_BUG.build("limb_too_fast"), "limb_lowering_s")["limb_lowering_s"]
-    # Stick figures lower at an even speed: 2.0 s clean, a third of it when too fast.
-    assert np.nanmin(clean) == pytest.approx(2.0, abs=0.04)
-    assert np.nanmax(clean) == pytest.approx(2.0, abs=0.04)
-    assert np.nanmax(fast) == pytest.approx(2.0 / 3.0, abs=0.04)
+    # Stick figures lower at an even speed, 80 % of the way in 80 % of the time, read as a smooth human movement
+    # that takes twice its middle 80 %: 2 s read 3.2 s, a third of it 1.07 s.
+    assert np.nanmin(clean) == pytest.approx(3.2, abs=0.04)
+    assert np.nanmax(clean) == pytest.approx(3.2, abs=0.04)
+    assert np.nanmax(fast) == pytest.approx(1.6 / 3.0 / 0.5, abs=0.04)
     assert FEATURES["limb_lowering_s"].unit == "s"
 
 
@@ -59,7 +60,7 @@ def test_a_fast_lowering_is_explained_in_seconds() -> None:
     report = analyze_sequence(DEAD_BUG.build("limb_too_fast"), exercise="dead_bug")
     fault = report.faults[0]
     assert (fault.code, fault.feature, fault.unit) == ("limb_too_fast", "limb_lowering_s", "s")
-    assert fault_evidence(fault) == "measured: 0.7 s (lower limit 1.3 s, typical value over the lowering)"
+    assert fault_evidence(fault) == "measured: 1.1 s (lower limit 1.5 s, typical value over the lowering)"
     assert feature_label("limb_lowering_s") == "Limb lowering (s)"
 
 
@@ -89,9 +90,7 @@ def test_the_trunk_is_measured_against_its_own_tabletop_position() -> None:
     assert [round(fault.value, 1) for fault in report.faults] == [12.0] * 4
 
 
-# The stick dead bug lies with its hips exactly level with its shoulders, where the curl-up's "shoulders up" sign
-# is undecided (hip_lift_deg 0 against its -1° boundary): the curl-up keeps 0.19 of it.
-ON_THE_BACK = {"dead_bug": 0.81, "curl_up": 0.98, "glute_bridge": 1.0}
+ON_THE_BACK = {"dead_bug": 0.99, "curl_up": 0.98, "glute_bridge": 1.0}
 
 
 @pytest.mark.parametrize("exercise", sorted(ON_THE_BACK))

@@ -28,6 +28,7 @@ NOSE_MIN_VISIBILITY = 0.5
 # Feet on the floor: the higher ankle at most this far above the hips (leg lengths). Feet on the floor read ~0 (the
 # ankle and the hip joint centre are both a hand's breadth above the floor); a dead bug's tabletop reads ~0.5.
 FEET_DOWN_MAX_NORM = 0.2
+FEET_UP_READING_DEG = 90.0
 BENT_KNEE_DEG, STRAIGHT_KNEE_DEG = 90.0, 180.0
 STRAIGHT_PLUS_BENT_DEG = BENT_KNEE_DEG + STRAIGHT_KNEE_DEG
 
@@ -183,16 +184,30 @@ def _feet_down_knee_difference(body: Body) -> FloatArray:
     return np.asarray(np.where(feet_up, 0.0, np.abs(left - right)), dtype=np.float64)
 
 
+@feature(
+    "feet_down_hip_lift_deg",
+    "hip_lift_deg (hips above the shoulders, world, any view) with both feet down; 90 with a foot in the air, a "
+    "posture neither a curl-up nor a bridge is in",
+    (Joint.SHOULDER, Joint.HIP, Joint.KNEE, Joint.ANKLE),
+    sides="both",
+)
+def _feet_down_hip_lift(body: Body) -> FloatArray:
+    with np.errstate(invalid="ignore"):
+        feet_up = _feet_above_hips_norm(body) > FEET_DOWN_MAX_NORM
+    return np.asarray(np.where(feet_up, FEET_UP_READING_DEG, FEATURES["hip_lift_deg"].compute(body)), dtype=np.float64)
+
+
 EXERCISE = Exercise(
     name="curl_up",
     title="Curl-up",
     looks=Looks(
         Posture.SUPINE,
         signs=(
-            # The shoulders, not the hips, come up: the median of hip_lift_deg (hips above the shoulders) over the
-            # set reads -4°, -5° and -9° on clean rendered curl-ups (side, side with the far knee bent, 45°), +4° to
-            # +21° on real bridges (+4° the single-leg one) and +12° to +37° on rendered ones.
-            Sign("hip_lift_deg", below=-1.0, scale=1.5),
+            # The shoulders, not the hips, come up, with the feet down: the median of hip_lift_deg (hips above the
+            # shoulders) over the set reads -4°, -5° and -9° on clean rendered curl-ups (side, side with the far knee
+            # bent, 45°), +4° to +21° on real bridges and +12° to +37° on rendered ones. Rendered dead bugs read -3° to
+            # +1° with their feet in the air (90 here); the real single-leg bridge lifts a foot too.
+            Sign("feet_down_hip_lift_deg", below=-1.0, scale=1.5),
             # One knee bent, the other leg straight on the floor: rendered curl-ups read 65-70°, real bridges 6-15°,
             # a foot in the air 0 (a dead bug's tabletop, a real single-leg bridge). From the side the far knee is
             # often hidden (a rendered bridge and a rendered curl-up): this sign is then unread, so it weighs less.

@@ -21,9 +21,12 @@ _SIDE = (View.SIDE,)
 TABLETOP_MAX_REACH_DEG = 20.0
 # A lowering is timed when it goes at least this far from the tabletop (the motion's rest exit).
 TIMED_MIN_TRAVEL_DEG = 25.0
-# Timed from 10 % to 90 % of the way down (the ends of a movement creep) and scaled to the whole way as if at even
-# speed: a steady 2-s lowering reads 2.0 s, an eased one (slow start and finish) a little less.
+# Timed from 10 % to 90 % of the way down (the ends of a movement creep, and the tabletop wobbles) and scaled to
+# the whole movement as a smooth human reach goes: a minimum-jerk movement (Flash & Hogan 1985) covers its middle
+# 80 % in half of its time. A rendered eased 2-s lowering took 1.0 s from 10 % to 90 % and so reads 2.0 s; a steady
+# (even-speed) stick-figure lowering of 2 s reads 3.2 s.
 TIMED_FROM, TIMED_TO = 0.1, 0.9
+MIDDLE_SHARE_OF_TIME = 0.5
 # Left/right differences smaller than this do not say which limb moves.
 SIDE_DIFFERENCE_FLOOR_DEG = 20.0
 
@@ -128,7 +131,8 @@ def _trunk_tilt_change(body: Body) -> FloatArray:
 
 @feature(
     "limb_lowering_s",
-    "how long the lowering this frame belongs to took, from 10 % to 90 % of its way down, scaled to the whole way",
+    "how long the lowering this frame belongs to took: its time from 10 % to 90 % of the way down, doubled (a "
+    "smooth human movement spends half its time there)",
     # The near limbs must be seen; a far limb hidden behind them is left out of the reach (as in tabletop).
     (Joint.SHOULDER, Joint.WRIST, Joint.HIP, Joint.KNEE),
 )
@@ -151,7 +155,7 @@ def _limb_lowering(body: Body) -> FloatArray:
 
 
 def _lowering_span(reach: FloatArray, t_s: FloatArray, rest: float, deepest: int) -> tuple[int, float] | None:
-    """(first frame of the lowering that ends at ``deepest``, seconds it took scaled to the whole way), or None when
+    """(first frame of the lowering that ends at ``deepest``, seconds it took as a whole), or None when
     its start was not seen."""
     travel = reach[deepest] - rest
     with np.errstate(invalid="ignore"):
@@ -161,7 +165,7 @@ def _lowering_span(reach: FloatArray, t_s: FloatArray, rest: float, deepest: int
         return None
     first = int(below_start[-1])
     last = first + int(np.argmin(below_end[first:]))
-    return first, float(t_s[last] - t_s[first]) / (TIMED_TO - TIMED_FROM)
+    return first, float(t_s[last] - t_s[first]) / MIDDLE_SHARE_OF_TIME
 
 
 EXERCISE = Exercise(
@@ -214,9 +218,9 @@ EXERCISE = Exercise(
         Check(
             code="limb_too_fast",
             limits=(Limit("limb_lowering_s", "min", "min_s"),),
-            # Coached as a slow lowering, about 2 s; the stick figure's steady 2-s lowering reads 2.0 s, a 0.7-s one
-            # 0.7 s.
-            thresholds={"min_s": (1.0, 1.3, 1.6)},
+            # Coached as a slow lowering, about 2 s. Rendered clean 2-s lowerings read 2.0-2.1 s; the stick figure's
+            # steady ones 3.2 s, its 0.67-s ones 1.07 s.
+            thresholds={"min_s": (1.2, 1.5, 1.7)},
             aggregate="median",
             phases=("lowering",),
             views=_SIDE,
