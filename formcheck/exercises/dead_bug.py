@@ -206,8 +206,11 @@ EXERCISE = Exercise(
             code="trunk_moves",
             limits=(Limit("trunk_tilt_change_deg", "max", "max_deg"),),
             # Published coaching: the low back stays in contact with the floor and the pelvis does not rock while
-            # the limbs move. The stick figure's planted 12° tilt reads 12°, its clean reps 0°.
-            thresholds={"max_deg": (10.0, 7.0, 5.0)},
+            # the limbs move. This sees the hips or the ribs rising (the stick figure's planted 12° tilt reads 12°,
+            # its clean reps 0°). Rendered clean reps read up to 5.8° (MediaPipe's hips shift as the leg swings); a
+            # rendered 20° arch of the low back with the hips and shoulders still on the floor reads 5.1-7.0°, no
+            # more than that: it is not told from clean form by landmarks, and is not reported.
+            thresholds={"max_deg": (10.0, 8.0, 6.5)},
             aggregate="max",
             phases=("lowering", "extended", "returning"),
             views=_SIDE,
@@ -218,9 +221,9 @@ EXERCISE = Exercise(
         Check(
             code="limb_too_fast",
             limits=(Limit("limb_lowering_s", "min", "min_s"),),
-            # Coached as a slow lowering, about 2 s. Rendered clean 2-s lowerings read 2.0-2.1 s; the stick figure's
-            # steady ones 3.2 s, its 0.67-s ones 1.07 s.
-            thresholds={"min_s": (1.2, 1.5, 1.7)},
+            # Coached as a slow lowering, about 2 s. Rendered 2-s lowerings read 1.4-2.2 s (16 reps, 8 clips), 0.6-s
+            # ones 0.5 and 0.7 s; the stick figure's steady 2-s ones 3.2 s, its 0.5-s ones 0.87 s.
+            thresholds={"min_s": (0.8, 1.1, 1.25)},
             aggregate="median",
             phases=("lowering",),
             views=_SIDE,
@@ -242,7 +245,7 @@ EXERCISE = Exercise(
 # --- test motion: a stick figure doing the exercise, clean or with one planted fault ---------------------------
 
 _TABLETOP = Limbs(upper_arm=0.0, forearm=0.0, thigh=0.0, shin=90.0, foot=0.0)
-FAST_LOWERING_SHARE = 1 / 3  # the fast lowering takes a third of the clean one's time
+FAST_LOWERING_SHARE = 1 / 4  # the fast lowering takes a quarter of the clean one's time
 
 
 def _reach_progress(m: Moment, fault: str | None) -> float:
