@@ -10,6 +10,7 @@ import formcheck.synth.motions as motions_package
 from formcheck.commands import synth as synth_command
 from formcheck.synth.generate import eval_specs
 from formcheck.synth.motions import EXERCISES, FAULT_UNITS, FAULTS, MOTIONS, VARIANTS, ClipPlan
+from formcheck.synth.truth import load_schema
 from formcheck.types import FormcheckError
 
 
@@ -65,3 +66,21 @@ def test_synth_command_help_lists_every_registered_exercise(capsys: pytest.Captu
     for name in EXERCISES:
         assert name in out
         assert f"{name}: {'/'.join(VARIANTS[name])}" in out
+
+
+def test_truth_schema_names_every_registered_exercise_fault_and_unit() -> None:
+    properties = load_schema()["properties"]
+    fault = properties["labels"]["properties"]["faults"]["items"]["properties"]
+    assert set(properties["exercise"]["enum"]) == set(EXERCISES)
+    assert set(fault["code"]["enum"]) == set(FAULT_UNITS)
+    assert set(fault["unit"]["enum"]) == {unit for unit, _ in FAULT_UNITS.values()}
+
+
+def test_eval_preset_plants_back_care_faults_at_two_levels_with_the_side_plank_seen_from_the_front() -> None:
+    from formcheck.synth.generate import _MAGNITUDE_LEVELS  # noqa: PLC0415 - the levels are the preset's own table
+
+    specs = eval_specs(150, seed=5, exercises=("side_plank", "curl_up", "dead_bug"))
+    planted = {(spec.plan.exercise, code, magnitude) for spec in specs for code, magnitude in spec.plan.faults.items()}
+    assert planted == {(name, code, level) for (name, code), levels in _MAGNITUDE_LEVELS.items() for level in levels}
+    assert all(spec.camera_yaw_deg >= 30.0 for spec in specs if spec.plan.exercise == "side_plank")
+    assert all(spec.camera_yaw_deg <= 60.0 for spec in specs if spec.plan.exercise != "side_plank")

@@ -21,7 +21,15 @@ from formcheck.synth.camera import frame_camera
 from formcheck.synth.degrade import Degradations
 from formcheck.synth.encode import write_h264
 from formcheck.synth.kinematics import landmarks_from_heads, pose
-from formcheck.synth.motions import FAULT_UNITS, FAULTS, FRONT_ONLY_FAULTS, VARIANTS, ClipPlan, build_motion
+from formcheck.synth.motions import (
+    FAULT_UNITS,
+    FAULTS,
+    FRONT_ONLY_FAULTS,
+    MOTIONS,
+    VARIANTS,
+    ClipPlan,
+    build_motion,
+)
 from formcheck.synth.render import FLOORS, SKIN_TONES, WALLS, Appearance, Renderer, vertex_colours
 from formcheck.synth.truth import SCHEMA_ID, frame_truth, write_truth
 from formcheck.types import FormcheckError
@@ -79,11 +87,13 @@ def render_clip(spec: ClipSpec, out_dir: Path) -> tuple[Path, Path, float]:
     rng = np.random.default_rng(spec.seed)
     body = _body(spec.phenotype)
     motion = build_motion(spec.plan, body.skeleton)
+    on_floor = MOTIONS[spec.plan.exercise].mesh_on_floor
     posed_frames = []
     for frame_spec in motion.specs:
         posed = pose(body.skeleton, frame_spec)
         vertices, heads, keypoints = body.posed(posed.rotations, np.asarray(frame_spec.translation))
-        lift = min(0.0, -float(vertices[:, 2].min()))  # bring a floating body down onto the floor
+        lowest = float(vertices[:, 2].min())
+        lift = -lowest if on_floor else min(0.0, -lowest)  # bring a floating (or, lying, a sunken) body onto the floor
         vertices[:, 2] += lift
         named = {name: body.head_of(heads, name) for name in body.skeleton.bones}
         points = landmarks_from_heads(body.skeleton, named, posed.rotations, keypoints)
@@ -308,14 +318,54 @@ SAMPLE_CLIPS: list[tuple[str, str, str, dict[str, float], str, float, str, Degra
         "left",
         Degradations(blur_sigma=0.8, noise_sigma=3.0, occluder=(0.0, 0.62, 0.22, 1.0)),
     ),
+    ("side_plank_left_clean_front", "side_plank", "left", {}, "ava", 90.0, "left", _CLEAN),
+    ("side_plank_right_clean_oblique45", "side_plank", "right", {}, "ben", 45.0, "right", _CLEAN),
+    ("side_plank_left_hips_drop_15", "side_plank", "left", {"hips_drop": 15.0}, "carl", 85.0, "left", _CLEAN),
+    ("side_plank_right_hips_pike_20", "side_plank", "right", {"hips_pike": 20.0}, "dina", 85.0, "right", _CLEAN),
+    ("side_plank_left_trunk_rotation_20", "side_plank", "left", {"trunk_rotation": 20.0}, "eli", 90.0, "right", _CLEAN),
+    (
+        "side_plank_right_shoulder_not_stacked_15",
+        "side_plank",
+        "right",
+        {"shoulder_not_stacked": 15.0},
+        "ava",
+        85.0,
+        "left",
+        _ROUGH,
+    ),
+    ("curl_up_left_clean_side", "curl_up", "left", {}, "ben", 5.0, "left", _CLEAN),
+    ("curl_up_right_clean_oblique45", "curl_up", "right", {}, "dina", 45.0, "right", _CLEAN),
+    ("curl_up_right_clean_side_far_knee", "curl_up", "right", {}, "eli", 5.0, "left", _CLEAN),
+    ("curl_up_left_neck_flexion_25", "curl_up", "left", {"neck_flexion": 25.0}, "eli", 0.0, "left", _CLEAN),
+    ("curl_up_right_lift_too_high_20", "curl_up", "right", {"lift_too_high": 20.0}, "ava", 5.0, "right", _CLEAN),
+    ("curl_up_left_lift_too_high_12", "curl_up", "left", {"lift_too_high": 12.0}, "carl", 0.0, "right", _ROUGH),
+    ("dead_bug_left_clean_side", "dead_bug", "left", {}, "ava", 5.0, "left", _CLEAN),
+    ("dead_bug_right_clean_oblique45", "dead_bug", "right", {}, "eli", 45.0, "left", _CLEAN),
+    ("dead_bug_right_clean_side", "dead_bug", "right", {}, "ben", 5.0, "right", _CLEAN),
+    (
+        "dead_bug_left_arm_leg_not_opposite_80",
+        "dead_bug",
+        "left",
+        {"arm_leg_not_opposite": 80.0},
+        "ben",
+        0.0,
+        "right",
+        _CLEAN,
+    ),
+    ("dead_bug_right_trunk_moves_20", "dead_bug", "right", {"trunk_moves": 20.0}, "carl", 5.0, "left", _CLEAN),
+    ("dead_bug_left_limb_too_fast_0.6s", "dead_bug", "left", {"limb_too_fast": 0.6}, "dina", 0.0, "left", _CLEAN),
 ]
+
+
+# McGill's curl-up holds each lift for a few seconds, and a clip has two lifts: 2.5 s keeps it under 10 s.
+SAMPLE_HOLD_S = {"curl_up": 2.5}
 
 
 def sample_specs(fps: float = 20.0, base_seed: int = 1000) -> list[ClipSpec]:
     specs = []
     for i, (name, exercise, variant, faults, body, yaw, side, degradations) in enumerate(SAMPLE_CLIPS):
         phenotype, look = BODIES[body]
-        plan = ClipPlan(exercise, variant, faults, fps=fps, reps=2, hold_s=3.5)
+        plan = ClipPlan(exercise, variant, faults, fps=fps, reps=2, hold_s=SAMPLE_HOLD_S.get(exercise, 3.5))
         specs.append(ClipSpec(name, plan, phenotype, look, yaw, side, degradations=degradations, seed=base_seed + i))
     return specs
 
@@ -331,6 +381,21 @@ _MAGNITUDE_RANGES.update(
         "knees_cave": (8.0, 20.0),
     }
 )
+
+
+# The back-care exercises are planted at two magnitudes each, a subtle and a clear one (their unit: degrees, or
+# seconds for limb_too_fast), so detection can be read at both.
+_MAGNITUDE_LEVELS: dict[tuple[str, str], tuple[float, float]] = {
+    ("side_plank", "hips_drop"): (8.0, 15.0),
+    ("side_plank", "hips_pike"): (10.0, 20.0),
+    ("side_plank", "trunk_rotation"): (10.0, 25.0),
+    ("side_plank", "shoulder_not_stacked"): (8.0, 15.0),
+    ("curl_up", "neck_flexion"): (10.0, 25.0),
+    ("curl_up", "lift_too_high"): (8.0, 20.0),
+    ("dead_bug", "arm_leg_not_opposite"): (40.0, 80.0),
+    ("dead_bug", "trunk_moves"): (8.0, 15.0),
+    ("dead_bug", "limb_too_fast"): (0.5, 1.0),
+}
 
 
 def eval_specs(count: int, seed: int, fps: float = 20.0, exercises: Sequence[str] | None = None) -> list[ClipSpec]:
@@ -352,12 +417,17 @@ def eval_specs(count: int, seed: int, fps: float = 20.0, exercises: Sequence[str
         faults: dict[str, float] = {}
         if rng.random() > 0.3:
             code = str(rng.choice(FAULTS[exercise]))
-            low, high = _MAGNITUDE_RANGES[code]
-            faults[code] = round(float(rng.uniform(low, high)), 1)
+            if (exercise, code) in _MAGNITUDE_LEVELS:
+                faults[code] = float(rng.choice(_MAGNITUDE_LEVELS[exercise, code]))
+            else:
+                low, high = _MAGNITUDE_RANGES[code]
+                faults[code] = round(float(rng.uniform(low, high)), 1)
         if any(code in FRONT_ONLY_FAULTS for code in faults):
             yaw = float(rng.uniform(80.0, 90.0))
         else:
             yaw = float(rng.choice([rng.uniform(0.0, 10.0), 20.0, 45.0, rng.uniform(0.0, 60.0)]))
+            if MOTIONS[exercise].view == "front":
+                yaw = 90.0 - yaw  # the same spread of yaws, measured off the front
         phenotype = {
             k: round(float(rng.uniform(lo, hi)), 2)
             for k, (lo, hi) in {

@@ -173,7 +173,11 @@ class PoseSpec:
     ``trunk``: sagittal angle of the mid-hip → mid-shoulder line. ``spine_flex``: flexion (+, rounding) or extension
     (−) spread over spine04…spine01. ``neck_flex``: head/neck flexion relative to the upper spine (+ = chin
     towards chest). ``pelvis_roll``: rotation of the pelvis about the trunk's long axis (bird dog hips not square;
-    + lifts the left hip). Arms: upper = shoulder→elbow, lower = elbow→wrist, end = wrist→knuckles. Legs: upper =
+    + lifts the left hip). ``trunk_roll``: rotation of the upper trunk about its long axis, spread over spine04…spine01
+    (the shoulders turn by the whole amount relative to the pelvis; + turns the left shoulder backwards). ``side_lean``:
+    the whole posed body turned about the world front–back (y) axis, after everything else (+ tips the head towards
+    +x, the left side down: 90 lays the body on its left side). Limb angles are in the body's own frame before the
+    lean. Arms: upper = shoulder→elbow, lower = elbow→wrist, end = wrist→knuckles. Legs: upper =
     hip→knee, lower = knee→ankle, end = ankle→ball of the big toe.
     """
 
@@ -181,6 +185,8 @@ class PoseSpec:
     spine_flex: float = 0.0
     neck_flex: float = 0.0
     pelvis_roll: float = 0.0
+    trunk_roll: float = 0.0
+    side_lean: float = 0.0
     arms: dict[str, Limb] = field(default_factory=lambda: {s: Limb(lat_upper=0.12, lat_lower=0.05) for s in SIDES})
     legs: dict[str, Limb] = field(default_factory=lambda: {s: Limb() for s in SIDES})
     translation: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -259,6 +265,8 @@ def solve_rotations(skeleton: Skeleton, spec: PoseSpec) -> dict[str, FloatArray]
     groups["root"] = rot_axis(trunk_axis, spec.pelvis_roll) @ pitch
     for i in range(1, 5):
         groups[f"spine{i}"] = pitch @ upper[f"spine{i}"]
+        if spec.trunk_roll:
+            groups[f"spine{i}"] = rot_axis(trunk_axis, spec.trunk_roll * i / 4.0) @ groups[f"spine{i}"]
     for i in range(1, 4):
         groups[f"neck{i}"] = groups["spine4"] @ rot_x(neck * i)
     rotations: dict[str, FloatArray] = {}
@@ -273,6 +281,9 @@ def solve_rotations(skeleton: Skeleton, spec: PoseSpec) -> dict[str, FloatArray]
             rotations[bone] = limb_rotations[control, side]
         else:
             rotations[bone] = groups[control]
+    if spec.side_lean:
+        lean = rot_axis(np.array([0.0, 1.0, 0.0]), spec.side_lean)
+        rotations = {bone: lean @ rotation for bone, rotation in rotations.items()}
     return rotations
 
 

@@ -98,6 +98,13 @@ class ExerciseMotion:
     variants: tuple[str, ...]
     faults: Mapping[str, Fault]
     build: Builder
+    # Put each frame's lowest vertex on the floor when rendering. Lying and side-lying scripts solve their contacts
+    # with joint-centre heights of an average body; a heavier body's back or pelvis would sink up to 3 cm into the
+    # floor without this (measured on the 'carl' body). Standing and all-fours scripts only lower floating bodies.
+    mesh_on_floor: bool = False
+    # Where the camera stands for it: "side" (yaw measured from the side view) or "front" (the body's line is seen
+    # from the person's front, as for a side plank).
+    view: str = "side"
 
 
 def ease(x: float) -> float:
@@ -187,3 +194,45 @@ def solve_trunk(
 
     cache[key] = solve_scalar(gap, low, high)
     return build(cache[key])
+
+
+# --- lying on the back ---------------------------------------------------------------------------------------------
+
+# Joint centres above the floor when lying on the back (metres): the rendered buttocks and upper back then just
+# touch it (lowest vertices 0-0.5 cm above the floor; the bridge's 0.075 m shoulders put the thoracic back 2 cm into
+# a flat-lying body's floor).
+HIP_SUPINE_M = 0.09
+SHOULDER_SUPINE_M = 0.097
+# A foot standing flat beside hips that rest on the floor is set this much higher than the standing ankle height,
+# for the shin's few degrees of lateral lean the sagittal solve leaves out.
+FLAT_FOOT_MARGIN_M = 0.005
+
+
+def hip_shoulder_chord_deg(skeleton: Skeleton, spine_flex: float) -> float:
+    """Sagittal angle of the hip→shoulder line of an unpitched body whose spine is flexed by ``spine_flex``."""
+    root = pose(skeleton, PoseSpec(trunk=0.0, spine_flex=spine_flex)).rotations["root"]
+    return -math.degrees(math.atan2(float(root[2, 1]), float(root[1, 1])))
+
+
+def supine_trunk_deg(skeleton: Skeleton, build: Callable[[float], PoseSpec]) -> float:
+    """The trunk angle of ``build`` that rests the shoulders and the hips on the floor (shoulders below the hips)."""
+    dz = SHOULDER_SUPINE_M - HIP_SUPINE_M
+
+    def gap(trunk: float) -> float:
+        landmarks = pose(skeleton, build(trunk)).landmarks
+        return float(landmarks["left_shoulder"][2] - landmarks["left_hip"][2]) - dz
+
+    return solve_scalar(gap, -130.0, -60.0)
+
+
+def knee_up_thigh_deg(skeleton: Skeleton, side: str, knee_deg: float) -> float:
+    """Thigh angle of a leg bent to ``knee_deg`` whose foot stands flat beside hips resting on the floor."""
+    thigh = float(np.linalg.norm(skeleton.rest_vector(f"upperleg01.{side}", f"lowerleg01.{side}")))
+    shin = float(np.linalg.norm(skeleton.rest_vector(f"lowerleg01.{side}", f"foot.{side}")))
+    ankle_h = skeleton.height_above_floor(f"foot.{side}")
+
+    def gap(phi: float) -> float:
+        rise = thigh * math.cos(math.radians(phi)) + shin * math.cos(math.radians(phi + 180.0 - knee_deg))
+        return HIP_SUPINE_M + rise - ankle_h - FLAT_FOOT_MARGIN_M
+
+    return solve_scalar(gap, 0.0, 89.0)
