@@ -34,7 +34,9 @@ def _left_knee_bent(m: Moment, fault: str | None) -> StickPose:
 def test_a_rep_is_on_the_side_of_the_bent_knee(near: str) -> None:
     alternating = analyze_sequence(CURL_UP.build(None, Camera(near=Side(near))), exercise="curl_up")
     assert [rep.side for rep in alternating.reps] == ["left", "right", "left", "right"]
+    assert [hold.side for hold in alternating.holds] == ["left", "right", "left", "right"]
     assert "Reps: 4 (left 2, right 2)" in alternating.summary_text()
+    assert "Hold 2, right side: 2.2 s" in alternating.summary_text()
     one_side = Scenario(_left_knee_bent, reps=3, rest_s=1.0, away_s=0.7, active_s=2.0, back_s=0.7, holds=3)
     report = analyze_sequence(one_side.build(None, Camera(near=Side(near))), exercise="curl_up")
     assert [rep.side for rep in report.reps] == ["left"] * 3
