@@ -11,6 +11,7 @@ import pytest
 from formcheck.synth.body import (
     BACK_ROUNDING_GAIN,
     BackRounding,
+    back_off_floor_weight,
     back_rounding_offsets_m,
     loose_shirt_offsets_m,
     thoracolumbar_flexion_deg,
@@ -74,6 +75,23 @@ def test_flexion_is_read_back_from_the_posed_rotations() -> None:
         (PoseSpec(trunk=20.0), 0.0),
     ):
         assert thoracolumbar_flexion_deg(solve_rotations(skeleton, spec)) == pytest.approx(expected, abs=1e-9)
+
+
+def test_a_back_lying_on_the_floor_does_not_round() -> None:
+    """The pelvis pitched by ``a``: its back faces z = sin(a) (standing 0, hinged forward up, lying on it -1)."""
+    weights = [back_off_floor_weight({"spine05": rot_x(pitch)}) for pitch in (58.0, 0.0, -10.0, -30.0, -60.0, -90.0)]
+    np.testing.assert_allclose(weights, [1.0, 1.0, 1.0, 0.5, 0.0, 0.0], atol=1e-12)
+
+
+def test_a_curl_up_renders_as_before() -> None:
+    """McGill's curl-up flexes the spine lying on the back (up to 48.6° with a 20° lift_too_high): no rounding."""
+    from formcheck.synth.motions import ClipPlan, build_motion  # noqa: PLC0415 - keeps the test module light
+
+    skeleton = Skeleton.default()
+    motion = build_motion(ClipPlan("curl_up", "left", {"lift_too_high": 20.0}, fps=5.0, reps=1), skeleton)
+    rotations = [solve_rotations(skeleton, spec) for spec in motion.specs]
+    assert max(thoracolumbar_flexion_deg(r) for r in rotations) > 45.0
+    assert max(back_off_floor_weight(r) for r in rotations) == 0.0
 
 
 def test_posed_offsets_turn_with_the_skinning_bones() -> None:

@@ -31,6 +31,10 @@ BACK_ROUNDING_GAIN = 0.2
 # outside it the buttocks, shoulder girdle and neck do not move, so arms (which never move) meet no seam.
 BACK_ROUNDING_SPAN = (0.05, 0.85)
 _DEPTH_BIN_M = 0.01  # slices of the torso in which front, middle and back are found
+# A back that faces the floor lies on it (the curl-up, whose flexion lifts the head and shoulders off the floor while
+# the low back stays down): the floor keeps it from bulging. The rounding fades out as the pelvis's back turns from
+# 17° below horizontal (the z of its dorsal direction -0.3) to 44° below (-0.7); a deadlift's hinge faces it upwards.
+_BACK_ON_FLOOR_DORSAL_Z = (-0.7, -0.3)
 # A loose shirt (``RenderedBody.load(..., loose_shirt=True)``, see ``loose_shirt_offsets_m``). anny is skin with the
 # clothes painted on, so a clean back shows the whole lumbar hollow of standing anatomy (3.8 cm under the line from
 # the buttocks to the shoulder blades on carl, 4.9 cm on ben): clean side-view deadlift bottoms read -0.034 to -0.074
@@ -114,6 +118,14 @@ def thoracolumbar_flexion_deg(rotations: dict[str, FloatArray]) -> float:
     commands (a rotation about ``+x`` in anny's rest frame; extension reads negative)."""
     relative = rotations["spine05"].T @ rotations["spine01"]
     return math.degrees(math.atan2(float(relative[2, 1]), float(relative[1, 1])))
+
+
+def back_off_floor_weight(rotations: dict[str, FloatArray]) -> float:
+    """How free the back is to round, from world bone rotations: 1 when the pelvis's back (rest ``+y``) faces
+    sideways or up, 0 when it faces the floor (lying on the back), linear in between (``_BACK_ON_FLOOR_DORSAL_Z``)."""
+    dorsal_z = float((rotations["spine05"] @ np.array([0.0, 1.0, 0.0]))[2])
+    low, high = _BACK_ON_FLOOR_DORSAL_Z
+    return float(np.clip((dorsal_z - low) / (high - low), 0.0, 1.0))
 
 
 def back_rounding_offsets_m(
@@ -314,8 +326,9 @@ class RenderedBody:
     ) -> tuple[FloatArray, FloatArray, dict[str, FloatArray]]:
         """Vertices (V×3), bone heads (B×3) and COCO keypoints of this body with world rotations ``rotations``.
 
-        A flexed spine (``thoracolumbar_flexion_deg`` > 0) also rounds the back surface (``back_rounding_offsets_m``);
-        bone heads and keypoints are anny's, so the truth landmarks do not depend on it.
+        A flexed spine (``thoracolumbar_flexion_deg`` > 0) also rounds the back surface (``back_rounding_offsets_m``)
+        unless the back lies on the floor (``back_off_floor_weight``); bone heads and keypoints are anny's, so the
+        truth landmarks do not depend on it.
         """
         import torch  # noqa: PLC0415 - optional dependency, imported when used
 
@@ -336,7 +349,7 @@ class RenderedBody:
             keypoints = regressor(out)[0].numpy().astype(np.float64)
         vertices = out["vertices"][0].numpy().astype(np.float64)
         heads = out["bone_poses"][0, :, :3, 3].numpy().astype(np.float64)
-        flexion_deg = thoracolumbar_flexion_deg(rotations)
+        flexion_deg = thoracolumbar_flexion_deg(rotations) * back_off_floor_weight(rotations)
         if flexion_deg > 0.0 or self.back_rounding.shirt_offsets_m is not None:
             bone_rotations = out["bone_poses"][0, :, :3, :3].numpy().astype(np.float64)
             back = self.back_rounding
