@@ -173,8 +173,9 @@ EXERCISE = Exercise(
     title="Dead bug",
     looks=Looks(
         Posture.SUPINE,
-        # Arms pointing at the ceiling and knees over the hips: stick figures read 90°; bridges and curl-ups keep the
-        # arms on the floor (stick figures 0°, real bridges ≤ 0°, a real single-leg bridge 24°).
+        # Arms pointing at the ceiling and knees over the hips: stick figures read 90°, rendered dead bugs 74-82°
+        # (median over the set); bridges and curl-ups keep the arms on the floor (stick figures 0°, real bridges
+        # ≤ 0°, a real single-leg bridge 24°).
         signs=(Sign("limbs_up_deg", above=55.0, scale=8.0),),
     ),
     description="Rep = one arm lowered overhead with the opposite leg straightened, and brought back to tabletop.",
@@ -192,8 +193,9 @@ EXERCISE = Exercise(
         Check(
             code="arm_leg_not_opposite",
             limits=(Limit("arm_leg_opposition_ratio", "min", "min_ratio"),),
-            # Opposite arm and leg read +1; the same-side leg reaching 10° (of a full 80°) with the arm reads -0.125,
-            # 20° -0.25; a leg that stays in tabletop reads ~0 (an arm-only dead bug is a regression, not this fault).
+            # Opposite arm and leg read +1 on stick figures, +0.54 to +0.96 on clean renders (the far limbs are
+            # partly guessed from the side); the same-side leg reaching fully reads -1 (renders -0.82, -0.83), 10° of
+            # its 80° -0.125; a leg that stays in tabletop ~0 (an arm-only dead bug is a regression, not this fault).
             thresholds={"min_ratio": (-0.1, -0.05, 0.0)},
             aggregate="median",
             phases=("extended",),
