@@ -709,6 +709,23 @@ def _limb_reach(body: Body) -> FloatArray:
 
 
 @feature(
+    "world_knee_bend_deg",
+    "the more bent knee's angle from 3-D world landmarks, any view: ~180 legs straight (a plank), ~90 kneeling on all "
+    "fours (exercise recognition)",
+    _LEG,
+    sides="both",
+)
+def _world_knee_bend(body: Body) -> FloatArray:
+    per_side = [
+        geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
+        for side in (Side.LEFT, Side.RIGHT)
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a side never seen is NaN on both: the min is NaN
+        return np.asarray(np.nanmin(per_side, axis=0), dtype=np.float64)
+
+
+@feature(
     "world_knee_minus_hip_deg",
     "knee_minus_hip_angle_deg from 3-D world landmarks, both sides averaged: any view (exercise recognition)",
     (Joint.SHOULDER, *_LEG),

@@ -41,6 +41,9 @@ FACE_DOWN_MIN_RATIO = 0.5
 # keeps it level (a real deadlift's "side-lying" frames read at most 0.06).
 SIDE_LYING_MIN_LEFT_SIDE_DOWN_RATIO = float(np.sin(np.radians(geometry.SIDE_LYING_MIN_TILT_DEG)))
 QUADRUPED_MIN_HIP_HEIGHT_NORM = 0.42
+# A rendered bird dog with its limbs below level read its hips under 0.42 on 62 % of its frames (so "prone": a plank),
+# its support knee at ~90°; planks hold their knees straight (real and rendered planks: 150-180°).
+QUADRUPED_MAX_KNEE_DEG = 130.0
 # Upright clips whose shoulders never drop below this (fraction of standing height) did not exercise.
 MOVED_MAX_SHOULDER_HEIGHT_NORM = 0.85
 DEEPEST_SHARE = 0.1
@@ -92,9 +95,12 @@ def _posture_masks(features: Mapping[str, FloatArray]) -> dict[str, npt.NDArray[
         upright = known & (body_angle >= UPRIGHT_MIN_BODY_TO_HORIZONTAL_DEG)
         lying = known & ~upright
         face_down = lying & (facing_down >= FACE_DOWN_MIN_RATIO)
-        quadruped = face_down & (hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM)
         # Face down with the shoulders bobbing is push-ups, not a plank: such frames count for no posture.
         moving = features["shoulder_bob_norm"] > STILL_MAX_SHOULDER_BOB_NORM
+        # On all fours the hips stand high over the knees, or (where the world hip height reads low) a knee is
+        # folded under still shoulders; a plank's legs are straight. (Moving, such a frame is the bottom of a lift.)
+        kneeling = (features["world_knee_bend_deg"] <= QUADRUPED_MAX_KNEE_DEG) & ~moving
+        quadruped = face_down & ((hip_height >= QUADRUPED_MIN_HIP_HEIGHT_NORM) | kneeling)
     return {
         "known": known,
         "upright": upright,

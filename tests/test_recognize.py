@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from formcheck import recognize
 from formcheck.exercises import EXERCISES
 from formcheck.exercises.deadlift import HANDS_LOW, HIPS_HIGH
 from formcheck.features import Body, compute_features
@@ -93,3 +94,19 @@ def test_a_hinge_with_the_hands_at_the_knees_is_a_deadlift() -> None:
     assert recognize_exercise(features, without_hinge).exercise != "deadlift"  # hands and hips leave it undecided
     forward_lean = compute_features(Body.from_sequence(SCENARIOS["squat"].build("forward_lean")))
     assert recognize_exercise(forward_lean).exercise == "squat"  # a leaning squat is not mistaken for a hinge
+
+
+def test_on_all_fours_with_a_low_reading_hip_is_a_bird_dog_posture_not_a_plank() -> None:
+    frames = 20
+    lying_face_down = {
+        "body_to_horizontal_deg": np.full(frames, 10.0),
+        "ventral_downward_ratio": np.full(frames, 0.9),
+        "hip_height_norm": np.full(frames, 0.35),  # the world hip height read low, as on a rendered bird dog
+        "shoulder_bob_norm": np.zeros(frames),
+        "shoulder_swing_norm": np.zeros(frames),
+        "left_side_down_ratio": np.zeros(frames),  # the left-right axis level: not lying on the side
+    }
+    kneeling = recognize._posture_masks({**lying_face_down, "world_knee_bend_deg": np.full(frames, 95.0)})
+    straight = recognize._posture_masks({**lying_face_down, "world_knee_bend_deg": np.full(frames, 170.0)})
+    assert kneeling["quadruped"].all() and not kneeling["prone"].any()
+    assert straight["prone"].all() and not straight["quadruped"].any()
