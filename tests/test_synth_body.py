@@ -11,6 +11,7 @@ import pytest
 from formcheck.synth.body import (
     BACK_ROUNDING_GAIN,
     BackRounding,
+    LooseShirt,
     back_off_floor_weight,
     back_rounding_offsets_m,
     loose_shirt_offsets_m,
@@ -141,19 +142,28 @@ def test_a_loose_shirt_leaves_a_convex_back_alone() -> None:
     assert np.array_equal(loose_shirt_offsets_m(vertices, movable, 0.0, 1.0), np.zeros_like(vertices))
 
 
-def test_a_loose_shirt_is_worn_at_any_flexion() -> None:
+def test_a_loose_shirt_is_worn_at_any_flexion_and_a_rounding_back_pushes_it_out() -> None:
+    # A 5-cm hollow mid-back, which a flexion of 0.5 rad exactly fills; one back-surface vertex there.
+    shirt = LooseShirt(
+        slice_z_m=np.array([0.0, 0.5, 1.0]),
+        back_y_m=np.array([0.1, 0.05, 0.1]),
+        rounding_per_rad_m=np.array([0.0, 0.1, 0.0]),
+        vertex_z_m=np.array([0.5]),
+        vertex_depth=np.array([1.0]),
+    )
     rounding = BackRounding(
         vertex_ids=np.array([3]),
-        offsets_per_rad_m=np.array([[0.0, 0.2, 0.0]]),
+        offsets_per_rad_m=np.array([[0.0, 0.1, 0.0]]),
         weights=np.array([[1.0]]),
         bone_ids=np.array([[0]]),
         rest_bone_rotations=np.eye(3)[None],
-        shirt_offsets_m=np.array([[0.0, 0.01, 0.0]]),
+        shirt=shirt,
     )
-    np.testing.assert_allclose(rounding.posed_offsets_m(np.eye(3)[None], -10.0), [[0.0, 0.01, 0.0]], atol=1e-15)
-    np.testing.assert_allclose(
-        rounding.posed_offsets_m(np.eye(3)[None], math.degrees(0.5)), [[0.0, 0.11, 0.0]], atol=1e-15
-    )
+    at_rest = np.eye(3)[None]
+    # Gap under the shirt, averaged over 5 slices (the ends padded): 0.05 / 5 flat, 0.025 / 5 at 0.25 rad, 0 beyond.
+    dorsal_m = [rounding.posed_offsets_m(at_rest, math.degrees(rad))[0, 1] for rad in (0.0, 0.25, 0.5, 1.0)]
+    np.testing.assert_allclose(dorsal_m, [0.01, 0.025 + 0.005, 0.05, 0.1], atol=1e-15)
+    assert rounding.posed_offsets_m(at_rest, -10.0)[0, 1] == pytest.approx(0.01, abs=1e-15)
 
 
 @pytest.mark.slow

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -147,14 +147,19 @@ def back_rounding_offsets_m(
     offsets = np.zeros_like(rest_vertices_m, dtype=np.float64)
     if flexion_deg <= 0.0:
         return offsets
-    trunk_m = shoulder_z_m - hip_z_m
-    low, high = BACK_ROUNDING_SPAN
-    within_span = ((rest_vertices_m[:, 2] - hip_z_m) / trunk_m - low) / (high - low)
-    profile = np.where((within_span > 0.0) & (within_span < 1.0), np.sin(np.pi * within_span) ** 2, 0.0)
+    profile = _rounding_profile(rest_vertices_m[:, 2], hip_z_m, shoulder_z_m)
     depth = _dorsal_depth_weight(rest_vertices_m, movable)
-    peak_m = BACK_ROUNDING_GAIN * trunk_m * math.radians(flexion_deg)
+    peak_m = BACK_ROUNDING_GAIN * (shoulder_z_m - hip_z_m) * math.radians(flexion_deg)
     offsets[:, 1] = np.where(movable, peak_m * profile * depth, 0.0)
     return offsets
+
+
+def _rounding_profile(z_m: FloatArray, hip_z_m: float, shoulder_z_m: float) -> FloatArray:
+    """The rounding's sin² profile over ``BACK_ROUNDING_SPAN`` of the hip→shoulder height (1 mid-back, 0 outside)."""
+    low, high = BACK_ROUNDING_SPAN
+    within_span = ((z_m - hip_z_m) / (shoulder_z_m - hip_z_m) - low) / (high - low)
+    inside = (within_span > 0.0) & (within_span < 1.0)
+    return np.asarray(np.where(inside, np.sin(np.pi * within_span) ** 2, 0.0), dtype=np.float64)
 
 
 def _dorsal_depth_weight(rest_vertices_m: FloatArray, movable: npt.NDArray[np.bool_]) -> FloatArray:
@@ -170,34 +175,79 @@ def _dorsal_depth_weight(rest_vertices_m: FloatArray, movable: npt.NDArray[np.bo
 
 
 def loose_shirt_offsets_m(
-    rest_vertices_m: FloatArray, movable: npt.NDArray[np.bool_], hip_z_m: float, shoulder_z_m: float
+    rest_vertices_m: FloatArray,
+    movable: npt.NDArray[np.bool_],
+    hip_z_m: float,
+    shoulder_z_m: float,
+    flexion_deg: float = 0.0,
 ) -> FloatArray:
-    """Offsets (V×3, metres) of a shirt drawn straight across the hollows of the back of a rest-pose mesh.
+    """Offsets (V×3, metres) of a shirt drawn straight across the hollows of the back of a rest-pose mesh, over the
+    back as ``back_rounding_offsets_m`` rounds it for ``flexion_deg`` (the rounding itself not included).
 
     Same frame and arguments as :func:`back_rounding_offsets_m`. The back's midline profile (the most dorsal ``y`` of
     each 1-cm slice of height within ``LOOSE_SHIRT_SPAN``) is covered by its upper hull, as cloth stretched from the
     buttocks to the shoulder blades would be; the gap under it (smoothed over height) moves the back half of the torso
     dorsally, tapering to 0 at mid-depth. Convex parts (the buttocks, the shoulder blades, a rounded back) keep their
-    shape; only dorsal ``+y`` offsets, and never negative ones.
+    shape, and a rounding back pushes the shirt out instead of adding to it; only dorsal ``+y`` offsets, never negative.
     """
-    depth = _dorsal_depth_weight(rest_vertices_m, movable)
-    trunk_m = shoulder_z_m - hip_z_m
-    low_z, high_z = (hip_z_m + fraction * trunk_m for fraction in LOOSE_SHIRT_SPAN)
-    z = rest_vertices_m[:, 2]
-    midline = movable & (depth > 0.5) & (np.abs(rest_vertices_m[:, 0]) < _SHIRT_MIDLINE_HALF_WIDTH_M)
-    midline &= (z > low_z) & (z < high_z)
-    slices = np.floor(z / _DEPTH_BIN_M).astype(np.int64)
-    profile_slices = np.unique(slices[midline])
     offsets = np.zeros_like(rest_vertices_m, dtype=np.float64)
-    if len(profile_slices) < 2:
-        return offsets
-    back_y = np.array([rest_vertices_m[midline & (slices == index), 1].max() for index in profile_slices])
-    slice_z = (profile_slices + 0.5).astype(np.float64) * _DEPTH_BIN_M
-    gap_m = _upper_hull_at(slice_z, back_y) - back_y
-    kernel = np.ones(_SHIRT_SMOOTHING_SLICES) / _SHIRT_SMOOTHING_SLICES
-    gap_m = np.convolve(np.pad(gap_m, _SHIRT_SMOOTHING_SLICES // 2, mode="edge"), kernel, mode="valid")
-    offsets[:, 1] = np.where(movable, np.interp(z, slice_z, gap_m, left=0.0, right=0.0) * depth, 0.0)
+    shirt = LooseShirt.of_rest_mesh(rest_vertices_m, movable, hip_z_m, shoulder_z_m)
+    if shirt is not None:
+        offsets[:, 1] = shirt.dorsal_offsets_m(max(0.0, math.radians(flexion_deg)))
     return offsets
+
+
+@dataclass(frozen=True)
+class LooseShirt:
+    """A shirt over the back's midline profile (rest frame, see :func:`loose_shirt_offsets_m`) and the vertices it
+    moves: their heights and depth weights."""
+
+    slice_z_m: FloatArray  # (S,) heights of the profile's 1-cm slices
+    back_y_m: FloatArray  # (S,) the most dorsal y of each slice
+    rounding_per_rad_m: FloatArray  # (S,) how far the back surface there moves per radian of flexion
+    vertex_z_m: FloatArray  # (M,)
+    vertex_depth: FloatArray  # (M,) 0 at or in front of mid-depth (or not movable), 1 on the back surface
+
+    def dorsal_offsets_m(self, flexion_rad: float) -> FloatArray:
+        """(M,) the gap under the shirt over the back rounded by ``flexion_rad``, times each vertex's depth weight."""
+        skin_y = self.back_y_m + flexion_rad * self.rounding_per_rad_m
+        gap_m = _upper_hull_at(self.slice_z_m, skin_y) - skin_y
+        kernel = np.ones(_SHIRT_SMOOTHING_SLICES) / _SHIRT_SMOOTHING_SLICES
+        gap_m = np.convolve(np.pad(gap_m, _SHIRT_SMOOTHING_SLICES // 2, mode="edge"), kernel, mode="valid")
+        gap_at_vertices = np.interp(self.vertex_z_m, self.slice_z_m, gap_m, left=0.0, right=0.0)
+        return np.asarray(gap_at_vertices * self.vertex_depth, dtype=np.float64)
+
+    def moves(self) -> npt.NDArray[np.bool_]:
+        """Which of its vertices the shirt can move (behind mid-depth, within the profile's heights)."""
+        within = (self.vertex_z_m >= self.slice_z_m[0]) & (self.vertex_z_m <= self.slice_z_m[-1])
+        return np.asarray(within & (self.vertex_depth > 0.0), dtype=np.bool_)
+
+    def of_vertices(self, ids: npt.NDArray[np.int64]) -> LooseShirt:
+        return replace(self, vertex_z_m=self.vertex_z_m[ids], vertex_depth=self.vertex_depth[ids])
+
+    @classmethod
+    def of_rest_mesh(
+        cls, rest_vertices_m: FloatArray, movable: npt.NDArray[np.bool_], hip_z_m: float, shoulder_z_m: float
+    ) -> LooseShirt | None:
+        """The shirt of a rest-pose mesh (every vertex); None when the back's profile cannot be found."""
+        depth = _dorsal_depth_weight(rest_vertices_m, movable)
+        trunk_m = shoulder_z_m - hip_z_m
+        low_z, high_z = (hip_z_m + fraction * trunk_m for fraction in LOOSE_SHIRT_SPAN)
+        z = rest_vertices_m[:, 2]
+        midline = movable & (depth > 0.5) & (np.abs(rest_vertices_m[:, 0]) < _SHIRT_MIDLINE_HALF_WIDTH_M)
+        midline &= (z > low_z) & (z < high_z)
+        slices = np.floor(z / _DEPTH_BIN_M).astype(np.int64)
+        profile_slices = np.unique(slices[midline])
+        if len(profile_slices) < 2:
+            return None
+        slice_z = (profile_slices + 0.5).astype(np.float64) * _DEPTH_BIN_M
+        return cls(
+            slice_z_m=slice_z,
+            back_y_m=np.array([rest_vertices_m[midline & (slices == index), 1].max() for index in profile_slices]),
+            rounding_per_rad_m=BACK_ROUNDING_GAIN * trunk_m * _rounding_profile(slice_z, hip_z_m, shoulder_z_m),
+            vertex_z_m=np.asarray(z, dtype=np.float64),
+            vertex_depth=np.where(movable, depth, 0.0),
+        )
 
 
 def _upper_hull_at(x: FloatArray, y: FloatArray) -> FloatArray:
@@ -225,15 +275,16 @@ class BackRounding:
     weights: FloatArray  # (M, K)
     bone_ids: npt.NDArray[np.int64]  # (M, K)
     rest_bone_rotations: FloatArray  # (B, 3, 3)
-    shirt_offsets_m: FloatArray | None = None  # (M, 3); None: the clothes are painted on the skin
+    shirt: LooseShirt | None = None  # None: the clothes are painted on the skin
 
     def posed_offsets_m(self, bone_rotations: FloatArray, flexion_deg: float) -> FloatArray:
         """(M, 3) world offsets of the moving vertices for posed bone rotations (B, 3, 3)."""
         skinning = bone_rotations @ np.transpose(self.rest_bone_rotations, (0, 2, 1))
         blend = np.einsum("mk,mkij->mij", self.weights, skinning[self.bone_ids])
-        offsets = max(0.0, math.radians(flexion_deg)) * self.offsets_per_rad_m
-        if self.shirt_offsets_m is not None:
-            offsets = offsets + self.shirt_offsets_m
+        flexion_rad = max(0.0, math.radians(flexion_deg))
+        offsets = flexion_rad * self.offsets_per_rad_m
+        if self.shirt is not None:
+            offsets[:, 1] += self.shirt.dorsal_offsets_m(flexion_rad)
         return np.asarray(np.einsum("mij,mj->mi", blend, offsets), dtype=np.float64)
 
     @classmethod
@@ -246,8 +297,8 @@ class BackRounding:
         shoulder_z = 0.5 * float(heads[labels.index("upperarm01.L"), 2] + heads[labels.index("upperarm01.R"), 2])
         movable = np.array([not bone.startswith(_ARM_BONE_PREFIXES) for bone in vertex_bone])
         per_rad = back_rounding_offsets_m(rest_vertices, movable, hip_z, shoulder_z, math.degrees(1.0))
-        shirt = loose_shirt_offsets_m(rest_vertices, movable, hip_z, shoulder_z) if loose_shirt else None
-        moved = np.any(per_rad != 0.0, axis=1) | (np.any(shirt != 0.0, axis=1) if shirt is not None else False)
+        shirt = LooseShirt.of_rest_mesh(rest_vertices, movable, hip_z, shoulder_z) if loose_shirt else None
+        moved = np.any(per_rad != 0.0, axis=1) | (shirt.moves() if shirt is not None else False)
         ids = np.flatnonzero(moved)
         return cls(
             vertex_ids=ids,
@@ -255,7 +306,7 @@ class BackRounding:
             weights=model.vertex_bone_weights.numpy().astype(np.float64)[ids],
             bone_ids=model.vertex_bone_indices.numpy().astype(np.int64)[ids],
             rest_bone_rotations=out["rest_bone_poses"][0, :, :3, :3].numpy().astype(np.float64),
-            shirt_offsets_m=shirt[ids] if shirt is not None else None,
+            shirt=shirt.of_vertices(ids) if shirt is not None else None,
         )
 
 
@@ -350,7 +401,7 @@ class RenderedBody:
         vertices = out["vertices"][0].numpy().astype(np.float64)
         heads = out["bone_poses"][0, :, :3, 3].numpy().astype(np.float64)
         flexion_deg = thoracolumbar_flexion_deg(rotations) * back_off_floor_weight(rotations)
-        if flexion_deg > 0.0 or self.back_rounding.shirt_offsets_m is not None:
+        if flexion_deg > 0.0 or self.back_rounding.shirt is not None:
             bone_rotations = out["bone_poses"][0, :, :3, :3].numpy().astype(np.float64)
             back = self.back_rounding
             vertices[back.vertex_ids] += back.posed_offsets_m(bone_rotations, flexion_deg)
