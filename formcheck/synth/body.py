@@ -39,7 +39,7 @@ _BACK_ON_FLOOR_DORSAL_Z = (-0.7, -0.3)
 # clothes painted on, so a clean back shows the whole lumbar hollow of standing anatomy (3.8 cm under the line from
 # the buttocks to the shoulder blades on carl, 4.9 cm on ben): clean side-view deadlift bottoms read -0.034 to -0.074
 # of trunk length where real flat backs, in shirts, read at most 0.023. Drawn across the hollow, the shirt brings
-# them to -0.036..0.010 (five bodies). It spans this part of the hip→shoulder height (the buttocks to the shoulders).
+# them to -0.024..-0.008 (five bodies). It spans this part of the hip→shoulder height (the buttocks to the shoulders).
 LOOSE_SHIRT_SPAN = (-0.15, 1.0)
 _SHIRT_MIDLINE_HALF_WIDTH_M = 0.05  # the back profile the shirt is drawn over: vertices this close to the midline
 _SHIRT_SMOOTHING_SLICES = 5  # the gap under the shirt is averaged over 5 cm of height, so no fold shows
