@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 from formcheck.synth.kinematics import PosedFrame, Skeleton, pose, sagittal_angle
-from formcheck.synth.motions import ClipPlan, MotionScript, build_motion, curl_up, dead_bug, side_plank
+from formcheck.synth.motions import ClipPlan, MotionScript, build_motion
+from formcheck.synth.motions import curl_up_motion as curl_up
+from formcheck.synth.motions import dead_bug_motion as dead_bug
+from formcheck.synth.motions import side_plank_motion as side_plank
 from formcheck.types import FloatArray
 
 

@@ -9,7 +9,7 @@ nor pushed back, the shoulders and hips stacked (not rolled forward or back), an
 shoulder (McGill, *Low Back Disorders*, 3rd ed., Human Kinetics 2016, the side bridge; ACE Exercise Library,
 "Side Plank"; NASM, "Side Plank" technique). None of them gives an angle: the numbers below are set like the plank's
 own (its hip line reports 10° at the standard profile) and checked on the rendered side planks, whose faults are
-planted with a known magnitude (formcheck/synth/motions/side_plank.py).
+planted with a known magnitude (formcheck/synth/motions/side_plank_motion.py).
 """
 
 from __future__ import annotations

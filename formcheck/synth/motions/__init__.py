@@ -1,8 +1,8 @@
 """Motion scripts: per exercise, a posture per frame (``PoseSpec``) with planted faults and their labels.
 
-Every module of this package except ``common`` is one exercise's script: it declares ``MOTION =
-ExerciseMotion(...)`` (its variants, its faults with their units and meanings, its builder), and every list of
-exercises, variants and faults below is read from those declarations.
+Every module of this package except ``motion_script`` (what they share) is one exercise's script, named
+``EXERCISE_motion``: it declares ``MOTION = ExerciseMotion(...)`` (its variants, its faults with their units and
+meanings, its builder), and every list of exercises, variants and faults below is read from those declarations.
 
 Every fault is planted as an exact change of one angle (or distance, or time), by ``magnitude`` in its unit;
 ``FAULT_UNITS`` says what the number means. A fault's per-frame intensity (0 … magnitude) is kept, and its label
@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from formcheck.synth.kinematics import Skeleton
-from formcheck.synth.motions.common import ClipPlan, ExerciseMotion, Fault, MotionScript, ease, lerp
+from formcheck.synth.motions.motion_script import ClipPlan, ExerciseMotion, MotionScript, PlantedFault, ease, lerp
 
 __all__ = [
     "EXERCISES",
@@ -28,14 +28,14 @@ __all__ = [
     "VARIANTS",
     "ClipPlan",
     "ExerciseMotion",
-    "Fault",
     "MotionScript",
+    "PlantedFault",
     "build_motion",
     "ease",
     "lerp",
 ]
 
-_SHARED_MODULES = frozenset({"common"})
+_SHARED_MODULES = frozenset({"motion_script"})
 
 
 def _discover() -> dict[str, ExerciseMotion]:
@@ -55,7 +55,7 @@ def _discover() -> dict[str, ExerciseMotion]:
 
 def _fault_units(motions: Mapping[str, ExerciseMotion]) -> dict[str, tuple[str, str]]:
     """code -> (unit, meaning); a code several exercises use keeps one unit, its meanings are named per exercise."""
-    by_code: dict[str, list[tuple[str, Fault]]] = {}
+    by_code: dict[str, list[tuple[str, PlantedFault]]] = {}
     for motion in motions.values():
         for code, fault in motion.faults.items():
             by_code.setdefault(code, []).append((motion.exercise, fault))

@@ -18,7 +18,7 @@ FOOT_TO_SHIN = -73.0  # foot (ankle→ball) angle relative to the shin in a rela
 
 
 @dataclass(frozen=True)
-class Fault:
+class PlantedFault:
     """A plantable fault: the unit of its magnitude and what the magnitude means."""
 
     unit: str
@@ -96,7 +96,7 @@ class ExerciseMotion:
 
     exercise: str
     variants: tuple[str, ...]
-    faults: Mapping[str, Fault]
+    faults: Mapping[str, PlantedFault]
     build: Builder
     # Put each frame's lowest vertex on the floor when rendering. Lying and side-lying scripts solve their contacts
     # with joint-centre heights of an average body; a heavier body's back or pelvis would sink up to 3 cm into the

@@ -7,11 +7,11 @@ import math
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     rep_timeline,
     standing_flat_foot,
@@ -57,10 +57,10 @@ MOTION = ExerciseMotion(
     exercise="squat",
     variants=("bodyweight",),
     faults={
-        "shallow_depth": Fault("deg", "thigh above parallel at the bottom"),
-        "forward_lean": Fault("deg", "extra trunk lean from vertical at the bottom"),
-        "heels_lift": Fault("deg", "foot plantar-flexion about the toes (heels off the floor) at the bottom"),
-        "knees_cave": Fault(
+        "shallow_depth": PlantedFault("deg", "thigh above parallel at the bottom"),
+        "forward_lean": PlantedFault("deg", "extra trunk lean from vertical at the bottom"),
+        "heels_lift": PlantedFault("deg", "foot plantar-flexion about the toes (heels off the floor) at the bottom"),
+        "knees_cave": PlantedFault(
             "deg", "thigh adduction in the frontal plane (knees moving towards each other)", front_only=True
         ),
     },

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     CONTACT_HEIGHT,
     FOOT_TO_SHIN,
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     fault_ramp,
     hold_timeline,
@@ -61,10 +61,12 @@ MOTION = ExerciseMotion(
     exercise="plank",
     variants=("forearm", "high"),
     faults={
-        "hips_sag": Fault("deg", "shoulder–hip–ankle bent with the hips towards the floor (180 − magnitude)"),
-        "hips_pike": Fault("deg", "shoulder–hip–ankle bent with the hips towards the ceiling (180 − magnitude)"),
-        "head_drop": Fault("deg", "neck flexion (head dropped towards the floor) relative to the trunk"),
-        "shoulders_not_stacked": Fault("deg", "upper arm leaning back from vertical: shoulders ahead of elbows/wrists"),
+        "hips_sag": PlantedFault("deg", "shoulder–hip–ankle bent with the hips towards the floor (180 − magnitude)"),
+        "hips_pike": PlantedFault("deg", "shoulder–hip–ankle bent with the hips towards the ceiling (180 − magnitude)"),
+        "head_drop": PlantedFault("deg", "neck flexion (head dropped towards the floor) relative to the trunk"),
+        "shoulders_not_stacked": PlantedFault(
+            "deg", "upper arm leaning back from vertical: shoulders ahead of elbows/wrists"
+        ),
     },
     build=_plank,
 )

@@ -7,12 +7,12 @@ import math
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     CONTACT_HEIGHT,
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     fault_ramp,
     hold_timeline,
@@ -72,10 +72,10 @@ MOTION = ExerciseMotion(
     exercise="glute_bridge",
     variants=("bilateral",),
     faults={
-        "incomplete_extension": Fault("deg", "shoulder–hip–knee short of straight at the top (hips low)"),
-        "over_arch": Fault("deg", "shoulder–hip–knee past straight at the top (hips high, back arched)"),
-        "feet_position": Fault("deg", "knee angle at the top minus 90 (+ feet too far, − feet too near)"),
-        "knees_cave": Fault(
+        "incomplete_extension": PlantedFault("deg", "shoulder–hip–knee short of straight at the top (hips low)"),
+        "over_arch": PlantedFault("deg", "shoulder–hip–knee past straight at the top (hips high, back arched)"),
+        "feet_position": PlantedFault("deg", "knee angle at the top minus 90 (+ feet too far, − feet too near)"),
+        "knees_cave": PlantedFault(
             "deg", "thigh adduction in the frontal plane (knees moving towards each other)", front_only=True
         ),
     },

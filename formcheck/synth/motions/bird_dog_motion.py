@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     CONTACT_HEIGHT,
     FOOT_TO_SHIN,
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     fault_ramp,
     hold_timeline,
@@ -99,10 +99,10 @@ MOTION = ExerciseMotion(
     exercise="bird_dog",
     variants=("left", "right"),
     faults={
-        "leg_too_high": Fault("deg", "raised leg above horizontal"),
-        "limb_below_level": Fault("deg", "raised arm and leg below horizontal"),
-        "trunk_sag": Fault("deg", "lumbar extension (belly dropping) spread over the spine"),
-        "trunk_rotation": Fault("deg", "pelvis rolled about the trunk axis, raised-leg hip up"),
+        "leg_too_high": PlantedFault("deg", "raised leg above horizontal"),
+        "limb_below_level": PlantedFault("deg", "raised arm and leg below horizontal"),
+        "trunk_sag": PlantedFault("deg", "lumbar extension (belly dropping) spread over the spine"),
+        "trunk_rotation": PlantedFault("deg", "pelvis rolled about the trunk axis, raised-leg hip up"),
     },
     build=_bird_dog,
 )

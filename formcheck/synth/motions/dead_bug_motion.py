@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     FOOT_TO_SHIN,
     HIP_SUPINE_M,
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     lerp,
     supine_trunk_deg,
@@ -110,17 +110,17 @@ MOTION = ExerciseMotion(
     exercise="dead_bug",
     variants=("left", "right"),
     faults={
-        "arm_leg_not_opposite": Fault(
+        "arm_leg_not_opposite": PlantedFault(
             "deg",
             "the same-side leg reaches instead of the opposite one: that thigh's travel from vertical (80 = the full "
             "reach, knee straightening in proportion); the opposite leg stays in tabletop",
         ),
-        "trunk_moves": Fault(
+        "trunk_moves": PlantedFault(
             "deg",
             "lumbar extension (pelvis to ribcage, spread over spine04…spine01) growing with each reach: the low back "
             "arches off the floor, the hips and shoulders resting",
         ),
-        "limb_too_fast": Fault("s", "seconds each arm-and-leg lowering takes (clean: 2 s)"),
+        "limb_too_fast": PlantedFault("s", "seconds each arm-and-leg lowering takes (clean: 2 s)"),
     },
     build=_dead_bug,
     mesh_on_floor=True,

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place, pose, solve_scalar
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     fault_ramp,
     hold_timeline,
@@ -127,18 +127,20 @@ MOTION = ExerciseMotion(
     exercise="side_plank",
     variants=("left", "right"),
     faults={
-        "hips_drop": Fault(
+        "hips_drop": PlantedFault(
             "deg", "frontal-plane bend at the hips, the hip below the shoulder–ankle line (mid-points: 180 − magnitude)"
         ),
         # Hip flexion (the pelvis back) bends the body in a nearly level plane that a camera at phone height sees
         # edge-on from any yaw: 20° of it read 178° in the image at 50° yaw. The hike up is what the front view shows.
-        "hips_pike": Fault(
+        "hips_pike": PlantedFault(
             "deg", "frontal-plane bend at the hips, the hip above the shoulder–ankle line (mid-points: 180 − magnitude)"
         ),
-        "trunk_rotation": Fault(
+        "trunk_rotation": PlantedFault(
             "deg", "upper trunk rolled forward about its long axis: shoulder line turned from the hip line"
         ),
-        "shoulder_not_stacked": Fault("deg", "support upper arm leaning off vertical, the elbow out towards the head"),
+        "shoulder_not_stacked": PlantedFault(
+            "deg", "support upper arm leaning off vertical, the elbow out towards the head"
+        ),
     },
     build=_side_plank,
     mesh_on_floor=True,

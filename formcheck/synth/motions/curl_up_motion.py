@@ -14,13 +14,13 @@ import math
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place, pose, solve_scalar
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     FOOT_TO_SHIN,
     HIP_SUPINE_M,
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     hip_shoulder_chord_deg,
     knee_up_thigh_deg,
@@ -138,8 +138,10 @@ MOTION = ExerciseMotion(
     exercise="curl_up",
     variants=("left", "right"),
     faults={
-        "neck_flexion": Fault("deg", "chin tucked: head and neck flexed relative to the upper trunk during the lift"),
-        "lift_too_high": Fault(
+        "neck_flexion": PlantedFault(
+            "deg", "chin tucked: head and neck flexed relative to the upper trunk during the lift"
+        ),
+        "lift_too_high": PlantedFault(
             "deg",
             "hip→shoulder line raised this far beyond the clean lift: the trunk curled up further (shoulder blades "
             "well off the floor, towards a sit-up), the pelvis still",

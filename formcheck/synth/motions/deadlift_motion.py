@@ -7,11 +7,11 @@ import math
 import numpy as np
 
 from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
-from formcheck.synth.motions.common import (
+from formcheck.synth.motions.motion_script import (
     ClipPlan,
     ExerciseMotion,
-    Fault,
     MotionScript,
+    PlantedFault,
     ease,
     rep_timeline,
     standing_flat_foot,
@@ -88,14 +88,20 @@ MOTION = ExerciseMotion(
     exercise="deadlift",
     variants=("conventional",),
     faults={
-        "rounded_back": Fault("deg", "thoracolumbar flexion (spine04…spine01) added at the bottom of the hinge"),
-        "hips_rise_first": Fault(
+        "rounded_back": PlantedFault("deg", "thoracolumbar flexion (spine04…spine01) added at the bottom of the hinge"),
+        "hips_rise_first": PlantedFault(
             "deg", "trunk tipped further over than at the bar early in the ascent, legs extending first"
         ),
-        "bar_drift": Fault("cm", "horizontal distance the hands (bar) drift forward of the clean path at the bottom"),
-        "lockout_hyperextension": Fault("deg", "lean back at lockout: shoulder–hip–ankle bent with the hips forward"),
-        "incomplete_lockout": Fault("deg", "hip flexion left at the top: shoulder–hip–ankle short of straight"),
-        "knee_dominant": Fault("deg", "extra knee flexion at the bottom (hips lower, knees forward, trunk upright)"),
+        "bar_drift": PlantedFault(
+            "cm", "horizontal distance the hands (bar) drift forward of the clean path at the bottom"
+        ),
+        "lockout_hyperextension": PlantedFault(
+            "deg", "lean back at lockout: shoulder–hip–ankle bent with the hips forward"
+        ),
+        "incomplete_lockout": PlantedFault("deg", "hip flexion left at the top: shoulder–hip–ankle short of straight"),
+        "knee_dominant": PlantedFault(
+            "deg", "extra knee flexion at the bottom (hips lower, knees forward, trunk upright)"
+        ),
     },
     build=_deadlift,
 )
