@@ -87,22 +87,6 @@ def _hip_below_body_line_world(body: Body) -> FloatArray:
 
 
 @feature(
-    "hip_behind_body_line_deg",
-    "mid-hip behind the line from mid-shoulders to mid-ankles, toward the back (world): + pelvis pushed back "
-    "(hips piked), − pushed forward",
-    _LINE,
-    sides="both",
-)
-def _hip_behind_body_line(body: Body) -> FloatArray:
-    shoulder, hip, ankle = (_mid_world(body, joint) for joint in _LINE)
-    right = (body.world_at(Joint.SHOULDER, Side.RIGHT) - body.world_at(Joint.SHOULDER, Side.LEFT)) + (
-        body.world_at(Joint.HIP, Side.RIGHT) - body.world_at(Joint.HIP, Side.LEFT)
-    )
-    front = np.cross(shoulder - hip, right)  # as ventral_downward_ratio: up × right is the body's front
-    return _deviation_toward_deg(shoulder, hip, ankle, -front)
-
-
-@feature(
     "shoulder_width_ratio",
     "the shoulders' width in the picture over the trunk's length, against its median over the set's side-lying "
     "frames (front view): below 1 the shoulder line has turned out of the picture, rolling forward or back",
@@ -199,17 +183,17 @@ EXERCISE = Exercise(
         ),
         Check(
             code="hips_pike",
-            limits=(Limit("hip_behind_body_line_deg", "max", "max_deg"),),
-            # From the front a pike is depth, which MediaPipe's world landmarks read short: clean rendered holds seen
-            # from the front read -8.2° to -3.4° (four bodies), and a planted 20° pike moved the reading by +8° (seen
-            # 40° off the front: -14.3° to -6.5°). Set between the two until a pike is rendered from the front.
-            thresholds={"max_deg": (4.0, 1.0, -2.0)},
+            limits=(Limit("hip_below_body_line_deg", "min", "min_deg"),),
+            # Hips hiked toward the ceiling, above the line from shoulders to feet (the hips_drop line read the other
+            # way). Rendered holds from the front (median over the hold): clean -0.1° to 0.4°; a planted 20° raise
+            # reads -18.6°. Set as hips_drop's limits mirrored.
+            thresholds={"min_deg": (-10.0, -7.0, -5.0)},
             aggregate="median",
             phases=("hold",),
             views=_FRONT,
             severity=Severity.LOW,
-            cue="Push your hips forward so they sit in line with your shoulders and feet.",
-            why="Piked hips bend you at the waist and take the work away from the side of your trunk.",
+            cue="Lower your hips a little until you are one straight line from shoulders to feet.",
+            why="Hips hiked toward the ceiling take the work away from the side of your trunk that guards your back.",
         ),
         Check(
             code="trunk_rotation",
@@ -255,12 +239,13 @@ HIPS_DOWN_DEG = 31.0
 _FAULTS = {"hips_drop": 15.0, "hips_pike": 25.0, "trunk_rotation": 30.0, "shoulder_not_stacked": 15.0}
 
 
-def _pose(down: Side, drop_deg: float, pike_deg: float, roll_deg: float, arm_lean_deg: float, lean: float) -> StickPose:
+def _pose(down: Side, drop_deg: float, roll_deg: float, arm_lean_deg: float, lean: float) -> StickPose:
     up_side = Side.RIGHT if down is Side.LEFT else Side.LEFT
     support = Limbs(upper_arm=180.0, forearm=90.0, arm_out=abs(lean) + arm_lean_deg)
     resting = Limbs(upper_arm=180.0, forearm=180.0)
-    legs = {"thigh": 180.0 - pike_deg, "shin": 180.0 - pike_deg, "foot": 90.0}
-    # The legs swing toward the up side: the hips sink below the line from shoulders to feet.
+    legs = {"thigh": 180.0, "shin": 180.0, "foot": 90.0}
+    # The legs swing toward the up side: the hips sink below the line from shoulders to feet (above it when
+    # ``drop_deg`` is negative).
     limbs = {
         down: replace(support, **legs, leg_out=-drop_deg),
         up_side: replace(resting, **legs, leg_out=drop_deg),
@@ -269,7 +254,7 @@ def _pose(down: Side, drop_deg: float, pike_deg: float, roll_deg: float, arm_lea
 
 
 @lru_cache(maxsize=256)
-def _propped_lean_deg(down: Side, drop_deg: float, pike_deg: float, arm_lean_deg: float) -> float:
+def _propped_lean_deg(down: Side, drop_deg: float, arm_lean_deg: float) -> float:
     """The lean that rests the down elbow and the down ankle at one height (both on the floor)."""
     elbow = Landmark.LEFT_ELBOW if down is Side.LEFT else Landmark.RIGHT_ELBOW
     ankle = Landmark.LEFT_ANKLE if down is Side.LEFT else Landmark.RIGHT_ANKLE
@@ -277,7 +262,7 @@ def _propped_lean_deg(down: Side, drop_deg: float, pike_deg: float, arm_lean_deg
     low, high = 20.0, 89.0  # the elbow above the ankle at 20°, below it at 89°
     for _ in range(40):
         lean = (low + high) / 2.0
-        points = body_points(_pose(down, drop_deg, pike_deg, 0.0, arm_lean_deg, sign * lean))
+        points = body_points(_pose(down, drop_deg, 0.0, arm_lean_deg, sign * lean))
         low, high = (lean, high) if points[elbow, 1] > points[ankle, 1] else (low, lean)
     return sign * (low + high) / 2.0
 
@@ -287,12 +272,12 @@ def side_plank_pose(m: Moment, fault: str | None) -> StickPose:
     # The fault fills the hold from its first third on (a rolled set is measured against its own square frames).
     faulty = fault is not None and m.segment == "active" and m.within >= 1 / 3
     magnitude = _FAULTS.get(fault or "", 0.0) if faulty else 0.0
-    drop = lerp(HIPS_DOWN_DEG, 0.0, m.progress) + (magnitude if fault == "hips_drop" else 0.0)
-    pike = magnitude if fault == "hips_pike" else 0.0
+    hip_shift = {"hips_drop": magnitude, "hips_pike": -magnitude}.get(fault or "", 0.0)  # + toward the floor
+    drop = lerp(HIPS_DOWN_DEG, 0.0, m.progress) + hip_shift
     arm_lean = magnitude if fault == "shoulder_not_stacked" else 0.0
     roll = magnitude if fault == "trunk_rotation" else 0.0
-    lean = _propped_lean_deg(down, round(drop, 3), pike, arm_lean)
-    return _pose(down, drop, pike, roll, arm_lean, lean)
+    lean = _propped_lean_deg(down, round(drop, 3), arm_lean)
+    return _pose(down, drop, roll, arm_lean, lean)
 
 
 SCENARIO = Scenario(side_plank_pose, reps=0, rest_s=1.0, away_s=1.0, active_s=6.0, back_s=1.0, holds=1)

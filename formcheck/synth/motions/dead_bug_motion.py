@@ -14,6 +14,7 @@ from formcheck.synth.kinematics import Limb, PoseSpec, Skeleton, place
 from formcheck.synth.motions.motion_script import (
     FOOT_TO_SHIN,
     HIP_SUPINE_M,
+    SHOULDER_SUPINE_M,
     ClipPlan,
     ExerciseMotion,
     MotionScript,
@@ -78,8 +79,12 @@ def _dead_bug(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
         arms[arm_side] = Limb(upper=arm_phi, lower=arm_phi, end=arm_phi, lat_upper=0.02 + 0.1 * u, lat_lower=0.0)
         legs = {s: _tabletop_leg() for s in ("L", "R")}
         legs[leg_side] = _reaching_leg(u * leg_travel / LEG_TRAVEL_DEG)
-        spec = PoseSpec(trunk=lying, spine_flex=-f.get("trunk_moves", 0.0) * u).with_limbs(arms=arms, legs=legs)
-        specs.append(place(skeleton, spec, "left_hip", 0.0, HIP_SUPINE_M))
+        # trunk_moves: the hips rise off the floor about the resting shoulders as the limbs lower (the pelvis rocks).
+        spec = PoseSpec(trunk=lying - f.get("trunk_moves", 0.0) * u).with_limbs(arms=arms, legs=legs)
+        if "trunk_moves" in f:
+            specs.append(place(skeleton, spec, "left_shoulder", 0.0, SHOULDER_SUPINE_M))
+        else:
+            specs.append(place(skeleton, spec, "left_hip", 0.0, HIP_SUPINE_M))
     reps: list[dict[str, float | str]] = [
         {
             "start_s": round(start, 3),
@@ -117,8 +122,8 @@ MOTION = ExerciseMotion(
         ),
         "trunk_moves": PlantedFault(
             "deg",
-            "lumbar extension (pelvis to ribcage, spread over spine04…spine01) growing with each reach: the low back "
-            "arches off the floor, the hips and shoulders resting",
+            "the hips rising off the floor as the arm and leg lower: the hip→shoulder line tilted about the resting "
+            "shoulders (the pelvis rocking), growing with each reach",
         ),
         "limb_too_fast": PlantedFault("s", "seconds each arm-and-leg lowering takes (clean: 2 s)"),
     },
