@@ -187,19 +187,20 @@ def test_the_start_position_is_the_first_frame_of_a_clean_sample_clip_else_none(
     assert start_still("plank", str(tmp_path)) is None
 
 
-def _numbers_of_a_set_without_a_hold_yet() -> None:
-    import streamlit as st  # noqa: PLC0415 - AppTest runs this function's body as the script
-
-    from formcheck.app.guided import show_numbers  # noqa: PLC0415
-    from formcheck.programme import SessionView  # noqa: PLC0415
-
-    view = SessionView("working", "Plank", "plank", None, "Set 1 of 3: 1 hold of 20 s", "", 0, 1, None, None)
-    show_numbers(st.empty(), view, None)
+# A script, not AppTest.from_function: AppTest leaves its script as the process's __main__, and a function's script
+# (which calls it with arguments only AppTest supplies) cannot be run again by the batch tests' worker processes.
+NUMBERS_WITHOUT_A_HOLD_YET = (
+    "import streamlit as st\n"
+    "from formcheck.app.guided import show_numbers\n"
+    "from formcheck.programme import SessionView\n"
+    "view = SessionView('working', 'Plank', 'plank', None, 'Set 1 of 3: 1 hold of 20 s', '', 0, 1, None, None)\n"
+    "show_numbers(st.empty(), view, None)\n"
+)
 
 
 def test_the_numbers_beside_the_video_are_the_same_elements_in_every_phase() -> None:
     """The page's run never ends while the camera runs: an element left out kept its old value ("Rest 0 s")."""
-    app = AppTest.from_function(_numbers_of_a_set_without_a_hold_yet).run()
+    app = AppTest.from_string(NUMBERS_WITHOUT_A_HOLD_YET).run()
     assert [(metric.label, metric.value) for metric in app.metric] == [
         ("Done", "0 of 1"), ("Hold", "0 s"), ("Good-form time", "0 s"),
     ]  # fmt: skip
