@@ -498,19 +498,20 @@ def _back_sag(body: Body) -> FloatArray:
 # --- world-landmark features: metres, y down; independent of the camera's viewpoint, used to drive phases -------
 
 
-def _world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
-    """3-D angle of ``p→q`` above the horizontal plane (world y is down), in [−90, 90]."""
+def world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
+    """3-D angle of ``p→q`` above the horizontal plane (world y is down), in [−90, 90]; NaN for a zero-length step.
+    From the arctangent, which keeps its precision near vertical (a dead bug's limbs up), unlike the arcsine."""
     d = q - p
-    length = np.linalg.norm(d, axis=-1)
-    sine = -d[..., 1] / np.where(length > 1e-9, length, np.nan)
-    return np.asarray(np.degrees(np.arcsin(np.clip(sine, -1.0, 1.0))), dtype=np.float64)
+    horizontal = np.hypot(d[..., 0], d[..., 2])
+    elevation = np.degrees(np.arctan2(-d[..., 1], horizontal))
+    return np.asarray(np.where(np.linalg.norm(d, axis=-1) > 1e-9, elevation, np.nan), dtype=np.float64)
 
 
 def _world_length(p: FloatArray, q: FloatArray) -> FloatArray:
     return np.asarray(np.linalg.norm(q - p, axis=-1), dtype=np.float64)
 
 
-def _world_mid(body: Body, joint: Joint) -> FloatArray:
+def world_mid(body: Body, joint: Joint) -> FloatArray:
     """Midpoint of the left and right ``joint``; the one side seen when the other is hidden (side views)."""
     left, right = body.world_at(joint, Side.LEFT), body.world_at(joint, Side.RIGHT)
     mid = (left + right) / 2.0
@@ -554,7 +555,7 @@ def _hip_height(body: Body, guess_hidden_feet: bool = False) -> FloatArray:
 )
 def _shoulder_height(body: Body, guess_hidden_feet: bool = False) -> FloatArray:
     _, leg = _world_leg(body, guess_hidden_feet)
-    shoulder_mid, hip_mid = _world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP)
+    shoulder_mid, hip_mid = world_mid(body, Joint.SHOULDER), world_mid(body, Joint.HIP)
     total = leg + _world_length(hip_mid, shoulder_mid)
     floor = _floor_y(body, guess_hidden_feet)
     return np.asarray((floor - shoulder_mid[:, 1]) / np.where(total > 1e-9, total, np.nan), dtype=np.float64)
@@ -656,7 +657,7 @@ def _wrist_height(body: Body) -> FloatArray:
     (Joint.SHOULDER, Joint.ANKLE),
 )
 def _body_to_horizontal(body: Body) -> FloatArray:
-    return np.abs(_world_elevation_deg(_world_mid(body, Joint.ANKLE), _world_mid(body, Joint.SHOULDER)))
+    return np.abs(world_elevation_deg(world_mid(body, Joint.ANKLE), world_mid(body, Joint.SHOULDER)))
 
 
 @feature(
@@ -665,7 +666,7 @@ def _body_to_horizontal(body: Body) -> FloatArray:
     _TRUNK,
 )
 def _hip_lift(body: Body) -> FloatArray:
-    return _world_elevation_deg(_world_mid(body, Joint.SHOULDER), _world_mid(body, Joint.HIP))
+    return world_elevation_deg(world_mid(body, Joint.SHOULDER), world_mid(body, Joint.HIP))
 
 
 @feature(
@@ -675,7 +676,7 @@ def _hip_lift(body: Body) -> FloatArray:
 )
 def _ventral_downward(body: Body) -> FloatArray:
     # Front = up × right in the right-handed world frame (x right, y down, z away from the camera).
-    up = _world_mid(body, Joint.SHOULDER) - _world_mid(body, Joint.HIP)
+    up = world_mid(body, Joint.SHOULDER) - world_mid(body, Joint.HIP)
     right = (body.world_at(Joint.SHOULDER, Side.RIGHT) - body.world_at(Joint.SHOULDER, Side.LEFT)) + (
         body.world_at(Joint.HIP, Side.RIGHT) - body.world_at(Joint.HIP, Side.LEFT)
     )
@@ -686,7 +687,7 @@ def _ventral_downward(body: Body) -> FloatArray:
 
 def _world_limb_elevations(body: Body, root: Joint, tip: Joint) -> FloatArray:
     return np.stack(
-        [_world_elevation_deg(body.world_at(root, side), body.world_at(tip, side)) for side in (Side.LEFT, Side.RIGHT)]
+        [world_elevation_deg(body.world_at(root, side), body.world_at(tip, side)) for side in (Side.LEFT, Side.RIGHT)]
     )
 
 

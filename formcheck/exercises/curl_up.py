@@ -7,7 +7,7 @@ A rep's side is the side of the bent knee (people swap legs between sets); reps 
 import numpy as np
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
-from formcheck.features import FEATURES, Body, Joint, feature
+from formcheck.features import FEATURES, Body, Joint, feature, world_elevation_deg, world_mid
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, Side, View, joint_angle_deg
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
 from formcheck.testing.synthetic_pose import Limbs, StickPose
@@ -33,19 +33,8 @@ BENT_KNEE_DEG, STRAIGHT_KNEE_DEG = 90.0, 180.0
 STRAIGHT_PLUS_BENT_DEG = BENT_KNEE_DEG + STRAIGHT_KNEE_DEG
 
 
-def _world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
-    """3-D angle of ``p→q`` above the horizontal plane (world y points down)."""
-    step = q - p
-    return np.asarray(np.degrees(np.arctan2(-step[:, 1], np.hypot(step[:, 0], step[:, 2]))), dtype=np.float64)
-
-
-def _world_mid(body: Body, joint: Joint) -> FloatArray:
-    left, right = body.world_at(joint, Side.LEFT), body.world_at(joint, Side.RIGHT)
-    return np.asarray(np.where(np.isnan(left), right, np.where(np.isnan(right), left, (left + right) / 2)))
-
-
 def _trunk_elevation_deg(body: Body) -> FloatArray:
-    return _world_elevation_deg(_world_mid(body, Joint.HIP), _world_mid(body, Joint.SHOULDER))
+    return world_elevation_deg(world_mid(body, Joint.HIP), world_mid(body, Joint.SHOULDER))
 
 
 def _above_reference(values: FloatArray, reference: float) -> FloatArray:
@@ -162,7 +151,7 @@ def _other_kind_deg(seen_deg: FloatArray) -> FloatArray:
 
 
 def _feet_above_hips_norm(body: Body) -> FloatArray:
-    hip_y = _world_mid(body, Joint.HIP)[:, 1]
+    hip_y = world_mid(body, Joint.HIP)[:, 1]
     ankle_y = np.fmin(body.world_at(Joint.ANKLE, Side.LEFT)[:, 1], body.world_at(Joint.ANKLE, Side.RIGHT)[:, 1])
     leg_m = np.linalg.norm(body.world_at(Joint.KNEE) - body.world_at(Joint.HIP), axis=-1) + np.linalg.norm(
         body.world_at(Joint.ANKLE) - body.world_at(Joint.KNEE), axis=-1

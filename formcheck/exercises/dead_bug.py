@@ -8,7 +8,7 @@ A rep's side is the side of the lowered arm ("left" = left arm with right leg).
 import numpy as np
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
-from formcheck.features import FEATURES, Body, Joint, feature
+from formcheck.features import FEATURES, Body, Joint, feature, world_elevation_deg
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, Side, View
 from formcheck.reps import runs
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
@@ -31,17 +31,11 @@ MIDDLE_SHARE_OF_TIME = 0.5
 SIDE_DIFFERENCE_FLOOR_DEG = 20.0
 
 
-def _world_elevation_deg(p: FloatArray, q: FloatArray) -> FloatArray:
-    """3-D angle of ``p→q`` above the horizontal plane (world y points down), in [−90, 90]."""
-    step = q - p
-    return np.asarray(np.degrees(np.arctan2(-step[:, 1], np.hypot(step[:, 0], step[:, 2]))), dtype=np.float64)
-
-
 def _drops_deg(body: Body, root: Joint, tip: Joint) -> FloatArray:
     """(2, T) left and right: how far ``root→tip`` has come down from pointing straight up (0 = vertical)."""
     return np.stack(
         [
-            90.0 - _world_elevation_deg(body.world_at(root, side), body.world_at(tip, side))
+            90.0 - world_elevation_deg(body.world_at(root, side), body.world_at(tip, side))
             for side in (Side.LEFT, Side.RIGHT)
         ]
     )
