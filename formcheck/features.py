@@ -709,6 +709,15 @@ def _limb_reach(body: Body) -> FloatArray:
     return np.asarray(np.where(lower_seen <= LIMB_DOWN_MAX_DEG, lower_seen, np.minimum(arm, leg)), dtype=np.float64)
 
 
+def world_knee_angles_deg(body: Body) -> tuple[FloatArray, FloatArray]:
+    """(left, right) hip-knee-ankle angles from 3-D world landmarks, 180 = straight: the same from any camera."""
+    left, right = (
+        geometry.joint_angle_deg(*(body.world_at(joint, side) for joint in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
+        for side in (Side.LEFT, Side.RIGHT)
+    )
+    return left, right
+
+
 @feature(
     "world_knee_bend_deg",
     "the more bent knee's angle from 3-D world landmarks, any view: ~180 legs straight (a plank), ~90 kneeling on all "
@@ -717,10 +726,7 @@ def _limb_reach(body: Body) -> FloatArray:
     sides="both",
 )
 def _world_knee_bend(body: Body) -> FloatArray:
-    per_side = [
-        geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
-        for side in (Side.LEFT, Side.RIGHT)
-    ]
+    per_side = world_knee_angles_deg(body)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a side never seen is NaN on both: the min is NaN
         return np.asarray(np.nanmin(per_side, axis=0), dtype=np.float64)
@@ -735,9 +741,8 @@ def _world_knee_bend(body: Body) -> FloatArray:
 def _world_knee_minus_hip(body: Body) -> FloatArray:
     # 3-D angles from world landmarks read the same from any camera direction.
     per_side = [
-        geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
-        - geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.SHOULDER, Joint.HIP, Joint.KNEE)))
-        for side in (Side.LEFT, Side.RIGHT)
+        knee - geometry.joint_angle_deg(*(body.world_at(j, side) for j in (Joint.SHOULDER, Joint.HIP, Joint.KNEE)))
+        for knee, side in zip(world_knee_angles_deg(body), (Side.LEFT, Side.RIGHT), strict=True)
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a side never seen is NaN on both: the mean is NaN

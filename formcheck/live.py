@@ -21,7 +21,6 @@ from formcheck.analysis import analyze_sequence, exercise_views
 from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
 from formcheck.features import Body
-from formcheck.geometry import View
 from formcheck.judge import check_view_ok, hidden_joints, hidden_joints_reason_and_fix, view_fix
 from formcheck.report import Report, severity_rank
 from formcheck.smoothing import LiveSmoother, SmoothedFrame
@@ -260,7 +259,7 @@ class LiveCoach:
         found = ~np.isnan(sequence.landmarks[recent][:, :, 0]).all(axis=1)
         if found.mean() < 0.5:
             return _NOBODY
-        needed = self._main_view()
+        needed = self.spec.main_view
         if report.frames is None:
             return None
         rows = _rows(found, recent)
@@ -277,11 +276,6 @@ class LiveCoach:
         features = [limit.feature for check in self.spec.checks if needed in check.views for limit in check.limits]
         hidden, outside = hidden_joints(features, rows, Body.from_sequence(sequence), min_share=0.5)
         return _sentence(hidden_joints_reason_and_fix(hidden, outside)[1]) if hidden else None
-
-    def _main_view(self) -> View:
-        """The view most of the exercise's checks need."""
-        views = [check.views[0] for check in self.spec.checks]
-        return max(set(views), key=views.count)
 
     def _line_to_say(self, t_s: float, cue: LiveCue | None, setup: str | None) -> str | None:
         key, line = (cue.code, cue.text) if cue else ("setup", setup) if setup else (None, None)

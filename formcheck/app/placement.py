@@ -7,11 +7,10 @@ formcheck/exercises/plank.py), so the phone lies propped up on the floor or a lo
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, replace
 
 from formcheck.exercises import EXERCISES
-from formcheck.exercises.spec import Exercise, Posture
+from formcheck.exercises.spec import Posture
 from formcheck.geometry import View
 
 FLOOR_Y = 120  # the drawing's floor line, in SVG pixels (the drawing is 320 x 150)
@@ -36,12 +35,6 @@ FLOOR = Placement(
 FACING = "facing you (or your back), so it sees your body's line"
 
 
-def _main_view(exercise: Exercise) -> View:
-    """The view most of the exercise's checks are judged from."""
-    views = Counter(check.views[0] for check in exercise.checks)
-    return views.most_common(1)[0][0] if views else View.SIDE
-
-
 def placement_for(exercise: str) -> Placement:
     """Where the phone goes: on the floor for an exercise done lying or kneeling (its recognition posture), and to the
     side unless the exercise is judged mostly from the front."""
@@ -49,7 +42,7 @@ def placement_for(exercise: str) -> Placement:
     if spec is None:
         return STANDING
     placement = STANDING if spec.looks.posture is Posture.UPRIGHT else FLOOR
-    return placement if _main_view(spec) is View.SIDE else replace(placement, where=FACING)
+    return placement if spec.main_view is View.SIDE else replace(placement, where=FACING)
 
 
 def placement_svg(exercise: str) -> str:

@@ -7,8 +7,8 @@ A rep's side is the side of the bent knee (people swap legs between sets); reps 
 import numpy as np
 
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
-from formcheck.features import FEATURES, Body, Joint, feature, world_elevation_deg, world_mid
-from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, Side, View, joint_angle_deg
+from formcheck.features import FEATURES, Body, Joint, feature, world_elevation_deg, world_knee_angles_deg, world_mid
+from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, Side, View
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
 from formcheck.testing.synthetic_pose import Limbs, StickPose
 from formcheck.types import FloatArray, Landmark
@@ -122,14 +122,6 @@ def _head_forward(body: Body) -> FloatArray:
     return _from_lying(body, FEATURES["ear_shoulder_hip_signed_deg"].compute(body))
 
 
-def _knee_angles_deg(body: Body) -> tuple[FloatArray, FloatArray]:
-    left, right = (
-        joint_angle_deg(*(body.world_at(joint, side) for joint in (Joint.HIP, Joint.KNEE, Joint.ANKLE)))
-        for side in (Side.LEFT, Side.RIGHT)
-    )
-    return left, right
-
-
 @feature(
     "bent_knee_side_deg",
     "right minus left knee angle (world, any view): + the left knee bent more; a hidden knee is taken to be the "
@@ -139,7 +131,7 @@ def _knee_angles_deg(body: Body) -> tuple[FloatArray, FloatArray]:
 def _bent_knee_side(body: Body) -> FloatArray:
     # From the side the far knee is hidden (rendered curl-ups: visibility 0.3, no world position) while the near one
     # reads 93° bent or ~175° straight: the near knee alone says which side is bent.
-    left, right = _knee_angles_deg(body)
+    left, right = world_knee_angles_deg(body)
     left = np.where(np.isnan(left), _other_kind_deg(right), left)
     right = np.where(np.isnan(right), _other_kind_deg(left), right)
     return np.asarray(right - left, dtype=np.float64)
@@ -167,7 +159,7 @@ def _feet_above_hips_norm(body: Body) -> FloatArray:
     sides="both",
 )
 def _feet_down_knee_difference(body: Body) -> FloatArray:
-    left, right = _knee_angles_deg(body)
+    left, right = world_knee_angles_deg(body)
     with np.errstate(invalid="ignore"):
         feet_up = _feet_above_hips_norm(body) > FEET_DOWN_MAX_NORM
     return np.asarray(np.where(feet_up, 0.0, np.abs(left - right)), dtype=np.float64)

@@ -7,6 +7,7 @@ the feature it bounds; durations end in ``_s``. Every threshold has one value pe
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -221,6 +222,12 @@ class Exercise:
     @property
     def phases(self) -> tuple[str, ...]:
         return tuple(self.motion.phase_names[state] for state in MOTION_STATES)
+
+    @property
+    def main_view(self) -> View:
+        """The view most of the exercise's checks are judged from (the first named on a tie): where the camera goes."""
+        views = Counter(check.views[0] for check in self.checks)
+        return views.most_common(1)[0][0] if views else View.SIDE
 
     def check(self, code: str) -> Check:
         for check in self.checks:
