@@ -12,10 +12,10 @@ from formcheck.synth.motions.motion_script import (
     ExerciseMotion,
     MotionScript,
     PlantedFault,
-    ease,
     fault_ramp,
     hold_timeline,
     lerp,
+    raised_share,
     solve_trunk,
 )
 
@@ -34,14 +34,7 @@ def _bird_dog(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     specs: list[PoseSpec] = []
     cache: dict[tuple[float, ...], float] = {}
     for i, t in enumerate(t_s):
-        if t < plan.lead_in_s:
-            lift = 0.0
-        elif t < hold_start:
-            lift = ease((t - plan.lead_in_s) / raise_s)
-        elif t < hold_end:
-            lift = 1.0
-        else:
-            lift = 1.0 - ease((t - hold_end) / lower_s)
+        lift = raised_share(float(t), plan.lead_in_s, raise_s, hold_end, lower_s)
         w = fault_ramp(float(t), hold_start, hold_end)
         for code, magnitude in f.items():
             intensity[code][i] = magnitude * w

@@ -165,6 +165,17 @@ def hold_timeline(plan: ClipPlan, raise_s: float = 0.0, lower_s: float = 0.0) ->
     return np.arange(n) / plan.fps, np.zeros(n), plan.lead_in_s + raise_s
 
 
+def raised_share(t: float, lead_in_s: float, raise_s: float, hold_end_s: float, lower_s: float) -> float:
+    """0 → 1 over the raise after the lead-in, 1 through the hold, 1 → 0 over the lowering (eased)."""
+    if t < lead_in_s:
+        return 0.0
+    if t < lead_in_s + raise_s:
+        return ease((t - lead_in_s) / raise_s)
+    if t < hold_end_s:
+        return 1.0
+    return 1.0 - ease((t - hold_end_s) / lower_s)
+
+
 def fault_ramp(t: float, hold_start: float, hold_end: float) -> float:
     """0 before the hold, rising over 0.6 s from 0.4 s into it, 1 until the hold ends."""
     if t > hold_end:

@@ -19,9 +19,9 @@ from formcheck.synth.motions.motion_script import (
     ExerciseMotion,
     MotionScript,
     PlantedFault,
-    ease,
     fault_ramp,
     hold_timeline,
+    raised_share,
     standing_flat_foot,
 )
 
@@ -58,14 +58,7 @@ def _side_plank(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
     intensity = {code: np.zeros(len(t_s)) for code in f}
     specs: list[PoseSpec] = []
     for i, t in enumerate(t_s):
-        if t < plan.lead_in_s:
-            up_w = 0.0
-        elif t < hold_start:
-            up_w = ease((t - plan.lead_in_s) / RAISE_S)
-        elif t < hold_end:
-            up_w = 1.0
-        else:
-            up_w = 1.0 - ease((t - hold_end) / LOWER_S)
+        up_w = raised_share(float(t), plan.lead_in_s, RAISE_S, hold_end, LOWER_S)
         w = fault_ramp(float(t), hold_start, hold_end - 0.5 / plan.fps)  # gone from the first lowering frame
         for code, magnitude in f.items():
             intensity[code][i] = magnitude * w
