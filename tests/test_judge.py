@@ -20,6 +20,7 @@ from formcheck.exercises import (
     resolve_thresholds,
     validate_exercise,
 )
+from formcheck.exercises.deadlift import deadlift_pose
 from formcheck.exercises.spec import Limit
 from formcheck.features import BOB_WINDOW_S
 from formcheck.reps import seconds_of
@@ -34,7 +35,7 @@ from formcheck.testing.scenarios import (
     push_ups,
     timeline,
 )
-from formcheck.testing.synthetic_pose import Camera, render_sequence
+from formcheck.testing.synthetic_pose import Camera, StickPose, render_sequence
 from formcheck.types import FormcheckError, Landmark, PoseSequence
 
 REPORT_KEYS = {
@@ -155,6 +156,24 @@ def test_head_down_with_a_flat_back_outline_is_not_a_rounded_back() -> None:
     assert seq.back_bulge is not None
     seq.back_bulge[:] = 0.0  # the outline says flat: the low head alone must not produce a cue
     assert analyze_sequence(seq, exercise="deadlift").faults == ()
+
+
+def test_a_back_that_rounds_as_it_reaches_the_bar_is_not_diluted_by_the_way_down_and_up() -> None:
+    # Rendered roundings peak at the bar and a median over the whole movement (lowering, bottom, pull) fell below the
+    # limit; the bottom, where the bar leaves the floor, decides.
+    def pose(bulge_at_the_bar: float) -> Callable[[Moment, str | None], StickPose]:
+        def at(moment: Moment, fault: str | None) -> StickPose:
+            bulge = bulge_at_the_bar if moment.progress > 0.95 else -0.03
+            return replace(deadlift_pose(moment, None), back_bulge=bulge)
+
+        return at
+
+    def judged(bulge_at_the_bar: float) -> tuple[str, ...]:
+        scenario = replace(SCENARIOS["deadlift"], pose=pose(bulge_at_the_bar), active_s=0.8)
+        return tuple(f.code for f in analyze_sequence(scenario.build(), exercise="deadlift").faults)
+
+    assert judged(0.06) == ("rounded_back",) * 3  # one per rep
+    assert judged(0.03) == ()
 
 
 def test_trunk_sag_without_outline_is_unjudged_not_silent() -> None:

@@ -75,11 +75,15 @@ EXERCISE = Exercise(
             # Real side-view clips: the ear–shoulder–hip angle did not separate rounded from flat backs at all (head
             # posture dominates it: flat backs with the head up read 40-50°), while the median back outline over the
             # movement did (rounded ≥ 0.04, flat ≤ 0.02 of trunk length). So the outline alone decides; without a
-            # segmentation mask the check is unjudged.
+            # segmentation mask the check is unjudged. It is read at the bottom, where the back carries the bar off
+            # the floor: real clips read the same there (rounded 0.031-0.091, correct side views ≤ 0.025), while on
+            # the way down and up the arms cross the outline (a clean render read up to 0.09 in the pull) and a
+            # back that rounds as it reaches the bar is diluted (a 30° rendered rounding: 0.04-0.058 at the bottom,
+            # a median of 0.024-0.032 over the whole movement). bench/back_rounding_stills.py measures the renders.
             limits=(Limit("back_bulge_norm", "max", "max_bulge_norm"),),
             thresholds={"max_bulge_norm": (0.045, 0.035, 0.03)},
             aggregate="median",
-            phases=_MOVING,
+            phases=("bottom",),
             views=_SIDE,
             severity=Severity.HIGH,
             cue="Keep your chest proud and your back flat — brace before you pull.",
