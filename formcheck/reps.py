@@ -124,23 +124,42 @@ def motion_states(progress: FloatArray, motion: Motion, t_s: FloatArray) -> StrA
 
 # A driver's rate of change is read over this much time either side of a frame (the frames there at a clip's ends).
 SETTLE_HALF_WINDOW_S = 0.15
+# A hold has settled once the rate stays under its limit this long: one slow frame is not the end of the way in (a
+# rendered bridge starts its rise slowly, and an oblique one reads a 0.1-s dip in its hip lift halfway up).
+SETTLED_FOR_S = 0.3
 
 
-def settle_holds(states: StrArray, progress: FloatArray, t_s: FloatArray, max_rate: float) -> StrArray:
-    """``states`` with the first frames of each active run that still move further in faster than ``max_rate`` (the
-    driver's unit per second) made "away", and the last ones already moving out that fast made "back": a hold is
-    timed from when the person has settled into it to when they start to leave it."""
-    rate = _rate_per_s(_forward_fill(progress), t_s)
+def settle_holds(
+    states: StrArray, values: FloatArray, t_s: FloatArray, max_rate: float, leaving: FloatArray | None = None
+) -> StrArray:
+    """``states`` with the first frames of each active run where ``values`` still change faster than ``max_rate``
+    (their unit per second, either way) made "away": a hold is timed from when the person has settled into it (the
+    rate stays under the limit for :data:`SETTLED_FOR_S`). With ``leaving`` (the motion's progress, in the same unit),
+    the last frames where it already falls that fast are made "back": the hold ends when the person starts to leave
+    it. A finished run that never settles (the top of a rep passed through) is left whole, so that the rep keeps its
+    top; one still going on at the last frame may yet settle, and waits as "away"."""
+    unsettled = np.abs(_rate_per_s(_forward_fill(values), t_s)) > max_rate
+    falling = _rate_per_s(_forward_fill(leaving), t_s) < -max_rate if leaving is not None else np.zeros_like(unsettled)
     settled = states.copy()
     for start, stop in runs(states == "active"):
-        first, last = start, stop
-        while first < stop and rate[first] > max_rate:
-            first += 1
-        while last > first and rate[last - 1] < -max_rate:
+        first = start + _settled_from(unsettled[start:stop], t_s[start:stop])
+        if first == stop and stop < len(states):
+            continue
+        last = stop
+        while last > first and falling[last - 1]:
             last -= 1
         settled[start:first] = "away"
         settled[last:stop] = "back"
     return settled
+
+
+def _settled_from(unsettled: npt.NDArray[np.bool_], t_s: FloatArray) -> int:
+    """Index of the first frame from which no frame is unsettled for :data:`SETTLED_FOR_S` (or the run's end)."""
+    for frame in range(len(unsettled)):
+        ahead = (t_s >= t_s[frame]) & (t_s < t_s[frame] + SETTLED_FOR_S)
+        if not unsettled[ahead].any():
+            return frame
+    return len(unsettled)
 
 
 def _rate_per_s(values: FloatArray, t_s: FloatArray) -> FloatArray:
@@ -255,7 +274,11 @@ def track_motion(motion: Motion, features: Mapping[str, FloatArray], t_s: FloatA
     progress = motion_progress(motion, features)
     states = motion_states(progress, motion, t_s)
     if motion.hold_settled_max_rate is not None:
-        states = settle_holds(states, progress, t_s, motion.hold_settled_max_rate)
+        if motion.hold_settled_feature is None:  # the driver: it settles, and falls when the person leaves
+            states = settle_holds(states, progress, t_s, motion.hold_settled_max_rate, leaving=progress)
+        else:
+            settling = features[motion.hold_settled_feature]
+            states = settle_holds(states, settling, t_s, motion.hold_settled_max_rate)
     side_values = features[motion.side_feature] if motion.side_feature else None
     reps = find_reps(states, progress, motion, side_values) if motion.counts_reps else ()
     in_place = [rep for rep in reps if done_in_place(rep, features, t_s)]

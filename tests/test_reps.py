@@ -10,6 +10,7 @@ import pytest
 
 from formcheck import reps
 from formcheck.analysis import analyze_sequence
+from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import Gate, Motion
 from formcheck.reps import RepSpan, bridge_gaps, done_in_place, motion_states, runs, track_motion
 from formcheck.testing.scenarios import squats_then_walk_away, walk_in_then_squats
@@ -159,3 +160,58 @@ def test_a_hold_is_timed_from_when_the_driver_settles() -> None:
     assert [(hold.start, hold.stop) for hold in settled.holds] == [(6, 26)]
     assert list(settled.states[2:8]) == ["away", "away", "away", "away", "active", "active"]
     assert list(settled.states[25:31]) == ["active", "back", "back", "back", "back", "rest"]
+
+
+def test_a_hold_settles_only_once_the_rate_stays_low() -> None:
+    # Active from frame 3; rising fast except a pause (frame 4) halfway up; held from frame 9 at 10 fps.
+    values = np.array([0.0, 0.5, 0.8, 1.0, 1.0, 1.0, 1.2, 1.5, 1.8, 1.9, *[1.9] * 10])
+    motion = Motion("d_ratio", "above", 0.7, 0.3, NAMES, counts_reps=False, times_holds=True, hold_settled_max_rate=0.5)
+    assert [(hold.start, hold.stop) for hold in track(values, motion).holds] == [(9, 20)]
+
+
+def test_the_top_of_a_rep_that_never_settles_is_kept() -> None:
+    # Up and straight down again: every active frame moves fast, so there is no hold, but the rep keeps its top.
+    values = np.array([0.0, 0.0, 0.4, 0.8, 1.2, 0.8, 0.4, 0.0, 0.0])
+    motion = Motion("d_ratio", "above", 0.7, 0.3, NAMES, times_holds=True, min_hold_s=0.5, hold_settled_max_rate=0.5)
+    tracked = track(values, motion)
+    assert list(tracked.states[3:6]) == ["active", "active", "active"]
+    assert [(rep.start, rep.stop) for rep in tracked.reps] == [(2, 7)]
+    assert tracked.holds == ()
+
+
+def _plank_features(hip_line_deg: np.ndarray) -> dict[str, np.ndarray]:
+    flat = np.ones_like(hip_line_deg)
+    return {
+        "body_to_horizontal_deg": 8.0 * flat,
+        "ventral_downward_ratio": 0.9 * flat,
+        "hip_knee_ankle_deg": 175.0 * flat,
+        "shoulder_bob_norm": 0.0 * flat,
+        "hip_line_deviation_deg": hip_line_deg,
+    }
+
+
+def test_a_plank_is_timed_from_when_the_hips_are_in_line() -> None:
+    # Level from the first frame, the hips come down from a 35° pike over 0.8 s (the rendered set-up), then hold.
+    t_s = np.arange(80) / 20.0
+    hip_line_deg = np.where(t_s < 0.8, -35.0 * (1.0 - t_s / 0.8), 0.0)
+    motion = get_exercise("plank").motion
+    holds = track_motion(motion, _plank_features(hip_line_deg), t_s).holds
+    # The rate is read over ±0.15 s: it drops under the plank's 20°/s one frame after the hips arrive (frame 16).
+    assert [(hold.start, hold.stop) for hold in holds] == [(17, 80)]
+    unsettled = track_motion(replace(motion, hold_settled_max_rate=None), _plank_features(hip_line_deg), t_s).holds
+    assert [(hold.start, hold.stop) for hold in unsettled] == [(0, 80)]
+
+
+def test_a_bridge_hold_is_timed_from_when_the_hips_stop_rising() -> None:
+    # The hips rise from 9° to 27° of lift over the first second (past the enter line at 11°), then hold.
+    t_s = np.arange(80) / 20.0
+    lift_deg = np.where(t_s < 1.0, 9.0 + 18.0 * t_s, 27.0)
+    features = {
+        "hip_lift_deg": lift_deg,
+        "ventral_downward_ratio": np.full(80, -0.9),
+        "hip_knee_ankle_deg": np.full(80, 90.0),
+    }
+    motion = get_exercise("glute_bridge").motion
+    tracked = track_motion(motion, features, t_s)
+    assert [(hold.start, hold.stop) for hold in tracked.holds] == [(20, 80)]
+    assert tracked.states[3] == "away"

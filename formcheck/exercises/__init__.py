@@ -134,7 +134,7 @@ def validate_exercise(exercise: Exercise) -> None:
     if len(set(exercise.phases)) != len(exercise.phases):
         raise _fail(exercise.name, "two motion states share a phase name")
     gates = (*motion.gates, *exercise.plausible, *exercise.side_view_requires)
-    for name in (motion.driver, motion.side_feature, *(gate.feature for gate in gates)):
+    for name in (motion.driver, motion.side_feature, motion.hold_settled_feature, *(g.feature for g in gates)):
         if name is not None:
             _check_feature(exercise.name, "motion", name)
     passes_enter_first = motion.enter > motion.exit if motion.active_when == "above" else motion.enter < motion.exit

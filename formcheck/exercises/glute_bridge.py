@@ -29,6 +29,10 @@ EXERCISE = Exercise(
         # A top touched for less than half a second is the turnaround of a rep, not a hold (a real 44-s bridge
         # set listed "Hold 3: 0.0 s").
         min_hold_s=0.5,
+        # The hips pass the enter line while still rising: the hold starts once they move less than this many degrees
+        # a second. Rendered bridges (5 side and oblique clips, 20 fps) rise at 14-50°/s until ~0.1 s before they
+        # settle, and move at most 7.4°/s over the first 0.2 s of the held top.
+        hold_settled_max_rate=10.0,
         gates=(Gate("ventral_downward_ratio", max_value=-0.5), Gate("hip_knee_ankle_deg", max_value=150.0)),
         # Seen end-on from the feet, the raised knees hide the hips and trunk: MediaPipe lost rendered bridges
         # filmed from the feet with the camera at 0.45, 1.0 and 1.4 m (no pose, then legs read straight as if

@@ -32,6 +32,12 @@ EXERCISE = Exercise(
         counts_reps=False,
         times_holds=True,
         min_hold_s=2.0,
+        # The body is level before the plank is set: the way in is the hips coming into line (a pike or a sag
+        # straightening). The hold starts once the hip line moves less than this many degrees a second. Rendered
+        # planks (8 clips, 20 fps) straighten at 24-73°/s over their set-up and move at most 18°/s over the first
+        # 0.2 s of the hold.
+        hold_settled_max_rate=20.0,
+        hold_settled_feature="hip_line_deviation_deg",
         gates=(
             Gate("ventral_downward_ratio", min_value=0.5),
             Gate("hip_knee_ankle_deg", min_value=140.0),

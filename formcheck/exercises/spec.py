@@ -74,10 +74,12 @@ class Motion:
     first_rep_may_start_active: bool = False
     # Feature whose sign during the active phase names the rep's (and the hold's) side (+ left, − right); None: no side.
     side_feature: str | None = None
-    # The driver's rate of change (its unit per second) above which a hold has not settled yet: the first and last
-    # active frames where it still moves faster, into or out of the active state, are the way in and out (see
+    # The rate of change (per second, either way) of ``hold_settled_feature`` above which a hold has not settled yet:
+    # the first and last active frames where it still moves faster are the way in and out (see
     # formcheck.reps.settle_holds). None: the whole active run is the hold.
     hold_settled_max_rate: float | None = None
+    # What settles at the start of a hold when that is not the driver (a plank is flat before its hips are in line).
+    hold_settled_feature: str | None = None
     gates: tuple[Gate, ...] = ()
     # Views from which the driver can be followed. When the motion is lost on another view, the report asks for
     # the first of these instead of a bare "no rep found".
