@@ -19,10 +19,16 @@ from formcheck.types import Landmark, PoseSequence
 _FEET_CHECKS = ("bar_drift", "knee_dominant")
 
 
-def _planted_set(fault: str | None, hidden: Callable[[Moment], bool], moved_norm: float = 0.0) -> PoseSequence:
+def _planted_set(
+    fault: str | None,
+    hidden: Callable[[Moment], bool],
+    moved_norm: float = 0.0,
+    moved: tuple[Landmark, ...] = FEET,
+) -> PoseSequence:
     """Deadlifts from the side whose feet stay planted (the stick figure is drawn with its hips in place, so every
     frame is moved to keep the ankles where they were), hidden on the ``hidden`` moments. ``moved_norm``: from the
-    middle of the set on, the feet are that many leg lengths further back (a handheld camera that moved)."""
+    middle of the set on, the ``moved`` points are that many leg lengths further back (a handheld camera that
+    moved)."""
     sequence = deadlifts_with_hidden_feet(fault, hidden)
     landmarks = sequence.landmarks
     ankles_x = landmarks[:, [Landmark.LEFT_ANKLE, Landmark.RIGHT_ANKLE], 0].mean(axis=1)
@@ -30,7 +36,7 @@ def _planted_set(fault: str | None, hidden: Callable[[Moment], bool], moved_norm
     if moved_norm:
         leg = np.linalg.norm(landmarks[0, Landmark.LEFT_HIP, :2] - landmarks[0, Landmark.LEFT_ANKLE, :2])
         later = np.arange(len(landmarks)) >= len(landmarks) // 2
-        landmarks[np.ix_(later, [int(lm) for lm in FEET], [0])] -= moved_norm * leg
+        landmarks[np.ix_(later, [int(lm) for lm in moved], [0])] -= moved_norm * leg
     return sequence
 
 
@@ -54,3 +60,12 @@ def test_feet_are_left_hidden_when_where_they_stood_is_not_clear() -> None:
     assert planted_feet(body) is body
     report = analyze_sequence(wobbly, "deadlift", equipment="barbell")
     assert {v[2] for v in _verdicts(report)} == {"unjudged"}
+
+
+def test_each_foot_point_is_placed_on_its_own_standing_readings() -> None:
+    # Toes read all over the place while the ankles stood still: the knee angle (hip, knee, ankle) is judged, the
+    # mid-foot (heel and toe) is not.
+    toes = (Landmark.LEFT_FOOT_INDEX, Landmark.RIGHT_FOOT_INDEX)
+    moved_toes = _planted_set(None, bar_low, moved_norm=2.0 * PLANTED_MAX_SPREAD_NORM, moved=toes)
+    report = analyze_sequence(smooth_offline(moved_toes), "deadlift", equipment="barbell")
+    assert {(v[0], v[2]) for v in _verdicts(report)} == {("bar_drift", "unjudged"), ("knee_dominant", "passed")}

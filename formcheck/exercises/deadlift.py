@@ -76,22 +76,27 @@ _FOOT = (Joint.ANKLE, Joint.HEEL, Joint.FOOT)
 
 
 def planted_feet(body: Body) -> Body:
-    """``body`` with its hidden near ankle, heel and toe put where they stood while the person stood tall; unchanged
-    when too few standing frames saw them or those frames disagree."""
+    """``body`` with its hidden near ankle, heel and toe each put where it stood while the person stood tall; a point
+    that too few standing frames saw, or whose standing readings disagree, stays hidden (the knee angle needs only the
+    ankle, the mid-foot the heel and toe)."""
     standing = _standing_tall(body)
-    leg_px = float(np.nanmedian(body.leg_length_px()[standing])) if standing.any() else float("nan")
+    if not standing.any():
+        return body
+    leg_px = float(np.nanmedian(body.leg_length_px()[standing]))
     xy = body.xy.copy()
+    placed = False
     for joint in _FOOT:
         column = int(joint_landmark(joint, body.near))
         seen = standing & np.all(np.isfinite(xy[:, column]), axis=1)
         if seen.sum() < PLANTED_MIN_STANDING_FRAMES or not np.isfinite(leg_px):
-            return body
+            continue
         quartiles = np.percentile(xy[seen, column], [25.0, 75.0], axis=0)
         if float(np.max(quartiles[1] - quartiles[0])) / leg_px > PLANTED_MAX_SPREAD_NORM:
-            return body
+            continue
         hidden = ~np.all(np.isfinite(xy[:, column]), axis=1)
         xy[hidden, column] = np.median(xy[seen, column], axis=0)
-    return replace(body, xy=xy)
+        placed = True
+    return replace(body, xy=xy) if placed else body
 
 
 def _standing_tall(body: Body) -> BoolArray:
