@@ -151,6 +151,9 @@ class Feature:
     # Measures taken against the person's own reading in the same clip (not an absolute angle or length): that
     # reference in words, so an explanation can say what a value was measured against; empty for absolute measures.
     reference: str = ""
+    # Joints the measure puts in place itself where the camera does not see them (the deadlift's feet behind a plate,
+    # placed where they stood): a frame is judged without them, but they are named when the measure could not be made.
+    placed: tuple[Joint, ...] = ()
 
     def landmarks(self, body: Body) -> tuple[Landmark, ...]:
         sides = (body.near,) if self.sides == "near" else (Side.LEFT, Side.RIGHT)
@@ -199,11 +202,14 @@ def feature(
     needs_back_bulge: bool = False,
     fraction_of: str = "",
     reference: str = "",
+    placed: tuple[Joint, ...] = (),
 ) -> Callable[[_Function], _Function]:
     """Register the decorated ``Body -> (T,)`` function as the feature ``name`` (see :class:`Feature`)."""
 
     def register(compute: _Function) -> _Function:
-        register_feature(Feature(name, description, joints, compute, sides, needs_back_bulge, fraction_of, reference))
+        register_feature(
+            Feature(name, description, joints, compute, sides, needs_back_bulge, fraction_of, reference, placed)
+        )
         return compute
 
     return register

@@ -538,7 +538,7 @@ def hidden_joints(
     out_of_frame: list[Joint] = []
     for name in features:
         feature = FEATURES[name]
-        for joint in feature.joints:
+        for joint in (*feature.joints, *feature.placed):
             sides = (body.near,) if feature.sides == "near" else (body.near, body.far)
             landmarks = tuple(joint_landmark(joint, side) for side in sides)
             unseen = frames & ~visible(body, landmarks)

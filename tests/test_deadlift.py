@@ -60,6 +60,12 @@ def test_feet_are_left_hidden_when_where_they_stood_is_not_clear() -> None:
     assert planted_feet(body) is body
     report = analyze_sequence(wobbly, "deadlift", equipment="barbell")
     assert {v[2] for v in _verdicts(report)} == {"unjudged"}
+    # The report names what the camera did not see, as it does for any measure that needs the feet.
+    reasons = {u.check: u.reason for u in report.unjudged if u.check in _FEET_CHECKS}
+    assert reasons == {
+        "bar_drift": "ankles, heels and feet hidden from the camera",
+        "knee_dominant": "ankles hidden from the camera",
+    }
 
 
 def test_each_foot_point_is_placed_on_its_own_standing_readings() -> None:

@@ -111,6 +111,7 @@ def _standing_tall(body: Body) -> BoolArray:
     "wrist_ahead_of_midfoot_norm, with feet hidden at the bar placed where they stood: + toward the toes",
     (Joint.HIP, Joint.KNEE, Joint.WRIST),
     reference="where your feet stood while you stood tall in this set, when the plates hid them",
+    placed=_FOOT,
 )
 def _wrist_ahead_of_planted_midfoot(body: Body) -> FloatArray:
     return FEATURES["wrist_ahead_of_midfoot_norm"].compute(planted_feet(body))
@@ -121,6 +122,7 @@ def _wrist_ahead_of_planted_midfoot(body: Body) -> FloatArray:
     "knee_minus_hip_angle_deg, with an ankle hidden at the bar placed where it stood",
     (Joint.SHOULDER, Joint.HIP, Joint.KNEE),
     reference="where your feet stood while you stood tall in this set, when the plates hid them",
+    placed=(Joint.ANKLE,),
 )
 def _knee_minus_hip_planted(body: Body) -> FloatArray:
     planted = planted_feet(body)
