@@ -140,7 +140,7 @@ def exercise_views(
 UNSUPPORTED_MESSAGES = {
     PUSHUP: "This looks like a push-up — formcheck doesn't check push-ups yet.",
     LUNGE: "This looks like a lunge — formcheck doesn't check lunges yet.",
-    NO_EXERCISE: "No exercise found: this looks like standing or walking.",
+    NO_EXERCISE: "No exercise found: this looks like standing, walking or lying still.",
 }
 
 

@@ -11,7 +11,7 @@ down); nothing here names an exercise.
 Some clips show something formcheck does not check, and are named as such (:attr:`Recognition.unsupported`) rather
 than judged as the nearest exercise: push-ups (face down with the shoulders bobbing), lunges (upright, going down
 with one thigh level and the other pointing down) and no exercise at all (upright and never going down: standing,
-walking).
+walking; or lying in a posture whose exercises' motions it never makes: lying still on the back with the hips down).
 
 Confidence is a probability-like score in [0, 1]; below :data:`MIN_CONFIDENCE` the caller should ask the person to
 choose instead of guessing.
@@ -27,8 +27,9 @@ import numpy.typing as npt
 
 from formcheck import geometry
 from formcheck.exercises import EXERCISES
-from formcheck.exercises.spec import Looks, Posture, Sign
+from formcheck.exercises.spec import Exercise, Looks, Motion, Posture, Sign
 from formcheck.features import STILL_MAX_SHOULDER_BOB_NORM
+from formcheck.reps import motion_progress
 from formcheck.types import FloatArray
 
 _Frames = npt.NDArray[np.bool_] | None
@@ -71,6 +72,18 @@ PUSHUP_MIN_SWING_SHARE = 0.1
 LUNGE_MIN_THIGH_SPLIT_DEG = 40.0
 # Upright clips need this share of frames with a shoulder height before "never went down" means no exercise.
 MIN_MEASURED_SHARE = 0.5
+# A lying clip is an exercise's when that exercise's driver swings through its hysteresis (enter to exit) between
+# these percentiles of its readings (a rep, a lift into a hold), or, for an exercise with holds, stays in its active
+# state on at least HELD_MIN_ACTIVE_SHARE of them (a plank, a bridge or a side plank held still from the first frame).
+# Measured over the posture's frames: rendered lying exercises swing their own driver 1.4-20 times its hysteresis (the
+# oblique bridge least, and it is active on 100 % of them), rendered and real planks hold theirs active on 100 %, real
+# bridges swing 4.8-7.9 times, the real bird dog 1.3 times; a body lying still swings them 0 times. None of these
+# clips changes its recognition; the front-on rendered bridge, which MediaPipe reads as kneeling still (its bridge
+# driver unreadable, no driver moving), is now "no exercise" instead of a bird dog.
+# A body whose every exercise driver stays within its hysteresis makes no exercise's motion: lying there is no
+# exercise. These are the motions' own limits; no threshold is set here.
+MOVING_PERCENTILES = (5.0, 95.0)
+HELD_MIN_ACTIVE_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,49 @@ def _upright_unsupported(features: Mapping[str, FloatArray], upright: npt.NDArra
     return LUNGE if np.isfinite(split) and split >= LUNGE_MIN_THIGH_SPLIT_DEG else None
 
 
+def _swings(progress: FloatArray, motion: Motion) -> bool:
+    """The driver's readings swing through the motion's hysteresis (enter to exit): a rep, or a lift into a hold."""
+    low, high = np.percentile(progress, MOVING_PERCENTILES)
+    return bool(high - low >= abs(motion.enter - motion.exit))
+
+
+def _makes_motion_of(exercise: Exercise, features: Mapping[str, FloatArray], frames: npt.NDArray[np.bool_]) -> bool:
+    """The exercise's driver, on ``frames`` and within its gates, swings or (for a held exercise) stays active."""
+    motion = exercise.motion
+    progress = motion_progress(motion, features)[frames]
+    progress = progress[np.isfinite(progress)]
+    if progress.size == 0:
+        return False  # its gates never let the driver be read: the body never took the exercise's position
+    enter = motion.enter if motion.active_when == "above" else -motion.enter
+    held = motion.times_holds and np.mean(progress >= enter) >= HELD_MIN_ACTIVE_SHARE
+    return _swings(progress, motion) or bool(held)
+
+
+def _moves_like_any_exercise(features: Mapping[str, FloatArray], frames: npt.NDArray[np.bool_]) -> bool:
+    """Some exercise's driver, read without its gates, swings on ``frames``: the body moves as in an exercise, even
+    where the posture is misread (a bridge filmed from the feet can read face down)."""
+    for exercise in EXERCISES.values():
+        driver = features[exercise.motion.driver][frames]
+        driver = driver[np.isfinite(driver)]
+        if driver.size and _swings(driver, exercise.motion):
+            return True
+    return False
+
+
+def _lying_unsupported(features: Mapping[str, FloatArray], masks: Mapping[str, npt.NDArray[np.bool_]]) -> float:
+    """Share of the clip in a lying posture where the body makes none of the exercises' motions (0 when it does)."""
+    total = max(int(masks["known"].sum()), 1)
+    for posture in Posture:
+        share = masks[posture].sum() / total
+        exercises = [e for e in EXERCISES.values() if e.looks.posture is posture]
+        if posture is Posture.UPRIGHT or share < MIN_POSTURE_SHARE or not exercises:
+            continue
+        frames = masks[posture]
+        if not any(_makes_motion_of(e, features, frames) for e in exercises):
+            return 0.0 if _moves_like_any_exercise(features, frames) else float(share)
+    return 0.0
+
+
 def recognize_unsupported(features: Mapping[str, FloatArray]) -> Recognition | None:
     """A recognition naming what the clip shows when that is none of the exercises formcheck checks, else None."""
     masks = _posture_masks(features)
@@ -176,6 +232,9 @@ def recognize_unsupported(features: Mapping[str, FloatArray]) -> Recognition | N
         unsupported = _upright_unsupported(features, masks["upright"])
         if unsupported is not None:
             return Recognition(exercise=None, confidence=float(upright), scores={}, unsupported=unsupported)
+    lying_still = _lying_unsupported(features, masks)
+    if lying_still > 0:
+        return Recognition(exercise=None, confidence=lying_still, scores={}, unsupported=NO_EXERCISE)
     return None
 
 

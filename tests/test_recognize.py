@@ -3,6 +3,7 @@ tells a hinge from a squat."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -11,6 +12,8 @@ import pytest
 from formcheck import recognize
 from formcheck.exercises import EXERCISES
 from formcheck.exercises.deadlift import HANDS_LOW, HIPS_HIGH
+from formcheck.exercises.glute_bridge import glute_bridge_pose
+from formcheck.exercises.plank import plank_pose
 from formcheck.features import Body, compute_features
 from formcheck.recognize import (
     LUNGE,
@@ -22,6 +25,8 @@ from formcheck.recognize import (
     recognize_exercise,
 )
 from formcheck.testing.scenarios import SCENARIOS, lunges, push_ups, standing_still
+from formcheck.testing.stick_scenario import FPS, Moment, symmetric, timeline
+from formcheck.testing.synthetic_pose import Camera, Limbs, StickPose, render_sequence
 from formcheck.types import Landmark, PoseSequence
 
 
@@ -110,3 +115,27 @@ def test_on_all_fours_with_a_low_reading_hip_is_a_bird_dog_posture_not_a_plank()
     straight = recognize._posture_masks({**lying_face_down, "world_knee_bend_deg": np.full(frames, 170.0)})
     assert kneeling["quadruped"].all() and not kneeling["prone"].any()
     assert straight["prone"].all() and not straight["quadruped"].any()
+
+
+def _lying(pose_at: Callable[[Moment], StickPose], seconds: float = 5.0) -> PoseSequence:
+    moments = timeline(0, rest_s=seconds, away_s=0.0, active_s=0.0, back_s=0.0)
+    return render_sequence([pose_at(m) for m in moments], Camera(fps=FPS))
+
+
+def test_lying_still_on_the_back_is_no_exercise() -> None:
+    # Knees bent and hips down (a bridge's start, never lifted), or legs out straight: no exercise's motion.
+    knees_bent = _lying(lambda m: glute_bridge_pose(replace(m, progress=0.0), None))
+    legs_out = Limbs(upper_arm=-90.0, forearm=-90.0, thigh=90.0, shin=90.0, foot=0.0)
+    flat = _lying(lambda m: symmetric(legs_out, trunk=-90.0))
+    for sequence in (knees_bent, flat):
+        lying = recognize_exercise(compute_features(Body.from_sequence(sequence)))
+        assert (lying.exercise, lying.unsupported, lying.confidence) == (None, NO_EXERCISE, 1.0)
+
+
+def test_holds_kept_still_from_the_first_frame_are_their_exercises() -> None:
+    # Still is not "no exercise" where the posture is the exercise's own: the hips up, or a plank.
+    bridge = _lying(lambda m: glute_bridge_pose(replace(m, progress=1.0, segment="active"), None))
+    plank = _lying(lambda m: plank_pose(replace(m, segment="active"), None))
+    for name, sequence in (("glute_bridge", bridge), ("plank", plank)):
+        recognition = recognize_exercise(compute_features(Body.from_sequence(sequence)))
+        assert (recognition.exercise, recognition.unsupported) == (name, None)

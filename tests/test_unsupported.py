@@ -41,7 +41,9 @@ def test_lunges_and_standing_say_what_they_look_like() -> None:
     )
     standing = analyze_sequence(standing_still())
     assert standing.unsupported == "no_exercise"
-    assert standing.summary_text().startswith("No exercise found: this looks like standing or walking. Please choose")
+    assert standing.summary_text().startswith(
+        "No exercise found: this looks like standing, walking or lying still. Please choose"
+    )
 
 
 def test_choosing_the_plank_on_push_ups_still_gets_the_plank_gates() -> None:
