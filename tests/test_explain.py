@@ -79,6 +79,7 @@ def test_explain_gives_every_check_of_a_rep_its_evidence(heels_lift: Report) -> 
         "    what to do: Keep your heels down — press through the whole foot.",
         "    why: Lifted heels tip you forward and make your back work to keep balance.",
         "    measured against: your own standing foot angle in this set",
+        "  rounded back: judged, 0.000 ≤ 0.035 of trunk length (typical value over the descent, bottom and ascent)",
         "  knees cave: could not judge — needs a front view; the camera saw a side view; to fix: turn so you face the "
         "camera",
     ]

@@ -58,7 +58,8 @@ def test_a_rounded_back_is_cued_live_only_when_the_back_outline_is_measured() ->
     from formcheck.live_video import LiveSession  # noqa: PLC0415 - imports mediapipe
 
     assert LiveSession(LiveSettings("deadlift"), model="lite").settings.back_outline
-    assert not LiveSession(LiveSettings("squat"), model="lite").settings.back_outline
+    assert LiveSession(LiveSettings("squat"), model="lite").settings.back_outline  # hands-forward squats: rounded_back
+    assert not LiveSession(LiveSettings("plank"), model="lite").settings.back_outline
 
 
 def test_a_fault_is_cued_and_spoken_once_per_cooldown() -> None:

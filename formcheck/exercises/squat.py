@@ -1,9 +1,13 @@
 """Bodyweight or loaded squat: depth, lean and heels from the side; knees from the front."""
 
+import numpy as np
+
 from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Sign
+from formcheck.features import Body, Joint, feature
 from formcheck.geometry import View
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp, symmetric
 from formcheck.testing.synthetic_pose import Limbs, StickPose
+from formcheck.types import FloatArray
 
 _MOVING = ("descent", "bottom", "ascent")
 # The trunk's lean holds on a camera turned off the side, so forward_lean accepts estimated yaws down to here (the
@@ -12,6 +16,40 @@ _MOVING = ("descent", "bottom", "ascent")
 # under-read, never invented. Depth and heels do not hold there (the thigh reads 4.6-11.2° higher, a clean heel
 # 0.1 leg lengths up, at the limit) and keep the 62° gate.
 TRUNK_LEAN_SIDE_VIEW_MIN_YAW_DEG = 50.0
+# The back outline is read only in a set done with the hands out in front: a bar held on the back puts the hands
+# and elbows on the outline (a correct real back squat read +0.115, its wrists hidden behind the plates on most
+# frames). The set's reach (90th percentile of the wrist ahead of the shoulder, leg lengths): side-view real squats
+# with the hands at a bar on the back or hidden -0.31 to +0.15, with the arms reaching forward +0.25 to +0.75,
+# renders +0.65 to +0.68. bench/squat_back_outline.py measures it.
+OUTLINE_MIN_WRIST_AHEAD_OF_SHOULDER_NORM = 0.2
+REACH_PERCENTILE = 90.0
+SIDE_ON_FOOT_MIN_NORM = 0.1
+
+
+@feature(
+    "set_wrist_ahead_of_shoulder_norm",
+    "how far the hands reach ahead of the shoulders over the set (90th percentile of the wrist ahead of the "
+    "shoulder, leg lengths; side view): + hands out in front, ~0 or - a bar held on the back; 0 when never seen",
+    (Joint.WRIST, Joint.SHOULDER, Joint.HIP, Joint.KNEE, Joint.ANKLE, Joint.HEEL, Joint.FOOT),
+    fraction_of="leg length",
+    reference="your own hands over this set",
+)
+def _set_wrist_ahead_of_shoulder(body: Body) -> FloatArray:
+    heel, toe = body.at(Joint.HEEL), body.at(Joint.FOOT)
+    toe_ahead_px = toe[:, 0] - heel[:, 0]
+    # Only where the foot points across the picture is "ahead" known (a side-on foot spans ~0.2 leg lengths).
+    with np.errstate(invalid="ignore"):
+        side_on = np.abs(toe_ahead_px) >= SIDE_ON_FOOT_MIN_NORM * body.leg_length_px()
+    ahead = (body.at(Joint.WRIST)[:, 0] - body.at(Joint.SHOULDER)[:, 0]) * np.sign(toe_ahead_px) / body.leg_length_px()
+    known = ahead[side_on & np.isfinite(ahead)]
+    has_pose = np.isfinite(body.at(Joint.SHOULDER)[:, 0])
+    return np.where(has_pose, _reach(known) if side_on.any() else np.nan, np.nan)  # no side view: its check says so
+
+
+def _reach(wrist_ahead_norm: FloatArray) -> float:
+    # Hands never seen are no evidence that they are away from the back: the outline is then not read.
+    return float(np.percentile(wrist_ahead_norm, REACH_PERCENTILE)) if wrist_ahead_norm.size else 0.0
+
 
 # Recognition: the deadlift's two signs the other way round (formcheck/exercises/deadlift.py): at the bottom of a
 # squat the hands are not down at a bar and the hips sit low.
@@ -82,6 +120,24 @@ EXERCISE = Exercise(
             why="Lifted heels tip you forward and make your back work to keep balance.",
         ),
         Check(
+            code="rounded_back",
+            # The deadlift's evidence and limits (formcheck/exercises/deadlift.py, chosen on the deadlift clips:
+            # rounded >= 0.031, correct <= 0.025 of trunk length), so the squats are held out: the median back
+            # outline over each rep, unjudged without a segmentation mask. Side-view real squats with the arms
+            # forward read medians of -0.08 to -0.05 (correct; none is labelled rounded), +0.025 (a forward lean),
+            # -0.01 and +0.03 (unlabeled); clean renders -0.05, 30° rendered roundings +0.06 and +0.076. A correct
+            # back squat read +0.115 with the elbows on the outline, hence the hands-forward gate.
+            limits=(Limit("back_bulge_norm", "max", "max_bulge_norm"),),
+            thresholds={"max_bulge_norm": (0.045, 0.035, 0.03)},
+            aggregate="median",
+            only_when=(Gate("set_wrist_ahead_of_shoulder_norm", min_value=OUTLINE_MIN_WRIST_AHEAD_OF_SHOULDER_NORM),),
+            phases=_MOVING,
+            views=(View.SIDE,),
+            severity=Severity.HIGH,
+            cue="Keep your chest up and your back flat as you sit down — brace before each rep.",
+            why="A back that rounds under load shifts the work from your hips and legs onto your spine.",
+        ),
+        Check(
             code="knees_cave",
             limits=(Limit("knee_ankle_width_ratio", "min", "min_ratio"),),
             thresholds={"min_ratio": (0.75, 0.85, 0.90)},
@@ -117,7 +173,8 @@ def squat_pose(m: Moment, fault: str | None) -> StickPose:
         foot=lerp(90.0, 150.0, p) if fault == "heels_lift" else 90.0,
     )
     knee_in = 0.06 * p if fault == "knees_cave" else 0.0
-    return symmetric(legs, trunk=bottom_trunk * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=0.0)
+    bulge = 0.08 * p if fault == "rounded_back" else 0.0
+    return symmetric(legs, trunk=bottom_trunk * p, stance_m=0.06, knee_in_m=knee_in, back_bulge=bulge)
 
 
 SCENARIO = Scenario(squat_pose, reps=3, rest_s=0.6, away_s=1.0, active_s=0.4, back_s=1.0)

@@ -306,6 +306,7 @@ SAMPLE_CLIPS: list[tuple[str, str, str, dict[str, float], str, float, str, Degra
     ("squat_shallow_depth_30", "squat", "bodyweight", {"shallow_depth": 30.0}, "ava", 0.0, "left", _CLEAN),
     ("squat_forward_lean_20", "squat", "bodyweight", {"forward_lean": 20.0}, "ben", 5.0, "right", _CLEAN),
     ("squat_heels_lift_20", "squat", "bodyweight", {"heels_lift": 20.0}, "carl", 0.0, "left", _ROUGH),
+    ("squat_rounded_back_30", "squat", "bodyweight", {"rounded_back": 30.0}, "ava", 0.0, "right", _CLEAN),
     ("squat_knees_cave_15_front", "squat", "bodyweight", {"knees_cave": 15.0}, "dina", 90.0, "left", _CLEAN),
     ("squat_clean_front", "squat", "bodyweight", {}, "eli", 85.0, "right", _CLEAN),
     (

@@ -36,6 +36,10 @@ def _squat(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
         if "forward_lean" in f:
             trunk += f["forward_lean"] * u
             intensity["forward_lean"][i] = f["forward_lean"] * u
+        spine = 0.0
+        if "rounded_back" in f:
+            spine = f["rounded_back"] * u
+            intensity["rounded_back"][i] = spine
         foot = flat
         if "heels_lift" in f:
             foot = flat + f["heels_lift"] * u
@@ -48,7 +52,7 @@ def _squat(plan: ClipPlan, skeleton: Skeleton) -> MotionScript:
         legs = Limb(upper=180.0 - thigh_t, lower=180.0 + shin_s, end=foot, lat_upper=lat_u, lat_lower=lat_l)
         arm_phi = 180.0 - 90.0 * u
         arms = Limb(upper=arm_phi, lower=arm_phi, end=arm_phi, lat_upper=0.08, lat_lower=0.0)
-        spec = PoseSpec(trunk=trunk, neck_flex=-0.5 * trunk).with_limbs(arms=arms, legs=legs)
+        spec = PoseSpec(trunk=trunk, spine_flex=spine, neck_flex=-0.5 * trunk).with_limbs(arms=arms, legs=legs)
         specs.append(place(skeleton, spec, "left_foot_index", 0.0, toe_h))
     return MotionScript(plan, specs, t_s, intensity, reps, [])
 
@@ -60,6 +64,7 @@ MOTION = ExerciseMotion(
         "shallow_depth": PlantedFault("deg", "thigh above parallel at the bottom"),
         "forward_lean": PlantedFault("deg", "extra trunk lean from vertical at the bottom"),
         "heels_lift": PlantedFault("deg", "foot plantar-flexion about the toes (heels off the floor) at the bottom"),
+        "rounded_back": PlantedFault("deg", "thoracolumbar flexion (spine04…spine01) added at the bottom of the squat"),
         "knees_cave": PlantedFault(
             "deg", "thigh adduction in the frontal plane (knees moving towards each other)", front_only=True
         ),
