@@ -171,12 +171,14 @@ def real_by_source(report: Json) -> str:
 def real_overall(report: Json) -> str:
     reps = report["rep_count_exact"]
     unjudged = report.get("unjudged_checks_by_exercise", {})
+    side = report.get("side_view_unjudged_checks", {})
+    side_by = side.get("by_exercise", {})
     rep_by = reps.get("by_exercise", {})
     rows = [
-        [name.replace("_", " "), rate(rep_by.get(name)), rate(unjudged.get(name))]
+        [name.replace("_", " "), rate(rep_by.get(name)), rate(unjudged.get(name)), rate(side_by.get(name))]
         for name in exercise_names(rep_by, unjudged)
     ]
-    rows.append(["**all**", rate(reps), rate(report["unjudged_checks"])])
+    rows.append(["**all**", rate(reps), rate(report["unjudged_checks"]), rate(side)])
     overall = [
         ["recognition of the five exercises (right / clips)", rate(report["recognition_accuracy"])],
         ["recognition unsure", rate(report["recognition_unsure"])],
@@ -184,12 +186,13 @@ def real_overall(report: Json) -> str:
         ["other exercises named as what they are", rate(report.get("unsupported_named"))],
         ["clips on which nothing could be judged", rate(report["unjudged_clips"])],
     ]
-    return "\n\n".join(
-        [
-            table(("exercise", "rep counts exact", "(clip, check) pairs with unjudged time"), rows),
-            table(("measure", "value"), overall),
-        ]
+    header = (
+        "exercise",
+        "rep counts exact",
+        "(clip, check) pairs with unjudged time",
+        "side or oblique clips: (clip, side-view check) pairs with unjudged time",
     )
+    return "\n\n".join([table(header, rows), table(("measure", "value"), overall)])
 
 
 def samples(report: Json) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.files import file_sha256
+from formcheck.geometry import View
 from formcheck.report import Report
 from formcheck.types import FormcheckError, PoseSequence
 
@@ -37,6 +38,8 @@ UNKNOWN_SOURCE, RENDERED_SOURCE = "unknown", "rendered"
 ALL_EXERCISES, ALL_FAULTS = "all", "all_faults"
 # Rendered clips: the nominal view from the truth file's camera yaw (0 = exact side), as issue 4 point 8 buckets it.
 SIDE_MAX_YAW_DEG = 20.0
+# Manifest and truth views of a camera placed as a side-view exercise asks ("oblique": a little off the side).
+SIDE_ISH_VIEWS = frozenset({"side", "oblique"})
 # A hold found matches a true one when it starts and ends within this of it and, where the truth names a side (the
 # side plank's side that is down), names the same side.
 HOLD_TOLERANCE_S = 0.5
@@ -107,6 +110,8 @@ class Prediction:
     # what --exercise auto named as an exercise formcheck does not check (formcheck.recognize.UNSUPPORTED)
     unsupported: str | None = None
     holds: tuple[TimedHold, ...] | None = ()  # None: not reported (the live coach times holds but keeps no spans)
+    # the checks of the judged exercise that a side view can judge (the unjudged share on side-ish cameras counts these)
+    side_view_checks: frozenset[str] = frozenset()
 
     @classmethod
     def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
@@ -115,6 +120,11 @@ class Prediction:
 
         codes = {check.code for check in get_exercise(report.exercise).checks} if report.exercise else set()
         codes -= {entry.check for entry in report.not_checked}  # not for this equipment: neither judged nor unjudged
+        side_codes = (
+            {check.code for check in get_exercise(report.exercise).checks if View.SIDE in check.views} & codes
+            if report.exercise
+            else set()
+        )
         return cls(
             exercise=report.exercise,
             faults=frozenset(f.code for f in report.faults),
@@ -128,6 +138,7 @@ class Prediction:
             recognised=(recognised or report).exercise,
             unsupported=(recognised or report).unsupported,
             holds=tuple(TimedHold(hold.start_s, hold.end_s, hold.side) for hold in report.holds),
+            side_view_checks=frozenset(side_codes),
         )
 
 
@@ -192,12 +203,21 @@ class Scores:
     by_exercise_clean: Mapping[str, tuple[int, int]] = field(default_factory=dict)  # exercise -> (clips, with cues)
     by_exercise_reps: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> exact rep counts / clips known
     by_exercise_unjudged: Mapping[str, Rate] = field(default_factory=dict)  # exercise -> unjudged_checks of its clips
+    # On clips filmed from the side or a little off it (SIDE_ISH_VIEWS): (clip, side-view check) pairs with some
+    # unjudged time, over those pairs, per exercise — what a home camera placed as asked leaves unjudged.
+    by_exercise_side_unjudged: Mapping[str, Rate] = field(default_factory=dict)
     # clips of exercises formcheck does not check that recognition named as unsupported (any kind) / as their own
     unsupported_refused: Rate = Rate(0, 0)
     unsupported_named: Rate = Rate(0, 0)
     # clips whose holds were all found, each on time and on its side (TimedHold.matches), over clips with true holds
     holds_on_time: Rate = Rate(0, 0)
     by_exercise_holds: Mapping[str, Rate] = field(default_factory=dict)
+
+    @property
+    def side_unjudged_checks(self) -> Rate:
+        """``by_exercise_side_unjudged`` over every exercise."""
+        rates = self.by_exercise_side_unjudged.values()
+        return Rate(sum(rate.hits for rate in rates), sum(rate.total for rate in rates))
 
     @property
     def pooled(self) -> FaultScore:
@@ -234,6 +254,13 @@ class Scores:
             "unjudged_checks": _rate_json(self.unjudged_checks),
             "unjudged_checks_by_exercise": {
                 name: _rate_json(rate) for name, rate in sorted(self.by_exercise_unjudged.items())
+            },
+            "side_view_unjudged_checks": {
+                **_rate_json(self.side_unjudged_checks),
+                "views": sorted(SIDE_ISH_VIEWS),
+                "by_exercise": {
+                    name: _rate_json(rate) for name, rate in sorted(self.by_exercise_side_unjudged.items())
+                },
             },
             "unjudged_clips": _rate_json(self.unjudged_clips),
             "recognition_accuracy": _rate_json(self.recognition),
@@ -297,6 +324,7 @@ def score(
         by_exercise_clean=_clean_by_exercise(ok),
         by_exercise_reps=_reps_by_exercise(ok),
         by_exercise_unjudged=_unjudged_by_exercise(ok),
+        by_exercise_side_unjudged=_side_unjudged_by_exercise(ok),
         **_unsupported_scores(ok, known),
         holds_on_time=_holds_on_time(_holds_by_exercise(ok)),
         by_exercise_holds=_holds_by_exercise(ok),
@@ -410,6 +438,18 @@ def _unjudged_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> d
         if pred.checks > 0:
             known = result.get(clip.exercise, Rate(0, 0))
             result[clip.exercise] = Rate(known.hits + len(pred.unjudged_checks), known.total + pred.checks)
+    return result
+
+
+def _side_unjudged_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+    """Per labelled exercise, on clips filmed from a side-ish view: side-view checks with some unjudged time, over
+    the side-view checks judged."""
+    result: dict[str, Rate] = {}
+    for clip, pred in pairs:
+        if clip.view in SIDE_ISH_VIEWS and pred.side_view_checks:
+            known = result.get(clip.exercise, Rate(0, 0))
+            unjudged = len(pred.unjudged_checks & pred.side_view_checks)
+            result[clip.exercise] = Rate(known.hits + unjudged, known.total + len(pred.side_view_checks))
     return result
 
 

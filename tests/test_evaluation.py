@@ -117,6 +117,26 @@ def test_rep_counts_unjudged_rates_and_recognition() -> None:
     assert scores.to_json_dict()["unjudged_rate"] == pytest.approx(1 / 16, abs=1e-4)
 
 
+def test_side_view_checks_unjudged_on_side_ish_clips_only() -> None:
+    side_checks = frozenset({"forward_lean", "depth", "heels_lift"})
+    judged = replace(said(set(), unjudged={"depth", "knees_cave"}), side_view_checks=side_checks)
+    pairs = [
+        (replace(clip("squat", set()), view="side"), judged),  # depth counts; knees_cave is not a side-view check
+        (replace(clip("squat", set()), view="oblique"), replace(judged, unjudged_checks=frozenset())),
+        (replace(clip("squat", set()), view="front"), replace(judged, unjudged_checks=side_checks)),  # not side-ish
+        (replace(clip("deadlift", set()), view="side"), said(set(), exercise=None, checks=0, recognised=None)),
+    ]
+    scores = score(pairs, ["squat", "deadlift"])
+    assert {name: (r.hits, r.total) for name, r in scores.by_exercise_side_unjudged.items()} == {"squat": (1, 6)}
+    assert scores.to_json_dict()["side_view_unjudged_checks"] == {
+        "hits": 1,
+        "total": 6,
+        "rate": round(1 / 6, 4),
+        "views": ["oblique", "side"],
+        "by_exercise": {"squat": {"hits": 1, "total": 6, "rate": round(1 / 6, 4)}},
+    }
+
+
 def test_unsupported_exercises_refused_apart_from_recognition_of_the_five() -> None:
     def named(unsupported: str | None, recognised: str | None = None) -> Prediction:
         return replace(said(set(), exercise=None, checks=0, recognised=recognised), unsupported=unsupported)

@@ -393,6 +393,8 @@ def format_scores(scores: Scores) -> str:
         + "".join(f"  {name} {cued}/{clips}" for name, (clips, cued) in sorted(scores.by_exercise_clean.items())),
         f"unjudged checks:        {rate(scores.unjudged_checks)}"
         + "".join(f"  {name} {rate(r)}" for name, r in sorted(scores.by_exercise_unjudged.items())),
+        f"side-view checks unjudged on side/oblique clips: {rate(scores.side_unjudged_checks)}"
+        + "".join(f"  {name} {rate(r)}" for name, r in sorted(scores.by_exercise_side_unjudged.items())),
         f"clips judged on nothing:{rate(scores.unjudged_clips):>1}",
         f"recognition accuracy:   {rate(scores.recognition)}; unsure {rate(scores.recognition_unsure)}",
         f"unsupported exercises refused: {rate(scores.unsupported_refused)}; "
