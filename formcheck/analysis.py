@@ -80,7 +80,7 @@ def analyze_sequence(
         frames=table,
         equipment=equipment if spec.equipment else None,
         equipment_used=equipment_use.used,
-        not_checked=equipment_use.not_checked,
+        not_checked=equipment_use.not_checked + judgement.not_checked,
     )
 
 

@@ -19,7 +19,7 @@ from formcheck.exercises import DURATION_PARAM, Thresholds
 from formcheck.exercises.spec import Check, Exercise, Limit
 from formcheck.features import FEATURES, Body, Joint, joint_landmark
 from formcheck.geometry import View, most_common_view
-from formcheck.report import HOLDS_ENTRY, REPS_ENTRY
+from formcheck.report import HOLDS_ENTRY, REPS_ENTRY, NotChecked
 from formcheck.reps import MotionTrack, frame_step_s, runs, seconds_of, span_end_s
 from formcheck.types import BoolArray, FloatArray, Landmark
 
@@ -91,6 +91,8 @@ class Judgement:
     judged: BoolArray
     # How every check came out in every rep and hold, passed ones included (see :func:`stretch_verdicts`).
     verdicts: tuple[CheckVerdict, ...] = ()
+    # Checks that do not apply to the way this set was done (Check.not_applicable_reason).
+    not_checked: tuple[NotChecked, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -233,8 +235,12 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
     faults: list[FaultSpan] = []
     unjudged: list[UnjudgedTime] = []
     verdicts: list[CheckVerdict] = []
+    not_checked: list[NotChecked] = []
     any_judged = np.zeros(len(frames.t_s), dtype=bool)
     for check in exercise.checks:
+        if _not_applicable(check, frames):
+            not_checked.append(NotChecked(check.code, check.not_applicable_reason or ""))
+            continue
         params = thresholds[check.code]
         evaluation = _evaluate_check(check, exercise, frames, params)
         evals, in_phase, judged = evaluation.evals, evaluation.in_phase, evaluation.judged
@@ -255,7 +261,17 @@ def judge(exercise: Exercise, frames: Frames, thresholds: Thresholds) -> Judgeme
         unjudged=tuple(unjudged) + ((unfollowed,) if unfollowed else ()),
         judged=any_judged,
         verdicts=tuple(verdicts),
+        not_checked=tuple(not_checked),
     )
+
+
+def _not_applicable(check: Check, frames: Frames) -> bool:
+    """The check names a reason for sets it does not apply to, and this set's frames of its phases are all outside
+    its ``only_when`` ranges."""
+    if check.not_applicable_reason is None:
+        return False
+    in_phase = np.isin(frames.track.phases, check.phases)
+    return bool(in_phase.any()) and not (in_phase & _situation(check, frames)).any()
 
 
 def _unfollowed_motion(exercise: Exercise, frames: Frames) -> UnjudgedTime | None:

@@ -190,7 +190,8 @@ class Unjudged:
 
 @dataclass(frozen=True)
 class NotChecked:
-    """A check that does not apply to this set (it is about equipment the set was not done with, or not seen)."""
+    """A check that does not apply to this set: it is about equipment the set was not done with (or not seen), or about
+    a way of doing the exercise this set was not done in (a squat with the bar on the back hides the back's outline)."""
 
     check: str
     reason: str

@@ -79,7 +79,7 @@ def test_pdf_of_a_plank_hold_without_images() -> None:
 def test_pdf_says_which_checks_do_not_apply_to_the_equipment() -> None:
     report = analyze_sequence(SCENARIOS["deadlift"].build("bar_drift"), "deadlift", equipment="kettlebell")
     text = " ".join(pdf_text(build_pdf(report)).split())
-    assert "Not checked for this equipment" in text
+    assert "Not checked in this set" in text
     assert "Bar drift: it is about a barbell; this set was done with: kettlebell." in text
     assert "Keep the bar close" not in text
 

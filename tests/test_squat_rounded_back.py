@@ -35,6 +35,7 @@ def test_rounded_squat_with_the_arms_forward_is_cued_on_every_rep() -> None:
 def test_flat_backed_squat_is_not_cued() -> None:
     report = analyze_sequence(SCENARIO.build(None), exercise="squat")
     assert report.faults == ()
+    assert report.not_checked == ()
 
 
 def test_the_back_outline_is_not_read_with_the_hands_on_a_bar_behind_the_neck() -> None:
@@ -44,6 +45,10 @@ def test_the_back_outline_is_not_read_with_the_hands_on_a_bar_behind_the_neck() 
     report = analyze_sequence(sequence, exercise="squat")
     assert report.faults == ()
     assert "rounded_back" not in {entry.check for entry in report.unjudged}
+    # Said, not silent: the report names the check and how to have it checked.
+    (entry,) = report.not_checked
+    assert entry.check == "rounded_back" and "out in front" in entry.reason
+    assert f"Not checked: rounded back — {entry.reason}." in report.summary_text()
 
 
 def test_the_reach_of_arms_held_forward_is_read_over_the_whole_set() -> None:

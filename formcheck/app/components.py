@@ -239,10 +239,11 @@ def unjudged_section(report: Report) -> None:
 
 
 def not_checked_section(report: Report) -> None:
-    """Checks about other equipment than this set's: said plainly, so silence is not read as a pass."""
+    """Checks that do not apply to this set (other equipment, or a way of doing the exercise that hides what they
+    need): said plainly, so silence is not read as a pass."""
     if not report.not_checked:
         return
-    st.subheader("Not checked for this equipment")
+    st.subheader("Not checked in this set")
     for entry in report.not_checked:
         st.caption(f"**{fault_title(entry.check)}** — {entry.reason}.")
 

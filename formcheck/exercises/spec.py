@@ -125,6 +125,10 @@ class Check:
     # the check is about is not happening, or the landmarks contradict each other (e.g. an ankle above the knee
     # of a standing person is a tracking error, not a shin angle).
     only_when: tuple[Gate, ...] = ()
+    # When ``only_when`` leaves none of the check's frames because of how the whole set is done (not a tracking
+    # error), the report lists the check as not checked with this reason, which says how to have it checked; None:
+    # such sets are passed over silently.
+    not_applicable_reason: str | None = None
     # Judge only after the first rep has ended: the finish of a rep, not the set-up before the first one.
     after_first_rep: bool = False
     # rise_from_extreme only: measure from the frame where this feature is lowest, not the motion's deepest frame.

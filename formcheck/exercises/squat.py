@@ -131,6 +131,10 @@ EXERCISE = Exercise(
             thresholds={"max_bulge_norm": (0.045, 0.035, 0.03)},
             aggregate="median",
             only_when=(Gate("set_wrist_ahead_of_shoulder_norm", min_value=OUTLINE_MIN_WRIST_AHEAD_OF_SHOULDER_NORM),),
+            not_applicable_reason=(
+                "with the hands back at the shoulders (a bar on the back) the arms cover the outline of the back — "
+                "hold the arms or the weight out in front to have it checked"
+            ),
             phases=_MOVING,
             views=(View.SIDE,),
             severity=Severity.HIGH,

@@ -222,7 +222,7 @@ def _unjudged_section(document: _Document, report: Report) -> None:
 def _not_checked_section(document: _Document, report: Report) -> None:
     if not report.not_checked:
         return
-    document.heading("Not checked for this equipment")
+    document.heading("Not checked in this set")
     for entry in report.not_checked:
         document.paragraph(f"{fault_title(entry.check)}: {entry.reason}.")
 
