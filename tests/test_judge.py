@@ -344,6 +344,18 @@ def test_incomplete_lockout_needs_the_trunk_to_lean_too() -> None:
     assert report.faults == ()
 
 
+def test_a_lockout_standing_tall_with_the_trunk_a_little_forward_is_not_short() -> None:
+    # As correct real lifters read at lockout: the trunk 6-8° forward of vertical and the hips just through (+1.5°).
+    tall_with_a_forward_trunk = (7.5, 189.0, 180.0)
+    report = analyze_sequence(
+        render_sequence(_deadlift_with_tops((0.0, 180.0, 180.0), tall_with_a_forward_trunk)), exercise="deadlift"
+    )
+    lockouts = [v for v in report.verdicts if v.check == "incomplete_lockout"]
+    assert [v.status for v in lockouts] == ["passed"] * 3
+    assert all(v.value == pytest.approx(1.5, abs=0.1) for v in lockouts)
+    assert report.faults == ()
+
+
 def _deadlift_with_a_knee_glitch(frames: int) -> list:  # type: ignore[type-arg]
     """Three clean reps; near the end, while the lifter stands at lockout, ``frames`` frames read the knee folded
     to 25° and the trunk bent over (what MediaPipe gives for a frame or three when the plates hide the legs)."""
