@@ -96,3 +96,14 @@ def test_a_curl_up_is_recognised_with_either_knee_bent() -> None:
         recognition = recognize_exercise(compute_features(Body.from_sequence(sequence)))
         assert recognition.exercise == "curl_up"
         assert recognition.confidence == pytest.approx(0.975, abs=0.01)
+
+
+def test_a_lift_too_high_is_judged_from_an_oblique_camera_the_chin_is_not() -> None:
+    oblique = Camera(yaw_deg=60.0, near=Side.LEFT)
+    too_high = analyze_sequence(CURL_UP.build("lift_too_high", oblique), exercise="curl_up")
+    assert too_high.view == "oblique"
+    assert [fault.code for fault in too_high.faults] == ["lift_too_high"] * 4
+    assert [entry.check for entry in too_high.unjudged] == ["neck_flexion"]
+    assert too_high.unjudged[0].reason.startswith("needs a side view")
+    clean = analyze_sequence(CURL_UP.build(None, oblique), exercise="curl_up")
+    assert (len(clean.reps), clean.faults) == (4, ())

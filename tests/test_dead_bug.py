@@ -98,3 +98,14 @@ def test_the_three_exercises_on_the_back_are_told_apart(exercise: str) -> None:
     recognition = recognize_exercise(compute_features(Body.from_sequence(SCENARIOS[exercise].build(None))))
     assert recognition.exercise == exercise
     assert recognition.confidence == pytest.approx(ON_THE_BACK[exercise], abs=0.01)
+
+
+def test_which_arm_and_leg_move_is_judged_from_an_oblique_camera_the_trunk_and_the_tempo_are_not() -> None:
+    oblique = Camera(yaw_deg=60.0, near=Side.LEFT)
+    same_side = analyze_sequence(DEAD_BUG.build("arm_leg_not_opposite", oblique), exercise="dead_bug")
+    assert same_side.view == "oblique"
+    assert [fault.code for fault in same_side.faults] == ["arm_leg_not_opposite"] * 4
+    assert {entry.check for entry in same_side.unjudged} == {"trunk_moves", "limb_too_fast"}
+    assert all(entry.reason.startswith("needs a side view") for entry in same_side.unjudged)
+    clean = analyze_sequence(DEAD_BUG.build(None, oblique), exercise="dead_bug")
+    assert (len(clean.reps), clean.faults) == (4, ())

@@ -46,7 +46,7 @@ SIDE_CLIPS = (
     "bird_dog_right_limb_below_level_20",
 )
 # At 45 deg a check may be unjudged or right, never a confident wrong cue.
-OBLIQUE_CLIPS = ("deadlift_clean_oblique45",)
+OBLIQUE_CLIPS = ("deadlift_clean_oblique45", "dead_bug_right_clean_oblique45", "curl_up_right_clean_oblique45")
 
 
 def _clips(names: tuple[str, ...]) -> list[LabelledClip]:
