@@ -118,13 +118,11 @@ class Prediction:
         """``recognised``: the same clip judged with ``exercise="auto"`` (default: ``report`` itself)."""
         from formcheck.exercises import get_exercise  # noqa: PLC0415
 
-        codes = {check.code for check in get_exercise(report.exercise).checks} if report.exercise else set()
-        codes -= {entry.check for entry in report.not_checked}  # not for this equipment: neither judged nor unjudged
-        side_codes = (
-            {check.code for check in get_exercise(report.exercise).checks if View.SIDE in check.views} & codes
-            if report.exercise
-            else set()
+        not_checked = {entry.check for entry in report.not_checked}  # neither judged nor unjudged
+        checks = (
+            [c for c in get_exercise(report.exercise).checks if c.code not in not_checked] if report.exercise else []
         )
+        codes = {check.code for check in checks}
         return cls(
             exercise=report.exercise,
             faults=frozenset(f.code for f in report.faults),
@@ -138,7 +136,7 @@ class Prediction:
             recognised=(recognised or report).exercise,
             unsupported=(recognised or report).unsupported,
             holds=tuple(TimedHold(hold.start_s, hold.end_s, hold.side) for hold in report.holds),
-            side_view_checks=frozenset(side_codes),
+            side_view_checks=frozenset(check.code for check in checks if View.SIDE in check.views),
         )
 
 
@@ -338,16 +336,16 @@ def _holds_on_time(by_exercise: Mapping[str, Rate]) -> Rate:
 def _holds_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
     """Per exercise, clips with true holds whose holds formcheck found one for one, in order, each on time and on
     its side (:meth:`TimedHold.matches`)."""
-    by_exercise: dict[str, Rate] = {}
-    for clip, pred in pairs:
+
+    def found(clip: LabelledClip, pred: Prediction) -> tuple[int, int] | None:
         if clip.holds is None or pred.holds is None:
-            continue
-        found = len(pred.holds) == len(clip.holds) and all(
+            return None
+        matched = len(pred.holds) == len(clip.holds) and all(
             mine.matches(true) for mine, true in zip(pred.holds, clip.holds, strict=True)
         )
-        known = by_exercise.get(clip.exercise, Rate(0, 0))
-        by_exercise[clip.exercise] = Rate(known.hits + found, known.total + 1)
-    return by_exercise
+        return int(matched), 1
+
+    return _rate_by_exercise(pairs, found)
 
 
 def _unsupported_scores(pairs: Sequence[tuple[LabelledClip, Prediction]], known: set[str]) -> dict[str, Rate]:
@@ -422,35 +420,41 @@ def _clean_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict
     return result
 
 
-def _reps_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+def _rate_by_exercise(
+    pairs: Sequence[tuple[LabelledClip, Prediction]],
+    count: Callable[[LabelledClip, Prediction], tuple[int, int] | None],
+) -> dict[str, Rate]:
+    """Per labelled exercise, the sum of ``count``'s (hits, total) over its clips (None: the clip does not count)."""
     result: dict[str, Rate] = {}
     for clip, pred in pairs:
-        if clip.reps is not None:
+        counted = count(clip, pred)
+        if counted is not None:
             known = result.get(clip.exercise, Rate(0, 0))
-            result[clip.exercise] = Rate(known.hits + (pred.reps == clip.reps), known.total + 1)
+            result[clip.exercise] = Rate(known.hits + counted[0], known.total + counted[1])
     return result
+
+
+def _reps_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
+    return _rate_by_exercise(pairs, lambda clip, pred: None if clip.reps is None else (int(pred.reps == clip.reps), 1))
 
 
 def _unjudged_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
     """Per labelled exercise: (clip, check) pairs with some unjudged time, over the pairs judged."""
-    result: dict[str, Rate] = {}
-    for clip, pred in pairs:
-        if pred.checks > 0:
-            known = result.get(clip.exercise, Rate(0, 0))
-            result[clip.exercise] = Rate(known.hits + len(pred.unjudged_checks), known.total + pred.checks)
-    return result
+    return _rate_by_exercise(
+        pairs, lambda _, pred: (len(pred.unjudged_checks), pred.checks) if pred.checks > 0 else None
+    )
 
 
 def _side_unjudged_by_exercise(pairs: Sequence[tuple[LabelledClip, Prediction]]) -> dict[str, Rate]:
     """Per labelled exercise, on clips filmed from a side-ish view: side-view checks with some unjudged time, over
     the side-view checks judged."""
-    result: dict[str, Rate] = {}
-    for clip, pred in pairs:
-        if clip.view in SIDE_ISH_VIEWS and pred.side_view_checks:
-            known = result.get(clip.exercise, Rate(0, 0))
-            unjudged = len(pred.unjudged_checks & pred.side_view_checks)
-            result[clip.exercise] = Rate(known.hits + unjudged, known.total + len(pred.side_view_checks))
-    return result
+
+    def side_unjudged(clip: LabelledClip, pred: Prediction) -> tuple[int, int] | None:
+        if clip.view not in SIDE_ISH_VIEWS or not pred.side_view_checks:
+            return None
+        return len(pred.unjudged_checks & pred.side_view_checks), len(pred.side_view_checks)
+
+    return _rate_by_exercise(pairs, side_unjudged)
 
 
 @dataclass(frozen=True)
