@@ -30,8 +30,9 @@ from formcheck.types import FormcheckError, PoseSequence
 
 # Bump when the extractor's output changes meaning, so stale cached landmarks are not reused.
 # Bump whenever extraction changes what it stores (2: crowd probe on key frames, landmarker pool; 3: rotated-retry
-# back-off, which changes frames near a lost pose; 4: the back outline is measured on crowd clips too).
-CACHE_VERSION = "4"
+# back-off, which changes frames near a lost pose; 4: the back outline is measured on crowd clips too; 5: every
+# video starts on a fresh VIDEO-mode landmarker, so visibilities no longer depend on the clip analysed before).
+CACHE_VERSION = "5"
 VIDEO_SUFFIXES = (".mp4", ".mov", ".webm", ".avi", ".mkv")
 ANY_FAULT = "any_fault"
 UNKNOWN_SOURCE, RENDERED_SOURCE = "unknown", "rendered"

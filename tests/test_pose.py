@@ -16,9 +16,11 @@ import pytest
 from formcheck.pose import extract
 from formcheck.pose import pool as pool_module
 from formcheck.pose.extract import ExtractOptions, _RotatedRetry, extract_poses, unrotate_pose
-from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings
+from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, RunningMode
 from formcheck.pose.pool import POOL
+from formcheck.types import PoseSequence
 from formcheck.video import Frame, H264Writer, iter_frames
+from tests.conftest import SAMPLE_VIDEOS
 
 
 def test_unrotate_maps_points_back_exactly() -> None:
@@ -260,17 +262,34 @@ def test_a_bystander_never_takes_over(real_clips: Path, tmp_path: Path) -> None:
     assert np.isfinite(outline).mean() > 0.35
 
 
-def test_models_are_loaded_once_per_process(tmp_path: Path) -> None:
-
+def test_image_mode_models_are_loaded_once_per_process(tmp_path: Path) -> None:
     path = tmp_path / "empty_room.mp4"
     with H264Writer(path, 160, 120, 10) as writer:
         for i in range(12):
             writer.write(np.full((120, 160, 3), 90, np.uint8), i * 100)
     extract_poses(path, ExtractOptions(model="lite"))
-    loaded = POOL.loaded()
+    loaded = POOL.loaded(RunningMode.IMAGE)
     for _ in range(3):
         extract_poses(path, ExtractOptions(model="lite"))
-    assert POOL.loaded() == loaded
+    assert POOL.loaded(RunningMode.IMAGE) == loaded
+
+
+def _same_landmarks(first: PoseSequence, again: PoseSequence) -> None:
+    # every channel, visibility included: it decides what a check may judge
+    assert np.array_equal(first.landmarks, again.landmarks, equal_nan=True)
+    assert np.array_equal(first.world, again.world, equal_nan=True)
+
+
+def test_a_video_reads_the_same_whatever_was_analysed_before_it() -> None:
+    """MediaPipe's VIDEO mode low-passes visibility across calls; a reused landmarker handed the previous video's
+    visibilities to the first second of the next (a seen wrist read hidden). The pool starts each video afresh."""
+    clip = SAMPLE_VIDEOS / "squat_clean_side.mp4"
+    options = ExtractOptions(model="lite", target_fps=5, workers=1)
+    first = extract_poses(clip, options)
+    extract_poses(SAMPLE_VIDEOS / "plank_forearm_hips_sag_15.mp4", options)
+    again = extract_poses(clip, options)
+    assert first.has_pose().mean() > 0.9
+    _same_landmarks(first, again)
 
 
 @pytest.mark.slow
@@ -280,6 +299,5 @@ def test_a_reused_landmarker_gives_the_same_landmarks(real_clips: Path) -> None:
     first = extract_poses(clip, ExtractOptions(model="lite", target_fps=10, workers=1))
     extract_poses(real_clips / "plank/ft_plank.mp4", ExtractOptions(model="lite", target_fps=10, workers=1))
     again = extract_poses(clip, ExtractOptions(model="lite", target_fps=10, workers=1))
-    both = first.has_pose() & again.has_pose()
-    assert both.mean() > 0.9
-    assert np.nanmax(np.abs(first.landmarks[both, :, :2] - again.landmarks[both, :, :2])) < 0.02
+    assert first.has_pose().mean() > 0.9
+    _same_landmarks(first, again)

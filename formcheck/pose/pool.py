@@ -1,9 +1,13 @@
 """Loaded landmarkers kept for reuse, so a long-running process (the app, a batch job) loads each model once.
 
 A lease hands out a free landmarker with the wanted settings, creating one only when all are busy (one per
-concurrent segment). VIDEO-mode landmarkers need timestamps that keep increasing across every video they ever see,
-and carry their tracking state from one call to the next: each lease therefore shifts the new video's timestamps
-past the previous one's and first shows the landmarker a blank frame, so tracking starts afresh.
+concurrent segment). IMAGE-mode landmarkers keep no state between frames and are reused as they are. A VIDEO-mode
+landmarker carries its tracking state from one frame to the next, and part of it cannot be reset through the Tasks
+API: a blank frame and a 10-s jump of the clock reset the landmarks' smoothing, but not the low-pass filter on their
+visibility, so the first second of the next video inherited the previous video's visibilities (up to 0.79 apart on
+a real clip, enough to call a seen wrist hidden). A VIDEO-mode landmarker that has seen a video is therefore
+replaced by a fresh one (about 0.12 s on these machines) before its next video, so a video's landmarks never depend
+on what was analysed before it.
 All pooled landmarkers are closed at interpreter exit, early enough for mediapipe to close cleanly (mediapipe 1.2
 prints a traceback when the garbage collector closes them instead).
 """
@@ -16,40 +20,34 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import numpy as np
-
 from formcheck.pose.landmarker import DetectedPose, LandmarkerSettings, PoseLandmarker, RunningMode
 from formcheck.video import RgbImage
 
-_GAP_MS = 10_000  # between two videos on one VIDEO-mode landmarker
-_BLANK = np.zeros((64, 64, 3), np.uint8)
-
 
 class LeasedLandmarker:
-    """A pooled landmarker seen through one video's own timestamps."""
+    """A pooled landmarker; in VIDEO mode, a fresh one for every video it is leased for."""
 
     def __init__(self, landmarker: PoseLandmarker) -> None:
         self._landmarker = landmarker
-        self._offset_ms = 0
-        self._last_ms = -_GAP_MS
+        self._tracked = False  # VIDEO mode: has this landmarker's state seen a frame since it was created?
+        self.created = 1
 
     @property
     def settings(self) -> LandmarkerSettings:
         return self._landmarker.settings
 
     def start_video(self) -> None:
-        """Reset tracking and move the clock past everything this landmarker has seen."""
-        if self.settings.mode is RunningMode.VIDEO:
-            blank_ms = self._last_ms + _GAP_MS
-            self._landmarker.detect(_BLANK, blank_ms)
-            self._offset_ms = blank_ms + _GAP_MS
-            self._last_ms = blank_ms
+        """Start the next video from no tracking state at all (see the module docstring)."""
+        if self.settings.mode is RunningMode.VIDEO and self._tracked:
+            settings = self._landmarker.settings
+            self._landmarker.close()
+            self._landmarker = PoseLandmarker(settings)
+            self._tracked = False
+            self.created += 1
 
     def detect(self, image: RgbImage, t_ms: int | None = None) -> list[DetectedPose]:
-        if self.settings.mode is RunningMode.VIDEO and t_ms is not None:
-            shifted = t_ms + self._offset_ms
-            self._last_ms = shifted
-            return self._landmarker.detect(image, shifted)
+        if self.settings.mode is RunningMode.VIDEO:
+            self._tracked = True
         return self._landmarker.detect(image, t_ms)
 
     def close(self) -> None:
@@ -96,9 +94,9 @@ class LandmarkerPool:
         with self._lock:
             self._free.setdefault(leased.settings, []).append(leased)
 
-    def loaded(self) -> int:
-        """How many landmarkers this pool has created (for tests and diagnostics)."""
-        return len(self._all)
+    def loaded(self, mode: RunningMode | None = None) -> int:
+        """How many landmarkers this pool has created, replacements included (for tests and diagnostics)."""
+        return sum(leased.created for leased in self._all if mode is None or leased.settings.mode is mode)
 
     def close(self) -> None:
         with self._lock:
