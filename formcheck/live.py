@@ -22,7 +22,7 @@ from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import EQUIPMENT_AUTO, Exercise
 from formcheck.features import Body
 from formcheck.judge import check_view_ok, hidden_joints, hidden_joints_reason_and_fix, view_fix
-from formcheck.report import Report, severity_rank
+from formcheck.report import NotChecked, Report, severity_rank
 from formcheck.smoothing import LiveSmoother, SmoothedFrame
 from formcheck.types import FloatArray, PoseSequence, empty_pose_arrays
 
@@ -71,6 +71,9 @@ class LiveState:
     faults_now: tuple[str, ...]
     person_found: bool
     form_judged: bool = False  # some check could judge the newest frame (else no good-form time, neutral skeleton)
+    # checks that do not apply to what the window shows (other equipment, the bar on the back), with the reason:
+    # shown beside the coach so that silence on them is not read as a pass
+    not_checked: tuple[NotChecked, ...] = ()
 
 
 @dataclass
@@ -200,6 +203,7 @@ class LiveCoach:
             faults_now,
             person_found,
             judged_now,
+            report.not_checked,
         )
 
     def _count_reps(self, report: Report) -> None:

@@ -138,3 +138,13 @@ def test_a_damaged_model_leaves_the_video_playing_and_says_why(tmp_path: Path, m
     assert session.process(frame, 0.0) is frame
     assert session.problem is not None and "missing" in session.problem
     session.close()
+
+
+def test_a_check_that_does_not_apply_is_named_beside_the_coach() -> None:
+    """Silence on the squat's rounded back with the bar on the back is not a pass: the coach names it, as reports do."""
+    from tests.test_squat_rounded_back import BACK_SQUAT  # noqa: PLC0415
+
+    back_squat = replay(BACK_SQUAT.build(None), "squat")[-1]
+    assert [entry.check for entry in back_squat.not_checked] == ["rounded_back"]
+    assert "out in front" in back_squat.not_checked[0].reason
+    assert replay(SCENARIOS["squat"].build(None), "squat")[-1].not_checked == ()

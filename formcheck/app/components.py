@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import streamlit as st
@@ -16,7 +16,7 @@ from formcheck.equipment import EQUIPMENT_TITLES
 from formcheck.exercises import EXERCISES, PROFILES, titles_in_words
 from formcheck.exercises.spec import EQUIPMENT, EQUIPMENT_AUTO
 from formcheck.pose.models import DEFAULT_MODEL, MODEL_NAMES
-from formcheck.report import Report, exercise_title
+from formcheck.report import NotChecked, Report, exercise_title
 from formcheck.reporting.explain import fault_evidence
 from formcheck.reporting.plot_data import checked_features, feature_description, feature_label, key_feature
 from formcheck.reporting.summary import (
@@ -244,8 +244,12 @@ def not_checked_section(report: Report) -> None:
     if not report.not_checked:
         return
     st.subheader("Not checked in this set")
-    for entry in report.not_checked:
-        st.caption(f"**{fault_title(entry.check)}** — {entry.reason}.")
+    not_checked_lines(report.not_checked)
+
+
+def not_checked_lines(entries: Sequence[NotChecked], prefix: str = "") -> None:
+    for entry in entries:
+        st.caption(f"{prefix}**{fault_title(entry.check)}** — {entry.reason}.")
 
 
 def downloads(stem: str, report_json: str, frames_csv: str, pdf: Callable[[], bytes], annotated: Path | None) -> None:

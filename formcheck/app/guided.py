@@ -22,7 +22,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_webrtc import WebRtcMode
 
-from formcheck.app import access, runtime
+from formcheck.app import access, components, runtime
 from formcheck.app.components import MODEL_HELP, PROFILE_HELP
 from formcheck.app.live_view import (
     CAMERA_HELP,
@@ -391,6 +391,8 @@ def show_numbers(status: Any, view: SessionView, state: LiveState | None) -> Non
             st.success("Looking good — keep going.")
         else:
             st.info("Waiting for the camera to see you…")
+        if state is not None:
+            components.not_checked_lines(state.not_checked, prefix="Not checked: ")
 
 
 def _callback(camera: GuidedCamera) -> Callable[[av.VideoFrame], av.VideoFrame]:

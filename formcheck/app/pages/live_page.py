@@ -167,3 +167,4 @@ def _show(status: Any, state: LiveState | None, settings: LiveSettings) -> None:
             st.info(f"Camera set-up: {state.setup}")
         elif state.person_found:
             st.success("Looking good — keep going.")
+        components.not_checked_lines(state.not_checked, prefix="Not checked: ")
