@@ -20,7 +20,7 @@ from formcheck.features import FEATURES, Body, compute_features
 from formcheck.geometry import View
 from formcheck.judge import CheckVerdict, FaultSpan, Frames, Judgement, judge, stretches
 from formcheck.recognize import LUNGE, NO_EXERCISE, PUSHUP, Recognition, recognize_exercise
-from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, Rep, Report, Unjudged, Verdict
+from formcheck.report import ExerciseSource, Fault, FrameTable, Hold, NotChecked, Rep, Report, Unjudged, Verdict
 from formcheck.reps import MotionTrack, frame_step_s, span_end_s, track_motion
 from formcheck.types import FloatArray, PoseSequence
 
@@ -80,8 +80,12 @@ def analyze_sequence(
         frames=table,
         equipment=equipment if spec.equipment else None,
         equipment_used=equipment_use.used,
-        not_checked=equipment_use.not_checked + judgement.not_checked,
+        not_checked=equipment_use.not_checked + judgement.not_checked + _unmeasured(spec),
     )
+
+
+def _unmeasured(exercise: Exercise) -> tuple[NotChecked, ...]:
+    return tuple(NotChecked(entry.code, entry.reason) for entry in exercise.unmeasured)
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def validate_exercise(exercise: Exercise) -> None:
     passes_enter_first = motion.enter > motion.exit if motion.active_when == "above" else motion.enter < motion.exit
     if not passes_enter_first:
         raise _fail(exercise.name, "motion hysteresis: 'exit' must lie on the rest side of 'enter'")
-    codes = [check.code for check in exercise.checks]
+    codes = [check.code for check in exercise.checks] + [entry.code for entry in exercise.unmeasured]
     duplicates = sorted({code for code in codes if codes.count(code) > 1})
     if duplicates:
         raise _fail(exercise.name, f"duplicate check codes {duplicates}")

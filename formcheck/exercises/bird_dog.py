@@ -5,7 +5,18 @@ A rep's side is the side of the reaching arm ("left" = left arm with right leg).
 
 from dataclasses import replace
 
-from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity
+from formcheck.exercises.spec import (
+    Check,
+    Exercise,
+    Gate,
+    Limit,
+    Looks,
+    Metric,
+    Motion,
+    Posture,
+    Severity,
+    Unmeasured,
+)
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
 from formcheck.testing.synthetic_pose import Limbs, StickPose
@@ -69,30 +80,26 @@ EXERCISE = Exercise(
             cue="Brace your belly so your back stays flat like a table.",
             why="A sagging trunk lets your lower back arch under the weight of the limbs.",
         ),
-        Check(
-            code="trunk_rotation",
-            limits=(Limit("pelvis_roll_deg", "max", "max_deg"),),
-            # A correct real bird dog read 15° (world landmarks of the far hip are guessed from the side).
-            # Rendered clips: a true 20° pelvis rotation read 8° while a high leg (no rotation) read 36°: the far hip's
-            # world landmark is guessed from the side. Only an extreme reading is reported until better evidence.
-            thresholds={"max_deg": (45.0, 40.0, 25.0)},
-            phases=("extended",),
-            views=_SIDE,
-            severity=Severity.MEDIUM,
-            cue="Keep your hips square to the floor — don't let the lifted leg open them up.",
-            why="Twisting the pelvis loads the lower back unevenly instead of training it to resist rotation.",
-        ),
     ),
     metrics=(
         Metric("mean_arm_elevation_deg", "arm_elevation_deg", "mean", phases=("extended",)),
         Metric("mean_leg_elevation_deg", "leg_elevation_deg", "mean", phases=("extended",)),
-        Metric("max_pelvis_roll_deg", "pelvis_roll_deg", "max", phases=("extended",)),
     ),
     side_view_min_yaw_deg=SIDE_VIEW_MIN_YAW_FLOOR_DEG,
     # On all fours the yaw estimate reads side-on even from 45° (renders: 78-84°), and foreshortened reaches read as
     # a leg too high and an arm too low. The reaching thigh shows the turn: renders within 10° of the side read
     # 0.93-1.11 of its hanging length, 14-20° off 0.66-0.93, 24-53° off 0.19-0.83.
     side_view_requires=(Gate("raised_thigh_length_ratio", min_value=0.85),),
+    # Hips turning open is not measured: from the side the far hip is a guess, and the world pelvis roll reads
+    # 22-35° whenever the near leg is raised and 3-11° when the far one is, whatever the true turn (renders with 0-25°
+    # rotation; a correct real bird dog 15°). A check passing on that reading would be a silent pass.
+    unmeasured=(
+        Unmeasured(
+            "trunk_rotation",
+            "one camera cannot see the hips turn yet (from the side the far hip is hidden); in a mirror, or with "
+            "someone watching from your feet, keep the raised leg's hip level with the other",
+        ),
+    ),
 )
 
 

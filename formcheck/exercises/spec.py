@@ -204,6 +204,16 @@ class Looks:
 
 
 @dataclass(frozen=True)
+class Unmeasured:
+    """A fault the exercise is known for that no measure catches from one camera yet (shown on renders and real
+    clips, see docs/evaluation.md). Every report lists it as not checked, with ``reason`` saying how to watch for it,
+    so that formcheck's silence on it is not read as a pass."""
+
+    code: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Exercise:
     name: str
     title: str
@@ -224,6 +234,7 @@ class Exercise:
     side_view_requires: tuple[Gate, ...] = ()
     # The equipment the exercise may be done with (offered in the app, CLI and live coach); empty: not asked.
     equipment: tuple[str, ...] = ()
+    unmeasured: tuple[Unmeasured, ...] = ()
 
     @property
     def phases(self) -> tuple[str, ...]:
