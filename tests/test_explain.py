@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -167,3 +168,18 @@ def test_the_app_shows_how_a_fault_was_called(rounded_back: Report) -> None:
     assert not app.exception
     assert app.warning[0].value.endswith(f"**How it was called (rep 1):** {ROUNDED_BACK_EVIDENCE}")
     assert list(app.dataframe[0].value["Why it was called"]) == [ROUNDED_BACK_EVIDENCE] * 3
+
+
+def test_a_cue_outside_any_counted_rep_is_explained_too() -> None:
+    """A clip cut off mid-rep has no complete rep, yet the part seen can be cued: --explain gives that cue's evidence
+    instead of saying nothing was judged."""
+    sequence = SCENARIOS["squat"].build("forward_lean")
+    first_rep = analyze_sequence(sequence, exercise="squat").reps[0]
+    down_and_a_little_up = int(np.searchsorted(sequence.t_s, (first_rep.start_s + first_rep.end_s) / 2 + 0.3))
+    cut = sequence.slice(0, down_and_a_little_up)
+    report = analyze_sequence(cut, exercise="squat")
+    assert report.reps == () and [fault.code for fault in report.faults] == ["forward_lean"]
+    lines = explain_text(report).splitlines()
+    assert lines[1] == "Outside any counted rep or hold (a movement cut off by the start or end of the clip):"
+    assert lines[2].startswith("  forward lean: FAULT at 1.4–2.1 s; measured: 58.0° (limit 48.0°")
+    assert lines[3] == "No complete rep or hold was found: only what is listed above was judged."

@@ -91,10 +91,29 @@ def explain_text(report: Report) -> str:
         mine = [v for v in report.verdicts if v.hold == number]
         faults = [f for f in report.faults if f.rep is None and hold.start_s <= f.start_s < hold.end_s]
         lines += _stretch_lines(spec, mine, faults, skipped)
+    loose = _faults_outside_reps_and_holds(report)
+    if loose:
+        lines.append("Outside any counted rep or hold (a movement cut off by the start or end of the clip):")
+        lines += [f"  {_title(f.code)}: FAULT at {f.start_s:.1f}–{f.end_s:.1f} s; {_evidence(f)}" for f in loose]
     if not report.reps and not report.holds:
-        lines.append("No rep or hold was found, so no check had anything to judge.")
+        lines.append(
+            "No complete rep or hold was found: only what is listed above was judged."
+            if loose
+            else "No rep or hold was found, so no check had anything to judge."
+        )
     lines += [f"Not checked: {_title(entry.check)} — {entry.reason}." for entry in report.not_checked]
     return "\n".join(lines)
+
+
+def _evidence(fault: Fault) -> str:
+    return fault_evidence(fault) or "its measurement was not stored"
+
+
+def _faults_outside_reps_and_holds(report: Report) -> list[Fault]:
+    """Faults judged on frames of the exercise's phases that no counted rep or hold contains."""
+    if report.reps:
+        return [fault for fault in report.faults if fault.rep is None]
+    return [f for f in report.faults if not any(h.start_s <= f.start_s < h.end_s for h in report.holds)]
 
 
 def _title(code: str) -> str:
