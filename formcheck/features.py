@@ -691,10 +691,20 @@ def _ventral_downward(body: Body) -> FloatArray:
     return np.asarray(front[:, 1] / np.where(length > 1e-9, length, np.nan), dtype=np.float64)
 
 
-def _world_limb_elevations(body: Body, root: Joint, tip: Joint) -> FloatArray:
-    return np.stack(
-        [world_elevation_deg(body.world_at(root, side), body.world_at(tip, side)) for side in (Side.LEFT, Side.RIGHT)]
-    )
+def _world_limb_elevations(body: Body, root: Joint, tip: Joint, guess_hidden: bool = False) -> FloatArray:
+    at = body.world_or_guess_at if guess_hidden else body.world_at
+    return np.stack([world_elevation_deg(at(root, side), at(tip, side)) for side in (Side.LEFT, Side.RIGHT)])
+
+
+def _limb_elevations_one_guessed(body: Body, root: Joint, tip: Joint) -> FloatArray:
+    """Both sides' limb elevations, a side hidden while the other is seen taking MediaPipe's guess. On all fours
+    filmed from the side the far wrist hides behind the near arm: without the guess no frame of the set-up could be
+    read as all fours, and no rep would start (a raised limb is in the clear, in front of the head or behind the hips,
+    so a hidden one is almost always hanging or kneeling, as the guess says)."""
+    seen = _world_limb_elevations(body, root, tip)
+    guessed = _world_limb_elevations(body, root, tip, guess_hidden=True)
+    other_side_seen = ~np.isnan(seen[::-1])
+    return np.asarray(np.where(np.isnan(seen) & other_side_seen, guessed, seen), dtype=np.float64)
 
 
 # A limb hanging this far below the horizontal is not reaching, so the pair is not either, whatever the hidden other
@@ -709,8 +719,8 @@ LIMB_DOWN_MAX_DEG = -60.0
     sides="both",
 )
 def _limb_reach(body: Body) -> FloatArray:
-    arm = np.max(_world_limb_elevations(body, Joint.SHOULDER, Joint.WRIST), axis=0)
-    leg = np.max(_world_limb_elevations(body, Joint.HIP, Joint.ANKLE), axis=0)
+    arm = np.max(_limb_elevations_one_guessed(body, Joint.SHOULDER, Joint.WRIST), axis=0)
+    leg = np.max(_limb_elevations_one_guessed(body, Joint.HIP, Joint.ANKLE), axis=0)
     lower_seen = np.fmin(arm, leg)  # the lower of the two, or the one that is seen
     return np.asarray(np.where(lower_seen <= LIMB_DOWN_MAX_DEG, lower_seen, np.minimum(arm, leg)), dtype=np.float64)
 
