@@ -113,6 +113,8 @@ class Prediction:
     holds: tuple[TimedHold, ...] | None = ()  # None: not reported (the live coach times holds but keeps no spans)
     # the checks of the judged exercise that a side view can judge (the unjudged share on side-ish cameras counts these)
     side_view_checks: frozenset[str] = frozenset()
+    # the checks that gave a verdict (a fault or a pass) in some rep or hold; None: not known (the live replay)
+    judged_checks: frozenset[str] | None = None
 
     @classmethod
     def from_report(cls, report: Report, recognised: Report | None = None) -> Prediction:
@@ -138,6 +140,7 @@ class Prediction:
             unsupported=(recognised or report).unsupported,
             holds=tuple(TimedHold(hold.start_s, hold.end_s, hold.side) for hold in report.holds),
             side_view_checks=frozenset(check.code for check in checks if View.SIDE in check.views),
+            judged_checks=frozenset(v.check for v in report.verdicts if v.status != "unjudged" and v.check in codes),
         )
 
 
@@ -195,7 +198,7 @@ class Scores:
     clean_clips_with_cues: int
     clean_clip_cues: int
     unjudged_checks: Rate  # (clip, check) pairs with some unjudged time, over all judged pairs
-    unjudged_clips: Rate  # clips where nothing was judged (no pose, exercise not recognised, every check unjudged)
+    unjudged_clips: Rate  # clips where nothing was judged (no pose, exercise not recognised, no check's verdict)
     recognition: Rate  # recognised exercise == labelled exercise, over clips of the registered exercises
     recognition_unsure: Rate
     errors: int
@@ -360,7 +363,15 @@ def _unsupported_scores(pairs: Sequence[tuple[LabelledClip, Prediction]], known:
 
 
 def _nothing_judged(pred: Prediction) -> bool:
-    return pred.exercise is None or (pred.checks > 0 and len(pred.unjudged_checks) >= pred.checks and not pred.faults)
+    """No exercise, or no check gave a verdict anywhere in the clip (without verdicts: every check had unjudged
+    time)."""
+    if pred.exercise is None:
+        return True
+    if pred.faults or pred.checks == 0:
+        return False
+    if pred.judged_checks is not None:
+        return not pred.judged_checks
+    return len(pred.unjudged_checks) >= pred.checks
 
 
 def _per_fault(

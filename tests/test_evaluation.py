@@ -300,3 +300,13 @@ def test_landmark_cache_runs_the_model_once_per_file_model_and_rate(tmp_path: Pa
     assert len(calls) == 4
     cached_landmarks(video, "full", 10.0, None, extract)  # no cache folder: always extract
     assert len(calls) == 5
+
+
+def test_a_clip_is_judged_on_nothing_only_when_no_check_gave_a_verdict() -> None:
+    """A check judged in one rep and unjudged in another still judged something: the clip is not "judged on
+    nothing" because every check had some unjudged time."""
+    partly = replace(said(set(), unjudged={"a", "b"}, checks=2), judged_checks=frozenset({"a"}))
+    never = replace(said(set(), unjudged={"a", "b"}, checks=2), judged_checks=frozenset())
+    pairs = [(clip("squat", set()), partly), (clip("squat", set()), never)]
+    scores = score(pairs, ["squat"])
+    assert (scores.unjudged_clips.hits, scores.unjudged_clips.total) == (1, 2)

@@ -340,6 +340,7 @@ def _clip_json(clip: LabelledClip, pred: Prediction, recognised: Recognised) -> 
         "faults": sorted(pred.faults),
         "cues": pred.cues,
         "unjudged": sorted(pred.unjudged_checks),
+        "judged": None if pred.judged_checks is None else sorted(pred.judged_checks),
         "frames_with_pose": pred.frames_with_pose,
         "error": pred.error,
         "unsupported": pred.unsupported,
