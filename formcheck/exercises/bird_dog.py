@@ -5,18 +5,7 @@ A rep's side is the side of the reaching arm ("left" = left arm with right leg).
 
 from dataclasses import replace
 
-from formcheck.exercises.spec import (
-    Check,
-    Exercise,
-    Gate,
-    Limit,
-    Looks,
-    Metric,
-    Motion,
-    Posture,
-    Severity,
-    Unmeasured,
-)
+from formcheck.exercises.spec import Check, Exercise, Gate, Limit, Looks, Metric, Motion, Posture, Severity, Unmeasured
 from formcheck.geometry import SIDE_VIEW_MIN_YAW_FLOOR_DEG, View
 from formcheck.testing.stick_scenario import Moment, Scenario, lerp
 from formcheck.testing.synthetic_pose import Limbs, StickPose
