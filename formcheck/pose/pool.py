@@ -1,13 +1,13 @@
-"""Loaded landmarkers kept for reuse, so a long-running process (the app, a batch job) loads each model once.
+"""Loaded landmarkers kept for reuse by a long-running process (the app, a batch job).
 
 A lease hands out a free landmarker with the wanted settings, creating one only when all are busy (one per
 concurrent segment). IMAGE-mode landmarkers keep no state between frames and are reused as they are. A VIDEO-mode
 landmarker carries its tracking state from one frame to the next, and part of it cannot be reset through the Tasks
 API: a blank frame and a 10-s jump of the clock reset the landmarks' smoothing, but not the low-pass filter on their
-visibility, so the first second of the next video inherited the previous video's visibilities (up to 0.79 apart on
-a real clip, enough to call a seen wrist hidden). A VIDEO-mode landmarker that has seen a video is therefore
-replaced by a fresh one (about 0.12 s on these machines) before its next video, so a video's landmarks never depend
-on what was analysed before it.
+visibility, so the first second of the next video would inherit the previous video's visibilities (up to 0.79
+apart on a real clip, enough to call a seen wrist hidden). A VIDEO-mode landmarker that has seen a video is
+therefore replaced by a fresh one (about 0.12 s on these machines) before its next video, so a video's landmarks
+never depend on what was analysed before it.
 All pooled landmarkers are closed at interpreter exit, early enough for mediapipe to close cleanly (mediapipe 1.2
 prints a traceback when the garbage collector closes them instead).
 """
