@@ -11,7 +11,7 @@ import math
 from formcheck.exercises import get_exercise
 from formcheck.exercises.spec import Check, Exercise
 from formcheck.features import FEATURES
-from formcheck.report import MOTION_ENTRIES, Fault, Report, Verdict
+from formcheck.report import MOTION_ENTRIES, Fault, Hold, Report, Verdict
 
 # How a check's value was read over a stretch of its phases (see formcheck.exercises.spec.Check.aggregate).
 _AGGREGATE_WORDS = {
@@ -89,7 +89,7 @@ def explain_text(report: Report) -> str:
         side = f", {hold.side} side" if hold.side else ""
         lines.append(f"Hold {number} ({hold.start_s:.1f}–{hold.end_s:.1f} s{side}):")
         mine = [v for v in report.verdicts if v.hold == number]
-        faults = [f for f in report.faults if f.rep is None and hold.start_s <= f.start_s < hold.end_s]
+        faults = [f for f in report.faults if f.rep is None and _in_hold(f, hold)]
         lines += _stretch_lines(spec, mine, faults, skipped)
     loose = _faults_outside_reps_and_holds(report)
     if loose:
@@ -113,7 +113,11 @@ def _faults_outside_reps_and_holds(report: Report) -> list[Fault]:
     """Faults judged on frames of the exercise's phases that no counted rep or hold contains."""
     if report.reps:
         return [fault for fault in report.faults if fault.rep is None]
-    return [f for f in report.faults if not any(h.start_s <= f.start_s < h.end_s for h in report.holds)]
+    return [f for f in report.faults if not any(_in_hold(f, hold) for hold in report.holds)]
+
+
+def _in_hold(fault: Fault, hold: Hold) -> bool:
+    return hold.start_s <= fault.start_s < hold.end_s
 
 
 def _title(code: str) -> str:
